@@ -1,0 +1,21 @@
+"""rnn_helpers: a small numpy recurrent neural network, built step by step in the course notebooks.
+
+One module per idea, in the order the course teaches them:
+    data        sine_windows, make_windows                      (notebook 1)
+    forward     init_params, step_forward, forward              (notebook 2)
+    bptt        loss_and_grads, backward, truncated BPTT        (notebook 3)
+    gradcheck   numerical gradient checks                       (notebook 3)
+    clipping    clip_elementwise, clip_global_norm              (notebook 4)
+    training    train, predict, rmse, forecast                  (notebook 5)
+    baselines   simple predictors to beat                       (notebook 5)
+"""
+
+from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
+from .bptt import backward, loss_and_grads, loss_and_grads_loop, mse_loss, truncated_loss
+from .clipping import clip_elementwise, clip_global_norm, global_norm
+from .data import make_windows, sine_windows
+from .forward import activate, activation_derivative, forward, init_params, sigmoid, step_forward
+from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
+from .training import History, TrainingDiverged, forecast, predict, rmse, train
+
+__version__ = "0.1.0"

@@ -1,0 +1,143 @@
+"""Argument checks shared by every public function.
+
+Each check raises a ValueError or TypeError whose message names the argument, says what was wrong
+and what to do, so that a learner who passes the wrong thing learns something from the error.
+"""
+
+import numbers
+
+import numpy as np
+
+ACTIVATIONS = ("sigmoid", "tanh")
+PARAM_NAMES = ("U", "W", "V", "b", "c")
+
+
+def as_float_array(name, value, ndim=None, what=None):
+    """Return `value` as a float64 array, checking its number of dimensions and that it is finite.
+
+    `what` describes the expected shape in words, e.g. "(N, T, input_dim)".
+    """
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise TypeError(f"{name} must be a numpy array{_shape_words(what)}, got {type(value).__name__}.")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"{name} must be an array of numbers{_shape_words(what)}; it could not be converted ({err})."
+        ) from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{name} must have {ndim} dimensions{_shape_words(what)}, but has shape {arr.shape}. "
+            f"{_reshape_hint(name, arr.ndim, ndim)}"
+        )
+    if arr.size and not np.isfinite(arr).all():
+        bad = "NaN" if np.isnan(arr).any() else "infinite"
+        raise ValueError(f"{name} contains {bad} values; remove or fill them before passing {name}.")
+    return arr
+
+
+def _shape_words(what):
+    return f" of shape {what}" if what else ""
+
+
+def _reshape_hint(name, got, want):
+    if got == want - 1:
+        return f"If it holds a single feature, add one with {name}[..., None]."
+    if got == want + 1:
+        return "Remove the extra axis (for example with .squeeze(-1) if it has size 1)."
+    return "Check how it was built."
+
+
+def check_int(name, value, minimum=None, maximum=None, allow_none=False):
+    """Return `value` as an int, checking its type and range."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r} ({type(value).__name__}).")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}.")
+    return value
+
+
+def check_positive_float(name, value, allow_zero=False, allow_none=False):
+    """Return `value` as a float, checking it is a finite number > 0 (or >= 0)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value}.")
+    return value
+
+
+def check_activation(activation):
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}, got {activation!r}."
+        )
+    return activation
+
+
+def check_params(params):
+    """Check a parameter dict; return (hidden_dim, input_dim, output_dim, has_biases)."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict like init_params returns, got {type(params).__name__}.")
+    missing = [k for k in ("U", "W", "V") if k not in params]
+    if missing:
+        raise ValueError(f"params is missing {missing}; build it with init_params(hidden_dim, ...).")
+    extra = [k for k in params if k not in PARAM_NAMES]
+    if extra:
+        raise ValueError(f"params has unknown keys {extra}; the keys are {list(PARAM_NAMES)}.")
+    if ("b" in params) != ("c" in params):
+        raise ValueError("params must have both biases 'b' and 'c', or neither.")
+    for k, v in params.items():
+        if not isinstance(v, np.ndarray) or v.dtype != np.float64:
+            raise TypeError(f"params[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
+                            f"{getattr(v, 'dtype', '')}.")
+        if not np.isfinite(v).all():
+            raise ValueError(f"params[{k!r}] contains NaN or infinite values: training probably "
+                             "diverged; start again from init_params with a smaller learning rate.")
+    U, W, V = params["U"], params["W"], params["V"]
+    if U.ndim != 2 or W.ndim != 2 or V.ndim != 2:
+        raise ValueError("params 'U', 'W', 'V' must be 2-D: U (hidden_dim, input_dim), "
+                         f"W (hidden_dim, hidden_dim), V (output_dim, hidden_dim); got {U.shape}, "
+                         f"{W.shape}, {V.shape}.")
+    H, D = U.shape
+    O = V.shape[0]
+    expected = {"W": (H, H), "V": (O, H), "b": (H,), "c": (O,)}
+    for k, shape in expected.items():
+        if k in params and params[k].shape != shape:
+            raise ValueError(f"params[{k!r}] has shape {params[k].shape}, but U {U.shape} implies "
+                             f"{shape} (hidden_dim={H}, output_dim={O}).")
+    return H, D, O, "b" in params
+
+
+def check_inputs(params, X, Y=None):
+    """Check params with X (N, T, input_dim) and optionally Y (N, output_dim); return them as arrays."""
+    H, D, O, _ = check_params(params)
+    X = as_float_array("X", X, ndim=3, what="(N, T, input_dim)")
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"X has shape {X.shape}: it needs at least one record and one time step.")
+    if X.shape[2] != D:
+        raise ValueError(f"X has {X.shape[2]} input features (shape {X.shape}), but params['U'] has "
+                         f"shape {params['U'].shape}, so it expects input_dim={D}.")
+    if Y is None:
+        return X
+    Y = as_float_array("Y", Y, ndim=2, what="(N, output_dim)")
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} records but Y has {Y.shape[0]}: they must match, one "
+                         "target row per input window.")
+    if Y.shape[1] != O:
+        raise ValueError(f"Y has {Y.shape[1]} outputs (shape {Y.shape}), but params['V'] has shape "
+                         f"{params['V'].shape}, so it predicts output_dim={O}.")
+    return X, Y
+
+
+def check_truncate(truncate):
+    """None means full BPTT; otherwise an int >= 1."""
+    return check_int("truncate", truncate, minimum=1, allow_none=True)
