@@ -1,0 +1,125 @@
+import numpy as np
+import pytest
+
+import rnn_helpers as rh
+from conftest import random_problem
+
+
+def manual_sgd(params, X, Y, epochs, lr, batch_size, truncate, activation, clip_value=None,
+               clip_norm=None, momentum=0.0):
+    """Training written the obvious way with the public functions, to hold train() to."""
+    params = {k: v.copy() for k, v in params.items()}
+    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    for _ in range(epochs):
+        for start in range(0, X.shape[0], batch_size):
+            sl = slice(start, start + batch_size)
+            _, g = rh.loss_and_grads(params, X[sl], Y[sl], truncate, activation)
+            if clip_value:
+                g = rh.clip_elementwise(g, clip_value)
+            if clip_norm:
+                g, _ = rh.clip_global_norm(g, clip_norm)
+            for k in params:
+                velocity[k] = momentum * velocity[k] - lr * g[k]
+                params[k] = params[k] + velocity[k]
+    return params
+
+
+@pytest.mark.parametrize("options", [
+    dict(batch_size=1, truncate=2, activation="sigmoid", clip_value=0.05),
+    dict(batch_size=2, truncate=None, activation="tanh", clip_norm=0.1, momentum=0.9),
+    dict(batch_size=5, truncate=3, activation="tanh"),
+])
+def test_train_equals_plain_gradient_descent(options):
+    params, X, Y = random_problem(N=5, T=6, D=2, H=4, O=2)
+    trained, history = rh.train(params, X, Y, epochs=3, learning_rate=0.05, **options)
+    expected = manual_sgd(params, X, Y, 3, 0.05, **options)
+    for k in params:
+        np.testing.assert_allclose(trained[k], expected[k], rtol=1e-12, atol=1e-14)
+    assert history.train_loss.shape == (3,) and history.val_loss is None
+
+
+def test_train_does_not_mutate_and_is_deterministic():
+    params, X, Y = random_problem(N=6)
+    before = {k: v.copy() for k, v in params.items()}
+    a, ha = rh.train(params, X, Y, X, Y, epochs=2, shuffle=True, seed=3)
+    b, hb = rh.train(params, X, Y, X, Y, epochs=2, shuffle=True, seed=3)
+    c, _ = rh.train(params, X, Y, X, Y, epochs=2, shuffle=False)
+    assert all(np.array_equal(params[k], before[k]) for k in params)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert np.array_equal(ha.val_loss, hb.val_loss)
+    assert not np.array_equal(a["W"], c["W"])
+
+
+def test_validation_loss_is_the_loss_after_each_epoch():
+    params, X, Y = random_problem(N=4)
+    trained, history = rh.train(params, X, Y, X[:2], Y[:2], epochs=1, learning_rate=0.1)
+    assert history.val_loss[0] == pytest.approx(rh.mse_loss(rh.predict(trained, X[:2]), Y[:2]), rel=1e-12)
+
+
+def test_recommended_settings_reach_rmse_below_1e3(sine):
+    """The course's recommended settings (notebook 5) beat every baseline but the exact recurrence."""
+    X, Y, X_val, Y_val = sine
+    params = rh.init_params(100, seed=0)
+    trained, history = rh.train(params, X, Y, X_val, Y_val, epochs=25, learning_rate=1e-2,
+                                batch_size=1, truncate=5, activation="tanh")
+    score = rh.rmse(rh.predict(trained, X_val, "tanh"), Y_val)
+    assert score <= 1e-3
+    assert score < rh.rmse(rh.predict_linear(X_val), Y_val) / 100
+    assert history.val_loss[-1] < history.val_loss[0] / 1000
+
+
+def test_tutorial_initialisation_collapses_to_a_constant(sine):
+    """uniform(0, 1) weights with sigmoid: every state is 1.0, so the model predicts one number."""
+    X, Y, X_val, Y_val = sine
+    params = rh.init_params(100, scheme="tutorial", biases=False, seed=0)
+    trained, _ = rh.train(params, X, Y, X_val, Y_val, epochs=5, learning_rate=1e-4, batch_size=1,
+                          truncate=5, activation="sigmoid", clip_value=10.0)
+    preds = rh.predict(trained, X_val, "sigmoid")
+    assert np.ptp(preds) == 0.0
+    assert np.array_equal(trained["W"], params["W"]) and np.array_equal(trained["U"], params["U"])
+
+
+def test_divergence_stops_with_a_clear_error():
+    params, X, Y = random_problem(N=4)
+    with pytest.raises(rh.TrainingDiverged, match=r"epoch \d+ .*smaller learning_rate.*clip_norm"):
+        rh.train(params, X, Y * 1e3, epochs=50, learning_rate=50.0, activation="tanh")
+
+
+def test_baselines_on_the_sine_validation_set(sine):
+    X, Y, X_val, Y_val = sine
+    assert rh.rmse(rh.predict_mean(Y, len(Y_val)), Y_val) == pytest.approx(0.705, abs=5e-4)
+    assert rh.rmse(rh.predict_last(X_val), Y_val) == pytest.approx(0.680, abs=5e-4)
+    assert rh.rmse(rh.predict_linear(X_val), Y_val) == pytest.approx(0.650, abs=5e-4)
+    assert rh.rmse(rh.predict_sine_recurrence(X_val), Y_val) < 1e-14
+
+
+def test_forecast_feeds_predictions_back():
+    params, X, _ = random_problem(T=5)
+    out = rh.forecast(params, X[0], 4, "tanh")
+    assert out.shape == (4, 1)
+    window = X[0].copy()
+    for i in range(4):
+        y = rh.predict(params, window[None], "tanh")[0]
+        assert np.array_equal(out[i], y)
+        window = np.concatenate([window[1:], y[None]])
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda p, X, Y: rh.train(p, X, Y, epochs=0), ValueError, "epochs must be at least 1"),
+    (lambda p, X, Y: rh.train(p, X, Y, learning_rate=-1), ValueError, "learning_rate must be"),
+    (lambda p, X, Y: rh.train(p, X, Y, momentum=1.0), ValueError, "momentum must be below 1"),
+    (lambda p, X, Y: rh.train(p, X, Y, X), ValueError, "both X_val and Y_val"),
+    (lambda p, X, Y: rh.train(p, X, Y, batch_size=0), ValueError, "batch_size must be at least 1"),
+    (lambda p, X, Y: rh.train(p, X, Y, clip_norm=0), ValueError, "clip_norm must be"),
+    (lambda p, X, Y: rh.train(p, X, Y, truncate=0), ValueError, "truncate must be"),
+    (lambda p, X, Y: rh.train(p, X, Y[:1]), ValueError, "X has 3 records but Y has 1"),
+    (lambda p, X, Y: rh.rmse(Y, Y[:1]), ValueError, "must match"),
+    (lambda p, X, Y: rh.forecast(p, X[0], 0), ValueError, "n_steps must be at least 1"),
+    (lambda p, X, Y: rh.forecast(p, X, 2), ValueError, "window must have 2 dimensions"),
+    (lambda p, X, Y: rh.forecast(rh.init_params(3, 1, 2), X[0], 2), ValueError, "output_dim"),
+    (lambda p, X, Y: rh.predict_linear(X[..., [0, 0]]), ValueError, "one series"),
+])
+def test_training_rejects_bad_input(call, exc, message):
+    params, X, Y = random_problem()
+    with pytest.raises(exc, match=message):
+        call(params, X, Y)
