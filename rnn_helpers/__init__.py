@@ -8,10 +8,12 @@ One module per idea, in the order the course teaches them:
     clipping    clip_elementwise, clip_global_norm              (notebook 4)
     training    train, predict, rmse, forecast                  (notebook 5)
     baselines   simple predictors to beat                       (notebook 5)
+    plots       the figures the notebooks share (colour-blind-safe palette)
 """
 
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
-from .bptt import backward, loss_and_grads, loss_and_grads_loop, mse_loss, truncated_loss
+from .bptt import (backward, loss_and_grads, loss_and_grads_loop, mse_loss, state_gradients,
+                   truncated_loss)
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
 from .forward import activate, activation_derivative, forward, init_params, sigmoid, step_forward

@@ -62,6 +62,26 @@ def backward(dY_hat, cache, truncate=None):
     return grads
 
 
+def state_gradients(params, X, Y, activation="sigmoid"):
+    """dloss/ds_t for every step t = 1 .. T (full BPTT), to see how the gradient fades going back.
+
+    params: dict from init_params.  X: (N, T, D).  Y: (N, O).
+    Returns dS (T, N, H) with dS[t - 1] = dloss/ds_t. Its norm per step shows vanishing or
+    exploding gradients: ds_{t-1} = (ds_t * act'(z_t)) W multiplies by W and act' at every step.
+    """
+    check_activation(activation)
+    X, Y = check_inputs(params, X, Y)
+    Y_hat, cache = forward(params, X, activation)
+    states = cache["states"]
+    T = X.shape[1]
+    deriv = activation_derivative(states[1:], activation)        # act'(z_t), (T, N, H)
+    dS = np.empty_like(deriv)
+    dS[T - 1] = (Y_hat - Y) / Y.shape[0] @ params["V"]         # ds_T
+    for t in range(T - 1, 0, -1):                                # dS[t - 1] = ds_t from ds_{t+1}
+        dS[t - 1] = (dS[t] * deriv[t]) @ params["W"]
+    return dS
+
+
 def loss_and_grads(params, X, Y, truncate=None, activation="sigmoid"):
     """Loss and its gradient with respect to every parameter.
 

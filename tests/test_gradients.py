@@ -106,3 +106,24 @@ def test_loss_and_grads_rejects_bad_input(call, exc, message):
     params, X, Y = random_problem()
     with pytest.raises(exc, match=message):
         call(params, X, Y)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_state_gradients_match_numerical(activation):
+    """dloss/ds_t, checked by restarting the sequence from a perturbed s_t."""
+    params, X, Y = random_problem(N=2, T=T, D=2, H=3, O=2)
+    dS = rh.state_gradients(params, X, Y, activation)
+    assert dS.shape == (T, 2, 3)
+    _, cache = rh.forward(params, X, activation)
+    for t in range(1, T + 1):
+        s_t = cache["states"][t]
+
+        def loss_from(p):
+            if t == T:
+                Y_hat = p["s"] @ params["V"].T + params["c"]
+            else:
+                Y_hat = rh.forward(params, X[:, t:], activation, s0=p["s"])[0]
+            return rh.mse_loss(Y_hat, Y)
+
+        numeric = rh.numerical_gradient(loss_from, {"s": s_t.copy()})["s"]
+        assert rh.relative_error(dS[t - 1], numeric) < 1e-8
