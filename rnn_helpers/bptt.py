@@ -35,15 +35,28 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params: "U" (H, D), "W" (H, H), "V" (O, H),
     and "b" (H,), "c" (O,) when the model has biases.
     """
+    params = cache["params"]
+    H, D = params["U"].shape
+    O = params["V"].shape[0]
+    dM, dV, dc = np.empty((H, H + D + 1)), np.empty((O, H)), np.empty(O)
+    backward_into(dY_hat, cache, truncate, dM, dV, dc)
+    grads = {"U": dM[:, H:-1], "W": dM[:, :H], "V": dV}
+    if "b" in params:
+        grads["b"] = dM[:, -1]
+        grads["c"] = dc
+    return grads
+
+
+def backward_into(dY_hat, cache, truncate, dM, dV, dc):
+    """The work of backward, written into given arrays: dM (H, H + D + 1) = [dW dU db], dV (O, H),
+    dc (O,). Training reuses the same arrays for every batch (see training.FlatParams)."""
     params, states, inputs = cache["params"], cache["states"], cache["inputs"]
     T = inputs.shape[0]
-    H = states.shape[2]
     k = T if truncate is None else min(truncate, T)
+    N, H = states.shape[1], states.shape[2]
     W = params["W"]
-    s_T = states[T]
-    grads = {"V": dY_hat.T @ s_T}                          # dV = dy_hat^T s_T        (O, H)
-    if "c" in params:
-        grads["c"] = dY_hat.sum(axis=0)                    # dc = sum_n dy_hat        (O,)
+    np.dot(dY_hat.T, states[T], out=dV)                    # dV = dy_hat^T s_T        (O, H)
+    np.sum(dY_hat, axis=0, out=dc)                         # dc = sum_n dy_hat        (O,)
     deriv = activation_derivative(states[T - k + 1:], cache["activation"])   # act'(z_t), (k, N, H)
     dZ = deriv                                             # overwritten step by step with dz_t
     ds = dY_hat @ params["V"]                              # ds_T = dy_hat V          (N, H)
@@ -53,13 +66,7 @@ def backward(dY_hat, cache, truncate=None):
             ds = dZ[j] @ W                                 # ds_{t-1} = dz_t W
     # inputs[t-1] = [s_{t-1}, x_t, 1], so one product sums dz_t^T [s_{t-1}, x_t, 1] over the k steps
     # and the N records at once: its columns are dW, then dU, then db.
-    N = dZ.shape[1]
-    dM = dZ.reshape(k * N, H).T @ inputs[T - k:].reshape(k * N, -1)   # (H, H + D + 1)
-    grads["W"] = dM[:, :H]
-    grads["U"] = dM[:, H:-1]
-    if "b" in params:
-        grads["b"] = dM[:, -1]
-    return grads
+    np.dot(dZ.reshape(k * N, H).T, inputs[T - k:].reshape(k * N, -1), out=dM)
 
 
 def state_gradients(params, X, Y, activation="sigmoid"):

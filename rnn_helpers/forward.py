@@ -108,12 +108,12 @@ def forward(params, X, activation="sigmoid", s0=None):
     return forward_unchecked(params, X, activation, s0)
 
 
-def forward_unchecked(params, X, activation, s0=None, buffer=None, convert_from=0):
+def forward_unchecked(params, X, activation, s0=None, buffer=None, convert_from=0, M=None):
     """forward() without argument checks, for inner loops that have checked their arrays once.
 
-    buffer: a StateBuffer to reuse (see run_states). convert_from: see run_states.
+    buffer, convert_from, M: see run_states.
     """
-    buffer = run_states(params, X, activation, s0, buffer, convert_from)
+    buffer = run_states(params, X, activation, s0, buffer, convert_from, M)
     A = buffer.A
     H = params["W"].shape[0]
     states = A[:, :, :H]
@@ -142,7 +142,26 @@ class StateBuffer:
         self.z = np.empty((N, H))
 
 
-def run_states(params, X, activation, s0=None, buffer=None, convert_from=0):
+def recurrence_matrix(params, activation, out=None):
+    """The matrix M that run_states multiplies each row [s_{t-1}, x_t, 1] by. Returns (H, H + D + 1).
+
+    tanh: M = [W U b]. sigmoid: M = [W/4, U/2, b/2 + W 1/4], the "tanh space" form (see run_states).
+    out: an (H, H + D + 1) array to write into instead of allocating.
+    """
+    W, U = params["W"], params["U"]
+    H, D = U.shape
+    M = np.empty((H, H + D + 1)) if out is None else out
+    M[:, :H] = W
+    M[:, H:H + D] = U
+    M[:, -1] = params["b"] if "b" in params else 0.0
+    if activation == "sigmoid":
+        M[:, :H] *= 0.25
+        M[:, H:] *= 0.5
+        M[:, -1] += W.sum(axis=1) * 0.25
+    return M
+
+
+def run_states(params, X, activation, s0=None, buffer=None, convert_from=0, M=None):
     """Every hidden state of the recurrence, laid out for a fast loop, in a StateBuffer.
 
     Row buffer.A[t] = [s_t, x_{t+1}, 1]: the input and the 1 of step t + 1 sit beside the state
@@ -157,23 +176,20 @@ def run_states(params, X, activation, s0=None, buffer=None, convert_from=0):
         h_t = tanh(h_{t-1} (W/4)^T + x_t (U/2)^T + (b/2 + W 1/4)),
     and s_t = (h_t + 1)/2 is recovered afterwards for the rows from convert_from on (all by default;
     training only needs the rows that truncated BPTT walks back through).
+    M: recurrence_matrix(params, activation), when the caller has it already.
     """
     N, T, D = X.shape
-    W, U = params["W"], params["U"]
-    H = W.shape[0]
+    H = params["W"].shape[0]
     if buffer is None or buffer.shape != (N, T, D, H):
         buffer = StateBuffer(N, T, D, H)
     A, z = buffer.A, buffer.z
-    b = params["b"] if "b" in params else np.zeros(H)
     A[:T, :, H:H + D] = X.transpose(1, 0, 2)
-    A[0, :, :H] = 0.0 if s0 is None else s0
-    if activation == "sigmoid":
-        M = np.concatenate([0.25 * W, 0.5 * U, (0.5 * b + 0.25 * W.sum(axis=1))[:, None]], axis=1)
-        A[0, :, :H] *= 2.0
-        A[0, :, :H] -= 1.0                                  # h_0 = 2 s_0 - 1
+    if s0 is None:
+        A[0, :, :H] = -1.0 if activation == "sigmoid" else 0.0
     else:
-        M = np.concatenate([W, U, b[:, None]], axis=1)
-    M_T, dot, tanh = M.T, np.dot, np.tanh
+        A[0, :, :H] = 2.0 * s0 - 1.0 if activation == "sigmoid" else s0     # h_0 = 2 s_0 - 1
+    M_T = (recurrence_matrix(params, activation) if M is None else M).T
+    dot, tanh = np.dot, np.tanh
     for row, head in zip(buffer.rows, buffer.heads):
         dot(row, M_T, out=z)
         tanh(z, out=head)

@@ -11,9 +11,8 @@ import numpy as np
 
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
-from .bptt import backward, mse_loss
-from .clipping import global_norm
-from .forward import StateBuffer, forward, forward_unchecked
+from .bptt import backward_into, mse_loss
+from .forward import StateBuffer, forward, forward_unchecked, recurrence_matrix
 
 
 class TrainingDiverged(RuntimeError):
@@ -36,6 +35,53 @@ class History:
     grad_norm: np.ndarray
     seconds: float
     settings: dict = field(default_factory=dict)
+
+
+class FlatParams:
+    """All parameters in one flat float64 vector theta, with named views into it.
+
+    Layout: M = [W U b] (H, H + D + 1), then V (O, H), then c (O,). With one vector, clipping,
+    the global norm and the update are each one numpy call instead of one per parameter, which
+    matters when training one record at a time. `params` is a dict of views into theta (W, U, b,
+    V, c as in init_params), so an update to theta is seen through it. A model without biases keeps
+    b and c at zero (zero_unused clears their gradients).
+    """
+
+    def __init__(self, params, activation):
+        H, D, O, self.biases = check_params(params)
+        self.activation = activation
+        self.theta = np.zeros(H * (H + D + 1) + O * H + O)
+        self.M = self.theta[:H * (H + D + 1)].reshape(H, H + D + 1)
+        self.V = self.theta[H * (H + D + 1):-O].reshape(O, H)
+        self.c = self.theta[-O:]
+        self.params = {"U": self.M[:, H:H + D], "W": self.M[:, :H], "V": self.V}
+        if self.biases:
+            self.params["b"] = self.M[:, -1]
+            self.params["c"] = self.c
+        for name, value in params.items():
+            self.params[name][...] = value
+        self._rec = None if activation == "tanh" else np.empty_like(self.M)
+
+    @classmethod
+    def like(cls, other):
+        """A FlatParams of the same shapes, all zeros (for gradients)."""
+        H, D = other.params["U"].shape
+        O = other.V.shape[0]
+        zeros = {"U": np.zeros((H, D)), "W": np.zeros((H, H)), "V": np.zeros((O, H))}
+        if other.biases:
+            zeros.update(b=np.zeros(H), c=np.zeros(O))
+        return cls(zeros, other.activation)
+
+    def recurrence(self):
+        """recurrence_matrix for the current values: M itself for tanh, no copy."""
+        if self._rec is None:
+            return self.M
+        return recurrence_matrix(self.params, self.activation, out=self._rec)
+
+    def zero_unused(self):
+        if not self.biases:
+            self.M[:, -1] = 0.0
+            self.c[:] = 0.0
 
 
 def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2, batch_size=1,
@@ -75,14 +121,15 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
         raise ValueError(f"momentum must be below 1 (0.9 is typical), got {momentum}.")
     seed = check_int("seed", seed, minimum=0)
 
-    params = {name: value.copy() for name, value in params.items()}
-    velocity = {name: np.zeros_like(value) for name, value in params.items()} if momentum else None
+    flat = FlatParams(params, activation)
+    grad = FlatParams.like(flat)
+    velocity = np.zeros_like(flat.theta) if momentum else None
     rng = np.random.default_rng(seed)
     starts = range(0, N, batch_size)
     train_loss = np.empty(epochs)
     val_loss = np.empty(epochs) if X_val is not None else None
     grad_norm = np.empty(epochs)
-    T, H = X.shape[1], params["W"].shape[0]
+    T, H = X.shape[1], flat.params["W"].shape[0]
     k = T if truncate is None else min(truncate, T)
     buffers = {}  # one reused StateBuffer per array shape
 
@@ -102,52 +149,46 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                 else:
                     idx = order[start:start + batch_size]
                     Xb, Yb = X[idx], Y[idx]
-                Y_hat, cache = forward_unchecked(params, Xb, activation, buffer=buffer(Xb),
-                                                 convert_from=T - k)
-                loss = mse_loss(Y_hat, Yb)
+                n = Yb.shape[0]
+                Y_hat, cache = forward_unchecked(flat.params, Xb, activation, buffer=buffer(Xb),
+                                                 convert_from=T - k, M=flat.recurrence())
+                diff = Y_hat - Yb
+                loss = 0.5 * float(np.vdot(diff, diff)) / n
                 if not math.isfinite(loss):
                     _diverged(epoch, start, loss, learning_rate, clip_value, clip_norm)
-                grads = backward((Y_hat - Yb) / Yb.shape[0], cache, truncate)
-                norm = global_norm(grads)
-                loss_sum += loss * Yb.shape[0]
+                diff *= 1.0 / n                                  # dloss/dY_hat
+                backward_into(diff, cache, truncate, grad.M, grad.V, grad.c)
+                grad.zero_unused()
+                norm = math.sqrt(float(np.vdot(grad.theta, grad.theta)))
+                loss_sum += loss * n
                 norm_sum += norm
-                _clip_in_place(grads, norm, clip_value, clip_norm)
-                _update(params, grads, learning_rate, momentum, velocity)
+                g = grad.theta                                   # every gradient entry, flat
+                if clip_value is not None:
+                    np.clip(g, -clip_value, clip_value, out=g)
+                if clip_norm is not None and norm > clip_norm:
+                    g *= clip_norm / norm
+                if velocity is None:
+                    g *= learning_rate
+                    flat.theta -= g
+                else:
+                    velocity *= momentum
+                    g *= learning_rate
+                    velocity -= g
+                    flat.theta += velocity
             train_loss[epoch] = loss_sum / N
             grad_norm[epoch] = norm_sum / len(starts)
             if val_loss is not None:
-                Y_val_hat = forward_unchecked(params, X_val, activation, buffer=buffer(X_val),
-                                              convert_from=X_val.shape[1])[0]
+                Y_val_hat = forward_unchecked(flat.params, X_val, activation, buffer=buffer(X_val),
+                                              convert_from=X_val.shape[1], M=flat.recurrence())[0]
                 val_loss[epoch] = mse_loss(Y_val_hat, Y_val)
                 if not math.isfinite(val_loss[epoch]):
                     _diverged(epoch, N, val_loss[epoch], learning_rate, clip_value, clip_norm)
+    params = {name: value.copy() for name, value in flat.params.items()}
     seconds = time.perf_counter() - t0
     settings = dict(epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
                     truncate=truncate, activation=activation, clip_value=clip_value,
                     clip_norm=clip_norm, momentum=momentum, shuffle=shuffle, seed=seed)
     return params, History(train_loss, val_loss, grad_norm, seconds, settings)
-
-
-def _clip_in_place(grads, norm, clip_value, clip_norm):
-    # The grads are fresh arrays from backward(), so clipping them in place is safe here.
-    if clip_value is not None:
-        for g in grads.values():
-            np.clip(g, -clip_value, clip_value, out=g)
-    if clip_norm is not None and norm > clip_norm:
-        factor = clip_norm / norm
-        for g in grads.values():
-            g *= factor
-
-
-def _update(params, grads, learning_rate, momentum, velocity):
-    for name, p in params.items():
-        if velocity is None:
-            p -= learning_rate * grads[name]
-        else:
-            v = velocity[name]
-            v *= momentum
-            v -= learning_rate * grads[name]
-            p += v
 
 
 def _diverged(epoch, record, loss, learning_rate, clip_value, clip_norm):
