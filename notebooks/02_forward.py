@@ -1,0 +1,450 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. The forward pass: from a window to a prediction
+#
+# **After this notebook you will be able to**
+# - compute one step of an RNN and then a whole window, and give the shape of every quantity;
+# - read the package's forward pass and explain why it is arranged the way it is;
+# - compute the loss, and say why the original tutorial's printed losses were around $10^5$;
+# - explain the tutorial's position-by-position input and why the course uses one shared $U$;
+# - explain why the tutorial's initial weights leave the network unable to learn.
+#
+# **You need:** [notebook 1](01_data.ipynb) (the windows `X` and targets `Y`), matrix products
+# in numpy, and the sigmoid and tanh functions.
+# **Time:** about 30 minutes. The symbols are listed in [notation.md](notation.md).
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_helpers as rh
+from rnn_helpers.forward import run_states
+from rnn_helpers.plots import COLORS, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+
+X, Y, X_val, Y_val = rh.sine_windows()
+N, T, D = X.shape
+print(f"X {X.shape} = (N, T, D),  Y {Y.shape} = (N, O)")
+
+# %% [markdown]
+# ## One step
+#
+# An RNN reads a window one value at a time and keeps a *hidden state* $s_t$: a vector of $H$
+# numbers that summarises what it has read so far. It starts from nothing, $s_0 = 0$, and at each
+# step $t = 1, \dots, T$ mixes the new input with the old state:
+#
+# $$
+# \underbrace{z_t}_{(H,)} = \underbrace{U}_{(H, D)}\,\underbrace{x_t}_{(D,)}
+#   + \underbrace{W}_{(H, H)}\,\underbrace{s_{t-1}}_{(H,)} + \underbrace{b}_{(H,)},
+# \qquad
+# \underbrace{s_t}_{(H,)} = \operatorname{act}(z_t).
+# $$
+#
+# $z_t$ is the *pre-activation*; $\operatorname{act}$ is applied to each entry, and is either the
+# sigmoid $\sigma(z) = 1 / (1 + e^{-z})$ (values in $(0, 1)$) or $\tanh z$ (values in $(-1, 1)$).
+# The same $U$, $W$ and $b$ are used at every step: that is what makes the network *recurrent*.
+#
+# The maths above is written for one record, with vectors as columns. The code keeps **one record
+# per row**, so a batch of $N$ inputs $x_t$ is an $(N, D)$ array and the states are $(N, H)$. Transposing
+# the column form gives the row form, for all $N$ records at once:
+#
+# $$
+# \underbrace{Z_t}_{(N, H)} = \underbrace{X_t}_{(N, D)} U^\top + \underbrace{S_{t-1}}_{(N, H)} W^\top + b .
+# $$
+#
+# That is exactly what `step_forward` computes:
+
+# %%
+print(inspect.getsource(rh.step_forward))
+
+# %% [markdown]
+# Let us take one step with $H = 100$ hidden units on all 100 training windows at once. `X[:, 0]`
+# is the first value of every window, $x_1$ for each record.
+
+# %%
+H = 100
+params = rh.init_params(H, seed=0)
+for name, value in params.items():
+    print(f"{name}: {value.shape}")
+
+s0 = np.zeros((N, H))
+x1 = X[:, 0]                     # (N, D): the first value of each window
+s1 = rh.step_forward(x1, s0, params, activation="tanh")
+print("x_1:", x1.shape, "  s_0:", s0.shape, "  s_1:", s1.shape)
+assert x1.shape == (N, D) and s1.shape == (N, H), (x1.shape, s1.shape)
+
+# %% [markdown]
+# ## The whole window
+#
+# Repeating the step $T$ times gives $s_1, \dots, s_T$. The prediction is read from the last state
+# only, through a linear output layer:
+#
+# $$
+# \underbrace{\hat y}_{(O,)} = \underbrace{V}_{(O, H)}\,\underbrace{s_T}_{(H,)} + \underbrace{c}_{(O,)},
+# \qquad \text{in rows: } \underbrace{\hat Y}_{(N, O)} = S_T V^\top + c .
+# $$
+#
+# `forward` does this for every window. It returns the predictions and a *cache*: everything the
+# backward pass of notebook 3 will need, above all every state $s_0, \dots, s_T$.
+
+# %%
+print(inspect.getsource(rh.forward))
+
+# %% [markdown]
+# `forward` checks its arguments and hands the loop to `run_states`. That loop is the same
+# recurrence as calling `step_forward` $T$ times, arranged to be fast. Read its docstring: two tricks.
+#
+# - **One product per step.** The row $[s_{t-1}, x_t, 1]$ times $[W\;U\;b]^\top$ is
+#   $s_{t-1} W^\top + x_t U^\top + b$, so each step is one matrix product and one `tanh`, written into
+#   arrays allocated once. On matrices this small, the number of numpy calls per step is what costs time.
+# - **Sigmoid in "tanh space".** $\sigma(z) = \tfrac12(\tanh(z/2) + 1)$, so the numbers
+#   $h_t = 2 s_t - 1$ follow a tanh recurrence with rescaled weights, and $s_t$ is recovered at the end.
+
+# %%
+print(inspect.getsource(run_states))
+
+# %% [markdown]
+# **Check.** Calling `step_forward` $T$ times must give the same states as `forward`, for both
+# activations. The two sum the same terms in a different order, so they may differ in the last bits
+# (about $10^{-16}$), not more.
+
+# %%
+for activation in ("sigmoid", "tanh"):
+    Y_hat, cache = rh.forward(params, X, activation=activation)
+    states = cache["states"]                          # (T + 1, N, H), states[t] = s_t
+    s = np.zeros((N, H))
+    worst = 0.0
+    for t in range(1, T + 1):
+        s = rh.step_forward(X[:, t - 1], s, params, activation=activation)
+        worst = max(worst, np.abs(s - states[t]).max())
+    assert states.shape == (T + 1, N, H), states.shape
+    assert Y_hat.shape == (N, 1), Y_hat.shape
+    assert worst < 1e-12, f"{activation}: step_forward and forward differ by {worst}"
+    print(f"{activation:7s}: states {states.shape}, Y_hat {Y_hat.shape}, "
+          f"largest difference {worst:.1e}")
+
+# %% [markdown]
+# ## The loss
+#
+# How wrong are the predictions? For each record we take half the squared error
+# $\tfrac12 \lVert \hat y - y \rVert^2$ and average over the $N$ records:
+#
+# $$
+# L = \frac{1}{N} \sum_{n=1}^{N} \tfrac12 \lVert \hat y^{(n)} - y^{(n)} \rVert^2 \quad\text{(a scalar)}.
+# $$
+#
+# The $\tfrac12$ makes the derivative tidy ($\partial L / \partial \hat y = (\hat y - y)/N$, in notebook 3).
+# Averaging, rather than summing, makes $L$ independent of how many records there are, so training
+# and validation losses can be compared.
+
+# %%
+print(inspect.getsource(rh.mse_loss))
+
+# %%
+Y_hat, _ = rh.forward(params, X, activation="tanh")
+Y_hat_val, _ = rh.forward(params, X_val, activation="tanh")
+loss, loss_val = rh.mse_loss(Y_hat, Y), rh.mse_loss(Y_hat_val, Y_val)
+print(f"mean loss:  training {loss:.3g}, validation {loss_val:.3g}")
+print(f"summed:     training {loss * len(Y):.3g}, validation {loss_val * len(Y_val):.3g}")
+
+# %% [markdown]
+# The untrained network's loss is about the same on both sets, as it should be. The tutorial
+# printed the *sum* over the records instead (its division was by the size of one target, which is 1).
+# A sum over 100 training records is 100 times the mean, and over 50 validation records 50 times,
+# which is why its validation loss was always about half its training loss. Its losses looked like
+# $10^5$ for a second reason, its initial weights, which we meet below.
+#
+# ## The tutorial's input, position by position
+#
+# The tutorial does not feed $x_t$ itself at step $t$. It feeds a vector of length $T$ that is zero
+# everywhere except entry $t$, which holds $x_t$. Its $U$ therefore has shape $(H, T)$, and
+#
+# $$
+# U_\text{pos}\, x^\text{pos}_t = U_\text{pos}[:, t]\; x_t ,
+# $$
+#
+# so step $t$ uses its own column of input weights. Nothing about the input is shared across time.
+#
+# This is still the standard RNN, just with $D = T$ inputs per step of which only one is non-zero.
+# We can build such inputs from our windows (data construction only) and run the usual `forward`:
+
+# %%
+X_pos = np.zeros((N, T, T))
+steps = np.arange(T)
+X_pos[:, steps, steps] = X[:, :, 0]              # X_pos[n, t, t] = x_t of record n
+params_pos = rh.init_params(H, input_dim=T, seed=0)
+Y_hat_pos, cache_pos = rh.forward(params_pos, X_pos, activation="tanh")
+print("X_pos", X_pos.shape, "  U", params_pos["U"].shape, "  Y_hat", Y_hat_pos.shape)
+
+# %% [markdown]
+# **Check.** At a step $t$, multiplying the masked input by the whole $U_\text{pos}$ is the same as
+# multiplying $x_t$ by column $t$ alone. And if every column of $U_\text{pos}$ were the same vector
+# $u$, the per-position network would be exactly the standard one with $U = u$: the standard form is
+# the special case that shares the input weights across time.
+
+# %%
+U_pos = params_pos["U"]
+t = 7
+via_matrix = X_pos[:, t] @ U_pos.T                # (N, H): the whole U times the masked input
+via_column = X[:, t] * U_pos[:, t]                # (N, H): x_t times column t only
+assert np.allclose(via_matrix, via_column, rtol=0, atol=1e-15), "masked input != one column"
+print(f"step {t}: masked product equals column {t} times x_t "
+      f"(largest difference {np.abs(via_matrix - via_column).max():.1e})")
+
+shared = dict(params, U=np.repeat(params["U"], T, axis=1))   # every column is the shared U
+Y_hat_shared, _ = rh.forward(shared, X_pos, activation="tanh")
+Y_hat_std, _ = rh.forward(params, X, activation="tanh")
+assert np.allclose(Y_hat_shared, Y_hat_std, rtol=0, atol=1e-12), "shared columns != standard RNN"
+print(f"per-position RNN with equal columns = standard RNN "
+      f"(largest difference {np.abs(Y_hat_shared - Y_hat_std).max():.1e})")
+
+# %% [markdown]
+# Why the course uses the standard, shared $U$:
+#
+# - **Fewer parameters.** The input weights number $H \cdot D$ instead of $H \cdot T$ (counted below).
+# - **Sharing across time.** A rising sine should be read the same way at step 3 and at step 43.
+#   With one $U$, what is learnt at one step applies to all; per-position weights must learn it 50 times.
+# - **Any window length.** A trained standard RNN runs on windows of any length; a per-position one
+#   only on windows of exactly $T$ values.
+# - **Several features.** With $D$ input series, $x_t$ simply has $D$ entries (notebook 1); the
+#   per-position trick would need $T \cdot D$ columns.
+
+# %%
+def count(p):
+    return sum(value.size for value in p.values())
+
+
+print(f"input weights U: standard {params['U'].size} (H*D = {H}*{D}), "
+      f"per-position {U_pos.size} (H*T = {H}*{T})")
+print(f"all parameters:  standard {count(params)}, per-position {count(params_pos)}")
+
+# %% [markdown]
+# ## The tutorial's initial weights
+#
+# The tutorial draws $U$, $W$ and $V$ from uniform(0, 1), has no biases, and uses the sigmoid.
+# `init_params(..., scheme="tutorial", biases=False)` draws weights the same way. Watch the states:
+
+# %%
+tut = rh.init_params(H, scheme="tutorial", biases=False, seed=0)
+_, cache_tut = rh.forward(tut, X, activation="sigmoid")
+S_tut = cache_tut["states"]                         # (T + 1, N, H)
+for t in (1, 2, 3, 4, 10, T):
+    print(f"step {t:2d}: fraction of states exactly 1.0 = {np.mean(S_tut[t] == 1.0):.3f}")
+assert all(np.all(S_tut[t] == 1.0) for t in range(3, T + 1)), "some state below 1.0 after step 2"
+print("from step 3 to step 50, every state of every record is exactly 1.0")
+
+# %% [markdown]
+# Why? Look at the pre-activations $z_t = U x_t + W s_{t-1}$ (recomputed here from the stored states).
+#
+# - Step 1: $s_0 = 0$, so $z_1 = U x_1$ is small, and $s_1 = \sigma(z_1)$ is near 0.5.
+# - Step 2: $W s_1$ adds up 100 positive weights (mean 0.5) times about 0.5: a few tens.
+# - Step 3 on: $s_2$ is nearly 1, so $W s_2$ is close to the sum of a row of $W$: about 40 to 60.
+
+# %%
+Z_tut = np.stack([X[:, t - 1] @ tut["U"].T + S_tut[t - 1] @ tut["W"].T for t in range(1, T + 1)])
+for t in (1, 2, 3):
+    print(f"z_{t}: from {Z_tut[t - 1].min():.3g} to {Z_tut[t - 1].max():.3g}")
+print(f"smallest z_t over steps 3..50: {Z_tut[2:].min():.3g}")
+
+z_grid = np.linspace(30, 45, 15001)
+z_one = z_grid[np.argmax(rh.sigmoid(z_grid) == 1.0)]
+print(f"sigmoid(z) rounds to exactly 1.0 in float64 from about z = {z_one:.3g}")
+
+# %% [markdown]
+# $\sigma(z) = 1 - e^{-z}$ to within rounding, and once $e^{-z}$ is below half the spacing of float64
+# numbers near 1 (about $1.1 \times 10^{-16}$), the result rounds to exactly 1.0. Every $z_t$ from step
+# 3 on is above that threshold, so every state is 1.0, whatever the input.
+#
+# Two consequences:
+#
+# - **Every record gets the same prediction**, $\hat y = V \mathbf{1}$, the sum of $V$'s entries:
+#   about 45 for a target between $-1$ and 1. Summed over 100 records, as the tutorial did, the loss
+#   is about $10^5$: the size of the tutorial's first printed losses.
+# - **No gradient flows.** The sigmoid's derivative is $\sigma'(z) = s(1 - s)$, which is exactly 0
+#   when $s = 1.0$. Notebook 3 shows that every gradient for $W$ and $U$ passes through these
+#   factors, so $W$ and $U$ can never change; only $V$ learns. Notebook 5 trains it and sees this.
+
+# %%
+Y_hat_tut, _ = rh.forward(tut, X, activation="sigmoid")
+spread = np.ptp(Y_hat_tut)
+print(f"predictions: {Y_hat_tut[0, 0]:.4g} for every record (spread {spread:.1g}); "
+      f"sum of V = {tut['V'].sum():.4g}")
+print(f"loss: mean {rh.mse_loss(Y_hat_tut, Y):.3g}, summed over the records {rh.mse_loss(Y_hat_tut, Y) * N:.3g}")
+deriv = rh.activation_derivative(S_tut[3:], "sigmoid")
+assert spread == 0.0 and np.all(deriv == 0.0), "expected constant predictions and zero derivatives"
+print(f"act'(z_t) = s(1 - s) for steps 3..50: every entry is {deriv.max():.1g}")
+
+# %% [markdown]
+# ## Why the initial scale matters
+#
+# The default scheme draws every weight from uniform$(-1/\sqrt H, 1/\sqrt H)$: here $\pm 0.1$. Then
+# $W s_{t-1}$ sums 100 terms of both signs that mostly cancel, $z_t$ stays of order 1, and the
+# sigmoid works in its sensitive middle range, where different inputs give different states.
+#
+# What matters is whether $s_t$ still depends on the window. Below, for each step, the spread of
+# the states *across the 100 records* (the standard deviation over records, averaged over the units),
+# for the two initialisations, both with the sigmoid. A spread of 0 means every record has the same
+# state: the network has forgotten its input.
+
+# %%
+small = rh.init_params(H, seed=0)
+_, cache_small = rh.forward(small, X, activation="sigmoid")
+S_small = cache_small["states"]
+
+
+def spread_over_records(S):
+    """Std of s_t over the records, averaged over the units, for t = 1 .. T. S: (T + 1, N, H)."""
+    return S[1:].std(axis=1).mean(axis=1)
+
+
+fig, ax = plt.subplots()
+steps = np.arange(1, T + 1)
+ax.plot(steps, spread_over_records(S_tut), "o-", ms=3, color=COLORS["vermillion"],
+        label="tutorial: uniform(0, 1)")
+ax.plot(steps, spread_over_records(S_small), "s-", ms=3, color=COLORS["blue"],
+        label="default: uniform(-0.1, 0.1)")
+ax.set_xlabel("time step t")
+ax.set_ylabel("spread of $s_t$ across records")
+ax.set_title("Do the hidden states still depend on the input? (sigmoid)")
+ax.legend(loc="upper right")
+plt.show()
+
+# %% [markdown]
+# The tutorial's states (circles) differ clearly between records at step 1, by a hair at step 2, and
+# from step 3 not at all: the spread is exactly 0, every record has the same state, and the
+# prediction cannot depend on the window. With the
+# default scale (squares) the states keep differing between records at every step, so the last
+# state still carries information about the window. In numbers:
+
+# %%
+for S, name in [(S_tut, "tutorial"), (S_small, "default ")]:
+    spread = spread_over_records(S)
+    print(f"{name}: spread at steps 1, 2, 3, 50: "
+          + ", ".join(f"{spread[t - 1]:.2g}" for t in (1, 2, 3, T))
+          + f";  s_T from {S[T].min():.3g} to {S[T].max():.3g}")
+
+# %% [markdown]
+# ## Summary
+#
+# - One step: $z_t = U x_t + W s_{t-1} + b$, $s_t = \operatorname{act}(z_t)$; in code, one record per
+#   row, $x_t U^\top + s_{t-1} W^\top + b$ for all $N$ records at once. After $T$ steps,
+#   $\hat y = V s_T + c$.
+# - The loss is the mean over records of $\tfrac12 \lVert \hat y - y \rVert^2$. The tutorial printed a sum.
+# - The tutorial's position-by-position input is a standard RNN with $D = T$ and one-hot-masked
+#   inputs: one column of $U$ per step, 50 times the input weights, no sharing across time.
+# - Initial scale matters. With uniform(0, 1) weights and the sigmoid every state is exactly 1.0 from
+#   step 3, so all predictions are equal and no gradient reaches $W$ or $U$. Weights of size
+#   $1/\sqrt H$ keep $z_t$ of order 1.
+#
+# **Next:** [3. Backpropagation through time](03_bptt.ipynb) computes the gradient of $L$ for every
+# parameter, and checks it.
+#
+# ## Exercises
+#
+# **1. Predict, then run.** Take the default tanh network and multiply $W$ by 10. What will the
+# hidden states do over the 50 steps? Write down a guess (stay small? grow without limit? something
+# else?) before running the cell.
+
+# %%
+# Exercise 1: run me after you have made your guess.
+big = dict(params, W=10 * params["W"])
+_, cache_big = rh.forward(big, X, activation="tanh")
+for t in (1, 2, 3, 5, 10, T):
+    S_t = cache_big["states"][t]
+    print(f"step {t:2d}: largest |s_t| = {np.abs(S_t).max():.3f}, "
+          f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_t) > 0.99):.2f}")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# They cannot grow without limit: tanh keeps every state in $(-1, 1)$. With $W$ ten times larger,
+# $z_t$ is of order 10, and within a few steps most units (about 60%) are *saturated*, stuck near
+# $+1$ or $-1$, where $\tanh'(z) = 1 - s^2$ is nearly 0. A saturated unit barely reacts to its input
+# and barely passes a gradient back: the same illness as the tutorial's sigmoid, in a milder form.
+# </details>
+#
+# **2. Count the parameters.** A network reads temperature and humidity ($D = 2$), has $H = 32$
+# hidden units and predicts both ($O = 2$), with biases. How many numbers does it learn? Work it out
+# from the shapes in the notation table, then replace `None` and run the check.
+
+# %%
+def check_parameter_count(answer):
+    """Tell the learner whether their parameter count is right (and give a hint if not)."""
+    if answer is None:
+        return "Not answered yet: replace None with your number."
+    truth = count(rh.init_params(32, input_dim=2, output_dim=2))
+    if answer == truth:
+        return f"Right: {truth} parameters."
+    return f"Not quite: {answer}. Hint: add up the sizes of U (H, D), W (H, H), V (O, H), b (H,), c (O,)."
+
+
+my_count = None  # your answer here
+print(check_parameter_count(my_count))
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $U$: $32 \cdot 2 = 64$; $W$: $32 \cdot 32 = 1024$; $V$: $2 \cdot 32 = 64$; $b$: 32; $c$: 2.
+# In all 1186. Note that $W$ dominates: the count hardly depends on $D$ or $O$.
+# </details>
+#
+# **3. Your own forward pass.** Write the forward pass for *one* record in the column form of the
+# maths: a loop over $t$ with `U @ x_t + W @ s + b` on vectors, then `V @ s + c`. Check that for
+# record 0 you get `rh.forward(params, X)[0][0]` (use `np.allclose`).
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def forward_one(p, x, activation="sigmoid"):      # x: (T, D)
+#     s = np.zeros(p["W"].shape[0])                 # s_0 = 0, (H,)
+#     for x_t in x:                                 # x_t: (D,)
+#         s = rh.activate(p["U"] @ x_t + p["W"] @ s + p["b"], activation)
+#     return p["V"] @ s + p["c"]                    # (O,)
+#
+# assert np.allclose(forward_one(params, X[0]), rh.forward(params, X)[0][0])
+# ```
+# </details>
+#
+# **4. Where does the sigmoid give up?** The check above found that $\sigma(z)$ rounds to exactly
+# 1.0 from about $z = 37$. Where does $\tanh z$ round to exactly 1.0? Would the tutorial's
+# uniform(0, 1) weights saturate a tanh network too? Guess, then run the cell.
+
+# %%
+# Exercise 4: run me after you have made your guess.
+z_grid_tanh = np.linspace(15, 25, 10001)
+z_one_tanh = z_grid_tanh[np.argmax(np.tanh(z_grid_tanh) == 1.0)]
+print(f"tanh(z) rounds to exactly 1.0 from about z = {z_one_tanh:.3g}")
+Y_hat_tanh, cache_tanh = rh.forward(tut, X, activation="tanh")
+for t in (2, 3, 4, T):
+    print(f"step {t:2d}: fraction of states exactly +1 or -1 = "
+          f"{np.mean(np.abs(cache_tanh['states'][t]) == 1.0):.4f}")
+print("distinct predictions:", np.unique(Y_hat_tanh.round(4)))
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $\tanh z = 1 - 2e^{-2z}$ to within rounding, which rounds to 1.0 once $2e^{-2z}$ is below about
+# $1.1 \times 10^{-16}$: from about $z = 19$. With positive weights of mean 0.5 the pre-activations
+# soon reach several tens, positive or negative, so yes: from step 4 every tanh state is exactly
+# $+1$ or $-1$. Each record ends with all its units at the same sign, and the network makes just two
+# predictions, $\pm$ the sum of $V$. The cure is the scale of the weights, not the activation.
+# </details>
