@@ -19,12 +19,21 @@ with s_{T-k} held constant. truncate=None, or k >= T, is full BPTT.
 
 import numpy as np
 
-from ._checks import check_activation, check_inputs, check_truncate
+from ._checks import as_float_array, check_activation, check_inputs, check_params, check_truncate
 from .forward import activate, activation_derivative, forward
 
 
 def mse_loss(Y_hat, Y):
     """Mean over the N records of 1/2 ||y_hat - y||^2. Y_hat, Y: (N, O). Returns a float."""
+    Y_hat = as_float_array("Y_hat", Y_hat, ndim=2, what="(N, output_dim)")
+    Y = as_float_array("Y", Y, ndim=2, what="(N, output_dim)")
+    if Y_hat.shape != Y.shape or Y.shape[0] == 0:
+        raise ValueError(f"Y_hat {Y_hat.shape} and Y {Y.shape} must have the same, non-empty shape.")
+    return mse_unchecked(Y_hat, Y)
+
+
+def mse_unchecked(Y_hat, Y):
+    """mse_loss without argument checks, for training loops (where NaN means divergence)."""
     diff = Y_hat - Y
     return 0.5 * float(np.vdot(diff, diff)) / Y.shape[0]
 
@@ -35,9 +44,17 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params: "U" (H, D), "W" (H, H), "V" (O, H),
     and "b" (H,), "c" (O,) when the model has biases.
     """
+    if not isinstance(cache, dict) or "inputs" not in cache:
+        raise TypeError("cache must be the dict that forward() returned with its predictions.")
     params = cache["params"]
     H, D = params["U"].shape
     O = params["V"].shape[0]
+    N = cache["states"].shape[1]
+    dY_hat = as_float_array("dY_hat", dY_hat, ndim=2, what="(N, output_dim)")
+    if dY_hat.shape != (N, O):
+        raise ValueError(f"dY_hat must have shape (N, output_dim) = {(N, O)} to match the cache, "
+                         f"got {dY_hat.shape}.")
+    truncate = check_truncate(truncate)
     dM, dV, dc = np.empty((H, H + D + 1)), np.empty((O, H)), np.empty(O)
     backward_into(dY_hat, cache, truncate, dM, dV, dc)
     grads = {"U": dM[:, H:-1], "W": dM[:, :H], "V": dV}
@@ -100,7 +117,7 @@ def loss_and_grads(params, X, Y, truncate=None, activation="sigmoid"):
     X, Y = check_inputs(params, X, Y)
     truncate = check_truncate(truncate)
     Y_hat, cache = forward(params, X, activation)
-    loss = mse_loss(Y_hat, Y)
+    loss = mse_unchecked(Y_hat, Y)
     grads = backward((Y_hat - Y) / Y.shape[0], cache, truncate)
     return loss, grads
 
@@ -113,9 +130,12 @@ def truncated_loss(params, X, Y, truncate, activation="sigmoid", state_params=No
     truncated gradient sees, which is how the gradient check of truncated BPTT works.
     Returns a float.
     """
+    check_activation(activation)
     X, Y = check_inputs(params, X, Y)
     T = X.shape[1]
     k = T if truncate is None else min(check_truncate(truncate), T)
+    if state_params is not None:
+        check_params(state_params)
     if k == T:
         return mse_loss(forward(params, X, activation)[0], Y)
     _, cache = forward(params if state_params is None else state_params, X[:, :T - k], activation)

@@ -13,7 +13,8 @@ Rows are records, so a matrix product with U^T applies U to every record's x_t a
 
 import numpy as np
 
-from ._checks import as_float_array, check_activation, check_inputs, check_int, check_positive_float
+from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
+                      check_positive_float)
 
 INIT_SCHEMES = ("small", "tutorial")
 
@@ -29,11 +30,13 @@ def sigmoid(z):
 
 def activate(z, activation):
     """act(z) for activation "sigmoid" or "tanh"; z of any shape."""
+    check_activation(activation)
     return sigmoid(z) if activation == "sigmoid" else np.tanh(z)
 
 
 def activation_derivative(s, activation):
     """act'(z) written in terms of the output s = act(z): s (1 - s) for sigmoid, 1 - s^2 for tanh."""
+    check_activation(activation)
     return s * (1.0 - s) if activation == "sigmoid" else 1.0 - s * s
 
 
@@ -81,6 +84,13 @@ def step_forward(x_t, s_prev, params, activation="sigmoid"):
 
     x_t: (N, D), s_prev: (N, H). Returns s_t (N, H).
     """
+    check_activation(activation)
+    H, D, _, _ = check_params(params)
+    x_t = as_float_array("x_t", x_t, ndim=2, what="(N, input_dim)")
+    s_prev = as_float_array("s_prev", s_prev, ndim=2, what="(N, hidden_dim)")
+    if x_t.shape[1] != D or s_prev.shape != (x_t.shape[0], H):
+        raise ValueError(f"x_t must have shape (N, {D}) and s_prev (N, {H}) with the same N; got "
+                         f"{x_t.shape} and {s_prev.shape}.")
     z_t = x_t @ params["U"].T + s_prev @ params["W"].T
     if "b" in params:
         z_t = z_t + params["b"]

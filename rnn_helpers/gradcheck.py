@@ -24,6 +24,10 @@ def numerical_gradient(f, params, eps=DEFAULT_EPS):
     Returns a dict with the same keys and shapes. Costs 4 calls of f per parameter entry.
     """
     eps = check_positive_float("eps", eps)
+    if not callable(f):
+        raise TypeError(f"f must be a function of the params dict returning a float, got {type(f).__name__}.")
+    if not isinstance(params, dict) or not all(isinstance(v, np.ndarray) for v in params.values()):
+        raise TypeError("params must be a dict of numpy arrays, like init_params returns.")
     grads = {}
     for name, value in params.items():
         g = np.zeros_like(value)

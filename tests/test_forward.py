@@ -83,3 +83,16 @@ def test_forward_rejects_bad_input(call, exc, message):
 def test_init_params_rejects_bad_input(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         rh.init_params(**kwargs)
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda p: rh.step_forward(np.zeros((2, 1)), np.zeros((2, 3)), p), ValueError, "s_prev"),
+    (lambda p: rh.step_forward(np.zeros(2), np.zeros((2, 4)), p), ValueError, "x_t must have 2 dim"),
+    (lambda p: rh.step_forward(np.zeros((2, 1)), np.zeros((2, 4)), p, "relu"), ValueError, "activation"),
+    (lambda p: rh.activate(np.zeros(3), "softplus"), ValueError, "activation must be one of"),
+    (lambda p: rh.activation_derivative(np.zeros(3), None), ValueError, "activation must be one of"),
+])
+def test_step_and_activation_reject_bad_input(call, exc, message):
+    params, _, _ = random_problem()
+    with pytest.raises(exc, match=message):
+        call(params)

@@ -127,3 +127,22 @@ def test_state_gradients_match_numerical(activation):
 
         numeric = rh.numerical_gradient(loss_from, {"s": s_t.copy()})["s"]
         assert rh.relative_error(dS[t - 1], numeric) < 1e-8
+
+
+def test_backward_mse_and_numerical_gradient_reject_bad_input():
+    params, X, Y = random_problem()
+    Y_hat, cache = rh.forward(params, X)
+    with pytest.raises(ValueError, match=r"dY_hat must have shape \(N, output_dim\) = \(3, 1\)"):
+        rh.backward(Y_hat[:2], cache)
+    with pytest.raises(TypeError, match="cache must be the dict that forward"):
+        rh.backward(Y_hat, {"states": None})
+    with pytest.raises(ValueError, match="truncate must be at least 1"):
+        rh.backward(Y_hat, cache, truncate=0)
+    with pytest.raises(ValueError, match="same, non-empty shape"):
+        rh.mse_loss(Y_hat, Y[:2])
+    with pytest.raises(ValueError, match="Y_hat contains NaN"):
+        rh.mse_loss(Y_hat * np.nan, Y)
+    with pytest.raises(TypeError, match="f must be a function"):
+        rh.numerical_gradient(3.0, params)
+    with pytest.raises(ValueError, match="activation must be"):
+        rh.truncated_loss(params, X, Y, 2, activation="relu")

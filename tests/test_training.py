@@ -123,3 +123,11 @@ def test_training_rejects_bad_input(call, exc, message):
     params, X, Y = random_problem()
     with pytest.raises(exc, match=message):
         call(params, X, Y)
+
+
+def test_divergence_seen_first_on_validation_is_reported_as_divergence():
+    """A single full-batch step can blow up the weights: the validation loss then says so."""
+    params, X, Y = random_problem(N=4)
+    with pytest.raises(rh.TrainingDiverged, match=r"epoch 1 \(at record 4\)"):
+        rh.train(params, X, Y, X, Y, epochs=3, batch_size=None, learning_rate=1e300,
+                 activation="tanh")
