@@ -11,7 +11,7 @@ import numpy as np
 
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
-from .bptt import backward_into, mse_loss
+from .bptt import backward_into, mse_unchecked
 from .forward import StateBuffer, forward, forward_unchecked, recurrence_matrix
 
 
@@ -180,7 +180,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
             if val_loss is not None:
                 Y_val_hat = forward_unchecked(flat.params, X_val, activation, buffer=buffer(X_val),
                                               convert_from=X_val.shape[1], M=flat.recurrence())[0]
-                val_loss[epoch] = mse_loss(Y_val_hat, Y_val)
+                val_loss[epoch] = mse_unchecked(Y_val_hat, Y_val)
                 if not math.isfinite(val_loss[epoch]):
                     _diverged(epoch, N, val_loss[epoch], learning_rate, clip_value, clip_norm)
     params = {name: value.copy() for name, value in flat.params.items()}
