@@ -1,0 +1,572 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. Backpropagation through time
+#
+# **After this notebook you will be able to**
+# - derive the gradient of the loss with respect to every parameter of an RNN, line by line, with
+#   the shape of every quantity;
+# - read the package's backward pass and match each line to a step of the derivation;
+# - prove a gradient right (or wrong) with a numerical check, and choose that check's tolerance;
+# - say exactly what truncated BPTT computes, and measure how far it is from the full gradient;
+# - explain why the gradient fades as it travels back in time.
+#
+# **You need:** [notebook 2](02_forward.ipynb) (the forward pass and its cache), and the chain rule
+# for functions of several variables.
+# **Time:** about 45 minutes. The symbols are listed in [notation.md](notation.md).
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_helpers as rh
+from rnn_helpers.bptt import backward_into
+from rnn_helpers.plots import COLORS, plot_step_norms, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+
+X, Y, _, _ = rh.sine_windows()                     # the course problem: (100, 50, 1), (100, 1)
+N, T, D = X.shape
+print(f"course problem: X {X.shape}, Y {Y.shape}")
+
+# %% [markdown]
+# ## The chain rule, from the loss back to every parameter
+#
+# Notebook 2 computed, for a batch of $N$ records kept one per row,
+#
+# $$
+# z_t = x_t U^\top + s_{t-1} W^\top + b, \quad s_t = \operatorname{act}(z_t) \;\; (t = 1, \dots, T),
+# \qquad \hat y = s_T V^\top + c, \qquad L = \frac{1}{N} \sum_{n} \tfrac12 \lVert \hat y^{(n)} - y^{(n)} \rVert^2 .
+# $$
+#
+# Training needs $\partial L / \partial U$, $\partial L / \partial W$, and so on. We write
+# $d\square$ for "the gradient of $L$ with respect to $\square$"; it always has the shape of $\square$.
+# We walk backwards through the computation, one operation at a time.
+#
+# **1. The loss.** Each prediction enters $L$ once, through its squared error:
+#
+# $$
+# \underbrace{d\hat y}_{(N, O)} = \frac{\hat y - y}{N}.
+# $$
+#
+# **2. The output layer** $\hat y = s_T V^\top + c$. Entry $V_{oh}$ multiplies $s_{T,h}$ in output $o$
+# of every record, so its gradient sums over the records; the same for $c$. And $s_T$ reaches the loss
+# through $V$:
+#
+# $$
+# \underbrace{dV}_{(O, H)} = d\hat y^\top s_T, \qquad
+# \underbrace{dc}_{(O,)} = \sum_{n} d\hat y, \qquad
+# \underbrace{ds_T}_{(N, H)} = d\hat y\, V .
+# $$
+#
+# **3. Back through the activation**, $s_t = \operatorname{act}(z_t)$ entry by entry, so its derivative
+# is a product entry by entry ($\odot$):
+#
+# $$
+# \underbrace{dz_t}_{(N, H)} = ds_t \odot \operatorname{act}'(z_t).
+# $$
+#
+# **4. Back through the step** $z_t = x_t U^\top + s_{t-1} W^\top + b$. This has the same form as the
+# output layer, so the same reasoning gives the contributions of step $t$:
+#
+# $$
+# dW \mathrel{+}= \underbrace{dz_t^\top s_{t-1}}_{(H, H)}, \qquad
+# dU \mathrel{+}= \underbrace{dz_t^\top x_t}_{(H, D)}, \qquad
+# db \mathrel{+}= \underbrace{\textstyle\sum_n dz_t}_{(H,)}, \qquad
+# \underbrace{ds_{t-1}}_{(N, H)} = dz_t\, W .
+# $$
+#
+# **Why "+=".** The same $W$, $U$ and $b$ are used at every step. When one variable feeds a result
+# through several paths, the chain rule adds the contributions of the paths. So $dW$, $dU$ and $db$
+# start at zero, and steps 3 and 4 are repeated for $t = T, T-1, \dots, 1$, each adding its share.
+# $s_{t-1}$, in contrast, is used in step $t$ only (and by nothing after the loss), so $ds_{t-1}$ is
+# a plain assignment. This walk backwards through the steps is *backpropagation through time*.
+#
+# **Why $\operatorname{act}'$ can be written from $s_t$.** The forward pass stores the states, not
+# the pre-activations, and we do not need the latter:
+#
+# $$
+# \sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = s_t (1 - s_t), \qquad
+# \tanh'(z) = 1 - \tanh^2 z = 1 - s_t^2 .
+# $$
+#
+# (The original tutorial multiplied by $z(1 - z)$, the formula applied to the pre-activation: that
+# is not the derivative.) In the package:
+
+# %%
+print(inspect.getsource(rh.activation_derivative))
+
+# %% [markdown]
+# ## The same steps in code
+#
+# First the readable reference: one record and one step at a time, vectors as columns, exactly the
+# lines above (transposed for a single record: `np.outer(dz, s[t - 1])` is $dz_t^\top s_{t-1}$).
+
+# %%
+print(inspect.getsource(rh.loss_and_grads_loop))
+
+# %% [markdown]
+# Then the version that training uses: all records at once, one record per row. `backward` allocates
+# the output arrays and `backward_into` fills them. The loop over steps computes only $dz_t$ and
+# $ds_{t-1}$; the forward cache stored each step's row $[s_{t-1}, x_t, 1]$, so one matrix product at
+# the end sums $dz_t^\top [s_{t-1}, x_t, 1]$ over all steps and records: $[dW\; dU\; db]$ at once.
+
+# %%
+print(inspect.getsource(rh.backward))
+print(inspect.getsource(backward_into))
+
+# %% [markdown]
+# **Check.** The two must give the same loss and gradients on the course problem (100 records of
+# 50 steps, $H = 100$), for both activations. They add the same numbers in different orders, so they
+# agree to rounding: the cell asserts a relative difference below $10^{-12}$ and prints whether it is
+# even below $10^{-13}$ (the exact last digits vary from machine to machine).
+
+# %%
+params = rh.init_params(100, seed=0)
+for activation in ("sigmoid", "tanh"):
+    loss_loop, grads_loop = rh.loss_and_grads_loop(params, X, Y, activation=activation)
+    loss_vec, grads_vec = rh.loss_and_grads(params, X, Y, activation=activation)
+    worst = max(rh.relative_error(grads_vec[name], grads_loop[name]) for name in params)
+    assert abs(loss_vec - loss_loop) <= 1e-12 * loss_loop, (loss_vec, loss_loop)
+    assert worst < 1e-12, f"{activation}: loop and vectorized gradients differ by {worst:.1e}"
+    print(f"{activation:7s}: loss {loss_vec:.4g}, largest relative difference over U, W, V, b, c "
+          f"below 1e-13: {worst < 1e-13}")
+
+# %% [markdown]
+# Agreement between two versions of the same derivation proves nothing about the derivation itself:
+# both could be wrong in the same way. For that we need an independent check.
+#
+# ## A numerical gradient check
+#
+# A derivative is a limit of difference quotients, so we can estimate every entry of every
+# gradient by nudging that one parameter and recomputing the loss. The package uses the
+# **fourth-order centred difference**
+#
+# $$
+# \frac{\partial L}{\partial p} \approx
+# \frac{8\,[L(p + \epsilon) - L(p - \epsilon)] - [L(p + 2\epsilon) - L(p - 2\epsilon)]}{12\,\epsilon},
+# $$
+#
+# whose error from the formula itself is of order $\epsilon^4$ (the plain centred difference
+# $[L(p + \epsilon) - L(p - \epsilon)] / 2\epsilon$ has error of order $\epsilon^2$). With
+# $\epsilon = 10^{-3}$ that is about $10^{-12}$, and rounding adds only about
+# $10^{-16} \cdot L / \epsilon$. It costs four loss evaluations per parameter entry, so we check on a
+# small problem: 5 windows of 12 steps, $H = 8$.
+
+# %%
+print(inspect.getsource(rh.numerical_gradient))
+
+# %%
+Xs, Ys, _, _ = rh.sine_windows(n_points=40, seq_len=12, n_train=5, n_val=0)
+small = rh.init_params(8, seed=3)
+Ts = Xs.shape[1]
+print(f"small problem: X {Xs.shape}, Y {Ys.shape}, "
+      f"{sum(v.size for v in small.values())} parameters")
+
+# %% [markdown]
+# `check_gradients` compares the backward pass with this numerical gradient, parameter by
+# parameter, using the relative error $\lVert a - n \rVert / (\lVert a \rVert + \lVert n \rVert)$:
+# 0 when they are equal, 1 when they have nothing in common. `assert_gradients_match` fails if any
+# error is above the tolerance, $10^{-7}$.
+
+# %%
+TOL = 1e-7
+for activation in ("sigmoid", "tanh"):
+    errors = rh.check_gradients(small, Xs, Ys, activation=activation)
+    print(f"{activation:7s}: " + ", ".join(f"{name} {err:.1e}" for name, err in errors.items())
+          + f"   (tolerance {TOL:.0e})")
+    rh.assert_gradients_match(errors, tol=TOL)
+print("both activations pass")
+
+# %% [markdown]
+# Every error is between about $10^{-14}$ and $10^{-11}$: four or more orders of magnitude below the
+# tolerance.
+#
+# ### Why not the plain centred difference?
+#
+# The textbook check is $[L(p + \epsilon) - L(p - \epsilon)] / 2\epsilon$ with $\epsilon = 10^{-6}$.
+# Its rounding error is about $10^{-16} \cdot L / \epsilon \approx 10^{-10}$ *in absolute terms*, the
+# same for every entry, so it is large relative to small gradient entries. Here it is on the same
+# problem, beside the fourth-order one: the relative error for each parameter as a whole, and for the
+# worst single entry.
+
+# %%
+def plain_centred_difference(f, p, eps=1e-6):
+    """The textbook numerical gradient [f(p + eps) - f(p - eps)] / (2 eps), entry by entry."""
+    grads = {}
+    for name, value in p.items():
+        g = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            plus, minus = value.copy(), value.copy()
+            plus[idx] += eps
+            minus[idx] -= eps
+            g[idx] = (f(dict(p, **{name: plus})) - f(dict(p, **{name: minus}))) / (2 * eps)
+        grads[name] = g
+    return grads
+
+
+def worst_entry(a, n):
+    """The largest relative error of a single entry."""
+    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-300)))
+
+
+for activation in ("sigmoid", "tanh"):
+    def full_loss(p):
+        return rh.mse_loss(rh.forward(p, Xs, activation)[0], Ys)
+    _, analytic = rh.loss_and_grads(small, Xs, Ys, activation=activation)
+    fourth = rh.numerical_gradient(full_loss, small)
+    plain = plain_centred_difference(full_loss, small)
+    print(f"{activation}:")
+    for name in small:
+        print(f"  {name}: whole parameter  plain {rh.relative_error(analytic[name], plain[name]):.0e}"
+              f"  4th-order {rh.relative_error(analytic[name], fourth[name]):.0e};"
+              f"   worst entry  plain {worst_entry(analytic[name], plain[name]):.0e}"
+              f"  4th-order {worst_entry(analytic[name], fourth[name]):.0e}")
+
+# %% [markdown]
+# The plain difference is less accurate on every parameter, usually by a factor of several hundred
+# or more. On single small entries (the tanh network's $W$) its error reaches several times
+# $10^{-7}$: judged entry by entry, a *correct* gradient would fail a $10^{-7}$ tolerance, and a
+# tolerance loose enough for the plain difference lets subtle mistakes through. The fourth-order
+# check leaves room to spare.
+#
+# ### A check must fail when the gradient is wrong
+#
+# A check that always passes proves nothing. Below we spoil the correct gradient by 0.1% in a single
+# entry of $dW$ (the largest one, out of 64) and check again.
+
+# %%
+activation = "tanh"
+
+
+def full_loss(p):
+    return rh.mse_loss(rh.forward(p, Xs, activation)[0], Ys)
+
+
+_, analytic = rh.loss_and_grads(small, Xs, Ys, activation=activation)
+numeric = rh.numerical_gradient(full_loss, small)
+spoilt = {name: g.copy() for name, g in analytic.items()}
+i, j = np.unravel_index(np.argmax(np.abs(spoilt["W"])), spoilt["W"].shape)
+spoilt["W"][i, j] *= 1.001
+bad_errors = {name: rh.relative_error(spoilt[name], numeric[name]) for name in small}
+print(f"relative error of W after spoiling one entry by 0.1%: {bad_errors['W']:.1e}")
+try:
+    rh.assert_gradients_match(bad_errors, tol=TOL)
+except AssertionError as err:
+    print("AssertionError:", err)
+else:
+    raise AssertionError("the check did not notice a wrong gradient")
+
+# %% [markdown]
+# The check catches it by a wide margin. Keep this habit: whenever you write a check, break the
+# thing it checks once and watch it fail.
+#
+# ## Truncated BPTT, defined precisely
+#
+# Walking back all $T$ steps costs time proportional to $T$ for every update, and (as the last part
+# of this notebook shows) the far steps contribute little. *Truncated* BPTT with `truncate=k` walks
+# back the last $k$ steps only: steps 3 and 4 run for $t = T, T-1, \dots, T-k+1$, and then stop.
+#
+# What does it compute? Exactly the gradient of **the same loss with $s_{T-k}$ held constant**: if
+# $s_{T-k}$ were a given input rather than a function of the parameters, the paths into the
+# parameters through steps $1, \dots, T-k$ would not exist, and the chain rule would stop where the
+# truncated loop stops. `truncated_loss` computes that objective: it runs the first $T - k$ steps with
+# frozen parameters, then the last $k$ steps and the output with the parameters being varied.
+
+# %%
+print(inspect.getsource(rh.truncated_loss))
+
+# %% [markdown]
+# **Check.** With $k = 3$ on the small problem ($T = 12$), the truncated gradient passes the numerical
+# check against the truncated objective (which is what `check_gradients(..., truncate=k)` does), and
+# fails it against the full objective: it is a different gradient, not a broken one.
+
+# %%
+k = 3
+for activation in ("sigmoid", "tanh"):
+    def full_loss(p):
+        return rh.mse_loss(rh.forward(p, Xs, activation)[0], Ys)
+    vs_truncated = rh.check_gradients(small, Xs, Ys, truncate=k, activation=activation)
+    _, trunc_grads = rh.loss_and_grads(small, Xs, Ys, truncate=k, activation=activation)
+    numeric_full = rh.numerical_gradient(full_loss, small)
+    vs_full = {name: rh.relative_error(trunc_grads[name], numeric_full[name]) for name in small}
+    rh.assert_gradients_match(vs_truncated, tol=TOL)
+    assert max(vs_full[n] for n in ("U", "W", "b")) > 1e-3, "truncation should change dU, dW, db"
+    print(f"{activation}, k = {k}:")
+    print("  against the truncated objective: "
+          + ", ".join(f"{n} {e:.1e}" for n, e in vs_truncated.items()) + "   passes")
+    print("  against the full objective:      "
+          + ", ".join(f"{n} {e:.1e}" for n, e in vs_full.items()) + "   fails")
+
+# %% [markdown]
+# $dV$ and $dc$ are the same either way (they depend on $s_T$ only); $dU$, $dW$ and $db$ are not.
+#
+# **Check.** With $k \ge T$ nothing is held constant, so truncation is full BPTT, bit for bit.
+
+# %%
+_, full = rh.loss_and_grads(small, Xs, Ys, truncate=None, activation="tanh")
+for k_big in (Ts, Ts + 1, 1000):
+    _, trunc = rh.loss_and_grads(small, Xs, Ys, truncate=k_big, activation="tanh")
+    same = all(np.array_equal(trunc[name], full[name]) for name in full)
+    assert same, f"truncate={k_big} differs from full BPTT"
+    print(f"truncate = {k_big:4d} (T = {Ts}): identical to full BPTT: {same}")
+
+# %% [markdown]
+# Two warnings about what you may read elsewhere.
+#
+# - **A check with a huge truncation hides everything.** A well-known numpy RNN tutorial runs its
+#   gradient check with truncation 1000 on short sequences. As the cell above shows, that is full
+#   BPTT: the check says nothing about the truncated code that training actually uses. Check the
+#   truncated gradient against the truncated objective, as above.
+# - **"Detach the state every $k$ steps" is a different rule.** Some books cut the sequence into
+#   pieces of $k$ steps and stop the gradient at each boundary. When the loss is at every step, each
+#   piece then keeps up to $k$ steps. But our loss is at the last step only, and its gradient stops at
+#   the *last* boundary before $T$. For $T = 50$ and $k = 20$ the boundaries are at 20 and 40, so
+#   only the last 10 steps remain: not the last 20.
+
+# %%
+def steps_kept_when_detaching(T, k):
+    """Steps the final-step loss's gradient flows through when the state is detached every k steps."""
+    last_boundary = k * ((T - 1) // k)
+    return T - last_boundary
+
+
+for k_detach in (5, 10, 15, 20, 30, 45):
+    print(f"T = 50, detach every {k_detach:2d} steps: the gradient flows through the last "
+          f"{steps_kept_when_detaching(50, k_detach):2d} steps")
+
+# %% [markdown]
+# ## How far is the truncated gradient from the full one?
+#
+# On the course problem ($N = 100$, $T = 50$, `init_params(100, seed=0)`), we compute the gradient
+# for every $k = 1, \dots, 50$ and its relative error against the full gradient, all five parameters
+# taken as one vector. One forward pass serves every $k$: only the backward pass changes.
+
+# %%
+def flat(grads):
+    return np.concatenate([grads[name].ravel() for name in sorted(grads)])
+
+
+ks = np.arange(1, T + 1)
+trunc_error = {}
+for activation in ("tanh", "sigmoid"):
+    Y_hat, cache = rh.forward(params, X, activation)
+    dY_hat = (Y_hat - Y) / N
+    full_flat = flat(rh.backward(dY_hat, cache))
+    trunc_error[activation] = np.array(
+        [rh.relative_error(flat(rh.backward(dY_hat, cache, truncate=int(k))), full_flat) for k in ks])
+    assert trunc_error[activation][-1] == 0.0, "k = T must be exact"
+
+def show(err):
+    """Errors below 1e-15 are rounding noise: show them as such rather than as digits."""
+    return "exactly 0" if err == 0 else (f"{err:.1e}" if err >= 1e-15 else "<1e-15 (rounding)")
+
+
+for k in (1, 2, 5, 10, 20, 30, 40, 50):
+    print(f"k = {k:2d}: relative error  tanh {show(trunc_error['tanh'][k - 1]):>9s}   "
+          f"sigmoid {show(trunc_error['sigmoid'][k - 1])}")
+
+# %%
+fig, ax = plt.subplots()
+for activation, color, marker in (("tanh", COLORS["blue"], "o"), ("sigmoid", COLORS["orange"], "s")):
+    ax.semilogy(ks[:-1], trunc_error[activation][:-1], marker=marker, ms=3, color=color,
+                label=activation)
+ax.set_xlabel("truncation k (steps walked back)")
+ax.set_ylabel("relative error (log scale)")
+ax.set_title("Truncated against full gradient, course problem")
+ax.legend(loc="upper right")
+plt.show()
+
+# %% [markdown]
+# The error falls by a roughly constant factor for each step added: a straight line on the log scale.
+# For the sigmoid it is much steeper and reaches rounding level (the flat floor) by $k = 20$; for
+# tanh it is still about $10^{-5}$ there. ($k = 50 = T$ is exact, 0, which a log scale cannot show.)
+# With $k = 5$, the setting notebook 5 trains with, the gradient is off by a few percent for tanh:
+# an approximation, but one that points nearly the same way. Why straight lines? The next section.
+#
+# ## Vanishing gradients
+#
+# `state_gradients` returns $ds_t = \partial L / \partial s_t$ for every step $t$ (full BPTT).
+# Its size says how much the loss can feel a change of the state at step $t$, and so how much step
+# $t$ contributes to $dW$ and $dU$.
+
+# %%
+print(inspect.getsource(rh.state_gradients))
+
+# %%
+norms = {}
+for activation in ("tanh", "sigmoid"):
+    dS = rh.state_gradients(params, X, Y, activation)          # (T, N, H), dS[t - 1] = ds_t
+    norms[activation] = np.linalg.norm(dS, axis=(1, 2))        # (T,)
+    ratio = norms[activation][-1] / norms[activation][0]
+    print(f"{activation:7s}: |ds_T| = {norms[activation][-1]:.2e}, |ds_1| = {norms[activation][0]:.2e}, "
+          f"ratio |ds_T| / |ds_1| = {ratio:.1e}")
+
+# %%
+fig, ax = plt.subplots()
+plot_step_norms(ax, norms["tanh"], label="tanh", color=COLORS["blue"])
+plot_step_norms(ax, norms["sigmoid"], label="sigmoid", color=COLORS["orange"],
+                title="Size of dL/ds_t at each step (course problem, full BPTT)")
+ax.set_ylabel("norm of $ds_t$ (log scale)")
+plt.show()
+
+# %% [markdown]
+# Read the plot from right to left, the way the gradient travels: it starts at $t = T$ and shrinks by
+# about the same factor at every step back. With tanh, $ds_1$ is about $10^{10}$ times smaller than
+# $ds_T$; with the sigmoid about $10^{40}$. The first steps of the window have practically no say in
+# how the weights change.
+#
+# **Why.** Unrolling step 4 into step 3 gives the rule that carries the gradient one step back:
+#
+# $$
+# ds_{t-1} = \bigl(ds_t \odot \operatorname{act}'(z_t)\bigr)\, W .
+# $$
+#
+# Going from step $T$ to step 1 applies it $T - 1 = 49$ times: the gradient is multiplied again and
+# again by the factor $\operatorname{act}'(z) \times W$. Roughly, each step scales it by the typical
+# $\operatorname{act}'$ times the growth factor of $W$ (its *spectral radius*, the largest
+# $|\text{eigenvalue}|$). Below 1 the gradient vanishes geometrically; above 1 it explodes (notebook 4).
+#
+# - tanh: $\tanh' = 1 - s^2$ is nearly 1 for these small states, so the factor is about $W$'s.
+# - sigmoid: $\sigma' = s(1 - s) \le 0.25$, so it shrinks four times faster per step, at best.
+#
+# The numbers agree:
+
+# %%
+rho = np.max(np.abs(np.linalg.eigvals(params["W"])))
+print(f"spectral radius of W: {rho:.2f}")
+for activation in ("tanh", "sigmoid"):
+    _, cache = rh.forward(params, X, activation)
+    mean_deriv = rh.activation_derivative(cache["states"][1:], activation).mean()
+    per_step = (norms[activation][0] / norms[activation][-1]) ** (1 / (T - 1))
+    e = trunc_error[activation]
+    k_lo, k_hi = (10, 20) if activation == "tanh" else (5, 10)
+    trunc_step = (e[k_hi - 1] / e[k_lo - 1]) ** (1 / (k_hi - k_lo))
+    print(f"{activation:7s}: mean act' {mean_deriv:.3f};  spectral radius x mean act' = "
+          f"{rho * mean_deriv:.2f};  measured shrink per step: ds_t {per_step:.2f}, "
+          f"truncation error (k = {k_lo}..{k_hi}) {trunc_step:.2f}")
+
+# %% [markdown]
+# The predicted factor (spectral radius times mean $\operatorname{act}'$) matches the measured
+# shrinking of $ds_t$ per step, and the truncation error of the previous section falls by the same
+# factor per step: what truncation throws away is exactly these vanishing contributions. That is why
+# a short truncation costs little here, and also why a plain RNN struggles to learn anything that
+# depends on inputs far back in the window.
+#
+# ## Summary
+#
+# - Backward, in the package's symbols: $d\hat y = (\hat y - y)/N$; $dV = d\hat y^\top s_T$,
+#   $dc = \sum_n d\hat y$, $ds_T = d\hat y V$; then for $t = T, \dots, 1$: $dz_t = ds_t \odot \operatorname{act}'(z_t)$,
+#   $dW \mathrel{+}= dz_t^\top s_{t-1}$, $dU \mathrel{+}= dz_t^\top x_t$, $db \mathrel{+}= \sum_n dz_t$,
+#   $ds_{t-1} = dz_t W$. $\operatorname{act}'$ comes from the stored states.
+# - A fourth-order centred difference checks gradients to about $10^{-11}$ or better, so a tolerance of
+#   $10^{-7}$ separates right from wrong; the plain centred difference is about a thousand times
+#   noisier. A check must be seen to fail on a wrong gradient.
+# - Truncation to $k$ steps is the exact gradient of the loss with $s_{T-k}$ held constant; check it
+#   against that objective. $k \ge T$ is full BPTT. "Detach every $k$ steps" is a different rule.
+# - The gradient shrinks by about $\operatorname{act}' \times$ (spectral radius of $W$) per step back:
+#   it vanishes, and the truncation error falls at the same rate.
+#
+# **Next:** [4. Exploding gradients and clipping](04_clipping.ipynb): what happens when that factor is
+# above 1.
+#
+# ## Exercises
+#
+# **1. Predict, then run.** Draw the initial weights three times larger, `init_params(100, seed=0,
+# scale=0.3)`, and use tanh. Will $ds_1$ be smaller or larger than $ds_T$ this time, and roughly by how
+# much? Use the spectral radius to guess before you run the cell.
+
+# %%
+# Exercise 1: run me after you have made your guess.
+big = rh.init_params(100, seed=0, scale=0.3)
+norms_big = np.linalg.norm(rh.state_gradients(big, X, Y, "tanh"), axis=(1, 2))
+rho_big = np.max(np.abs(np.linalg.eigvals(big["W"])))
+print(f"spectral radius of W: {rho_big:.2f}")
+print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
+      f"ratio |ds_1| / |ds_T| = {norms_big[0] / norms_big[-1]:.3g}")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# The spectral radius is now about 1.9, above 1, so the gradient *grows* as it travels back: $ds_1$ is
+# a few hundred times larger than $ds_T$. It grows far less than $1.9^{49}$ would suggest, because
+# with larger weights more units saturate and $\tanh' = 1 - s^2$ falls below 1, holding the growth back.
+# This is an *exploding* gradient, the subject of notebook 4.
+# </details>
+#
+# **2. Detaching every $k$ steps.** With $T = 50$ and the state detached every 15 steps, through how
+# many of the last steps does the gradient of the final-step loss flow? Replace `None` and run the check.
+
+# %%
+def check_detach_answer(answer):
+    """Tell the learner whether their count of steps is right (and give a hint if not)."""
+    if answer is None:
+        return "Not answered yet: replace None with your number."
+    truth = steps_kept_when_detaching(50, 15)
+    if answer == truth:
+        return f"Right: {truth} steps."
+    return f"Not quite: {answer}. Hint: list the boundaries 15, 30, ...; which is the last before step 50?"
+
+
+my_steps = None  # your answer here
+print(check_detach_answer(my_steps))
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# The boundaries are after steps 15, 30 and 45. The loss at step 50 reaches back to the last one
+# only, so the gradient flows through steps 46 to 50: 5 steps. To keep the last 15, truncate to the
+# last 15 steps instead (`truncate=15`).
+# </details>
+#
+# **3. An off-by-one.** A classmate's backward loop runs `for t in range(T, 1, -1)`: it stops before
+# step 1. That is the same as `truncate=T - 1`. Which of $dU$, $dW$, $db$ are wrong? Would the
+# numerical check catch it? Predict, then run.
+
+# %%
+# Exercise 3: run me after you have made your guess.
+_, off_by_one = rh.loss_and_grads(small, Xs, Ys, truncate=Ts - 1, activation="tanh")
+numeric_tanh = rh.numerical_gradient(
+    lambda p: rh.mse_loss(rh.forward(p, Xs, "tanh")[0], Ys), small)
+for name in ("U", "W", "b"):
+    print(f"d{name}: relative error against the full gradient "
+          f"{rh.relative_error(off_by_one[name], numeric_tanh[name]):.1e}")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# Step 1 adds $dz_1^\top s_0$ to $dW$, $dz_1^\top x_1$ to $dU$ and $\sum_n dz_1$ to $db$. Since
+# $s_0 = 0$, the missing $dW$ term is zero, so $dW$ is still exactly right (its error is at rounding
+# level); $dU$ and $db$ miss a term and are wrong. The check catches those, far above $10^{-7}$,
+# even though step 1's share is small after 11 steps of vanishing. A check of $dW$ alone would have
+# missed the bug: check every parameter.
+# </details>
+#
+# **4. Shapes with two outputs.** A network predicts temperature and humidity ($O = 2$) with $H = 32$,
+# on a batch of $N = 64$ records. Give the shapes of $d\hat y$, $dV$, $dc$ and $ds_T$, and check them
+# with `rh.loss_and_grads` on random data of those sizes.
+#
+# <details><summary>Solution</summary>
+#
+# $d\hat y$: $(64, 2)$; $dV = d\hat y^\top s_T$: $(2, 32)$, like $V$; $dc$: $(2,)$; $ds_T = d\hat y V$:
+# $(64, 32)$, like $s_T$. A gradient always has the shape of what it is the gradient of. With
+# `p = rh.init_params(32, output_dim=2)`, `rh.loss_and_grads(p, np.zeros((64, 10, 1)), np.zeros((64, 2)))`
+# returns `grads["V"].shape == (2, 32)` and `grads["c"].shape == (2,)`.
+# </details>
