@@ -211,12 +211,12 @@ print("X_pos", X_pos.shape, "  U", params_pos["U"].shape, "  Y_hat", Y_hat_pos.s
 
 # %%
 U_pos = params_pos["U"]
-t = 7
-via_matrix = X_pos[:, t] @ U_pos.T                # (N, H): the whole U times the masked input
-via_column = X[:, t] * U_pos[:, t]                # (N, H): x_t times column t only
+j = 7                                              # array index 7 is step t = 8
+via_matrix = X_pos[:, j] @ U_pos.T                # (N, H): the whole U times the masked input
+via_column = X[:, j] * U_pos[:, j]                # (N, H): x_t times its own column only
 gap = np.abs(via_matrix - via_column).max()
 assert gap < 1e-14, f"masked input != one column: {gap}"
-print(f"step {t}: masked product equals column {t} times x_t "
+print(f"step {j + 1}: the whole U_pos times the masked input equals x_t times column U_pos[:, {j}] "
       f"(largest difference below 1e-14: {gap < 1e-14})")
 
 shared = dict(params, U=np.repeat(params["U"], T, axis=1))   # every column is the shared U
@@ -278,11 +278,13 @@ print(f"smallest z_t over steps 3..50: {Z_tut[2:].min():.3g}")
 z_grid = np.linspace(30, 45, 15001)
 z_one = z_grid[np.argmax(rh.sigmoid(z_grid) == 1.0)]
 print(f"sigmoid(z) rounds to exactly 1.0 in float64 from about z = {z_one:.3g}")
+print(f"gap between 1.0 and the next float64 number below it: {np.finfo(float).epsneg:.2g}")
 
 # %% [markdown]
-# $\sigma(z) = 1 - e^{-z}$ to within rounding, and once $e^{-z}$ is below half the spacing of float64
-# numbers near 1 (about $1.1 \times 10^{-16}$), the result rounds to exactly 1.0. Every $z_t$ from step
-# 3 on is above that threshold, so every state is 1.0, whatever the input.
+# For large $z$, $\sigma(z) = 1 - e^{-z}$ to within rounding. Once $e^{-z}$ is smaller than about the
+# gap between 1.0 and the next float64 number below it, $1.1 \times 10^{-16}$, the result rounds to
+# exactly 1.0 (the exact threshold depends a little on how the sigmoid is computed). Every $z_t$ from
+# step 3 on is above it, so every state is 1.0, whatever the input.
 #
 # Two consequences:
 #
@@ -341,9 +343,9 @@ plt.show()
 # %% [markdown]
 # The tutorial's states (circles) differ clearly between records at step 1, by a hair at step 2, and
 # from step 3 not at all: the spread is exactly 0, every record has the same state, and the
-# prediction cannot depend on the window. With the
-# default scale (squares) the states keep differing between records at every step, so the last
-# state still carries information about the window. In numbers:
+# prediction cannot depend on the window. With the default scale (squares) the states keep
+# differing between records at every step, so the last state still carries information about the
+# window. In numbers:
 
 # %%
 for S, name in [(S_tut, "tutorial"), (S_small, "default ")]:

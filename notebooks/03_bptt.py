@@ -83,8 +83,18 @@ print(f"course problem: X {X.shape}, Y {Y.shape}")
 # \underbrace{dz_t}_{(N, H)} = ds_t \odot \operatorname{act}'(z_t).
 # $$
 #
-# **4. Back through the step** $z_t = x_t U^\top + s_{t-1} W^\top + b$. This has the same form as the
-# output layer, so the same reasoning gives the contributions of step $t$:
+# **4. Back through the step** $z_t = x_t U^\top + s_{t-1} W^\top + b$. Written out entry by entry,
+# $z_{t,ni} = \sum_j s_{t-1,nj} W_{ij} + \dots$ for record $n$ and unit $i$. So a nudge of $W_{ij}$
+# moves $z_{t,ni}$ by $s_{t-1,nj}$ for every record, and a nudge of $s_{t-1,nj}$ moves every
+# $z_{t,ni}$ by $W_{ij}$:
+#
+# $$
+# \frac{\partial L}{\partial W_{ij}}\Big|_{\text{via step } t} = \sum_n dz_{t,ni}\, s_{t-1,nj} = (dz_t^\top s_{t-1})_{ij},
+# \qquad
+# \frac{\partial L}{\partial s_{t-1,nj}} = \sum_i dz_{t,ni}\, W_{ij} = (dz_t W)_{nj}.
+# $$
+#
+# The same reasoning for $U$ and $b$ (and, in step 2, for $V$ and $c$) gives the contributions of step $t$:
 #
 # $$
 # dW \mathrel{+}= \underbrace{dz_t^\top s_{t-1}}_{(H, H)}, \qquad
@@ -96,8 +106,8 @@ print(f"course problem: X {X.shape}, Y {Y.shape}")
 # **Why "+=".** The same $W$, $U$ and $b$ are used at every step. When one variable feeds a result
 # through several paths, the chain rule adds the contributions of the paths. So $dW$, $dU$ and $db$
 # start at zero, and steps 3 and 4 are repeated for $t = T, T-1, \dots, 1$, each adding its share.
-# $s_{t-1}$, in contrast, is used in step $t$ only (and by nothing after the loss), so $ds_{t-1}$ is
-# a plain assignment. This walk backwards through the steps is *backpropagation through time*.
+# $s_{t-1}$, in contrast, is used by one operation only (step $t$), so $ds_{t-1}$ is a plain
+# assignment. This walk backwards through the steps is *backpropagation through time*.
 #
 # **Why $\operatorname{act}'$ can be written from $s_t$.** The forward pass stores the states, not
 # the pre-activations, and we do not need the latter:
@@ -179,6 +189,8 @@ small = rh.init_params(8, seed=3)
 Ts = Xs.shape[1]
 print(f"small problem: X {Xs.shape}, Y {Ys.shape}, "
       f"{sum(v.size for v in small.values())} parameters")
+for activation in ("sigmoid", "tanh"):
+    print(f"loss with {activation}: {rh.mse_loss(rh.forward(small, Xs, activation)[0], Ys):.2g}")
 
 # %% [markdown]
 # `check_gradients` compares the backward pass with this numerical gradient, parameter by
@@ -202,8 +214,8 @@ print("both activations pass")
 # ### Why not the plain centred difference?
 #
 # The textbook check is $[L(p + \epsilon) - L(p - \epsilon)] / 2\epsilon$ with $\epsilon = 10^{-6}$.
-# Its rounding error is about $10^{-16} \cdot L / \epsilon \approx 10^{-10}$ *in absolute terms*, the
-# same for every entry, so it is large relative to small gradient entries. Here it is on the same
+# Its rounding error is about $10^{-16} \cdot L / \epsilon$, a few times $10^{-11}$ here, *in absolute
+# terms*: the same for every entry, so it is large relative to small gradient entries. Here it is on the same
 # problem, beside the fourth-order one: the relative error for each parameter as a whole, and for the
 # worst single entry.
 
@@ -398,8 +410,9 @@ plt.show()
 # The error falls by a roughly constant factor for each step added: a straight line on the log scale.
 # For the sigmoid it is much steeper and reaches rounding level (the flat floor) by $k = 20$; for
 # tanh it is still about $10^{-5}$ there. ($k = 50 = T$ is exact, 0, which a log scale cannot show.)
-# With $k = 5$, the setting notebook 5 trains with, the gradient is off by a few percent for tanh:
-# an approximation, but one that points nearly the same way. Why straight lines? The next section.
+# With $k = 5$, the truncation the course trains with in notebook 5, the gradient is off by a few
+# percent for tanh: an approximation, but one that points nearly the same way. Why straight lines?
+# The next section.
 #
 # ## Vanishing gradients
 #
@@ -433,7 +446,7 @@ plt.show()
 # $ds_T$; with the sigmoid about $10^{40}$. The first steps of the window have practically no say in
 # how the weights change.
 #
-# **Why.** Unrolling step 4 into step 3 gives the rule that carries the gradient one step back:
+# **Why.** Putting steps 3 and 4 together gives the rule that carries the gradient one step back:
 #
 # $$
 # ds_{t-1} = \bigl(ds_t \odot \operatorname{act}'(z_t)\bigr)\, W .
@@ -445,7 +458,8 @@ plt.show()
 # $|\text{eigenvalue}|$). Below 1 the gradient vanishes geometrically; above 1 it explodes (notebook 4).
 #
 # - tanh: $\tanh' = 1 - s^2$ is nearly 1 for these small states, so the factor is about $W$'s.
-# - sigmoid: $\sigma' = s(1 - s) \le 0.25$, so it shrinks four times faster per step, at best.
+# - sigmoid: $\sigma' = s(1 - s) \le 0.25$, so each step multiplies by at most a quarter of what
+#   tanh's would.
 #
 # The numbers agree:
 
@@ -477,7 +491,7 @@ for activation in ("tanh", "sigmoid"):
 #   $dW \mathrel{+}= dz_t^\top s_{t-1}$, $dU \mathrel{+}= dz_t^\top x_t$, $db \mathrel{+}= \sum_n dz_t$,
 #   $ds_{t-1} = dz_t W$. $\operatorname{act}'$ comes from the stored states.
 # - A fourth-order centred difference checks gradients to about $10^{-11}$ or better, so a tolerance of
-#   $10^{-7}$ separates right from wrong; the plain centred difference is about a thousand times
+#   $10^{-7}$ separates right from wrong; the plain centred difference is usually hundreds of times
 #   noisier. A check must be seen to fail on a wrong gradient.
 # - Truncation to $k$ steps is the exact gradient of the loss with $s_{T-k}$ held constant; check it
 #   against that objective. $k \ge T$ is full BPTT. "Detach every $k$ steps" is a different rule.
@@ -511,7 +525,7 @@ print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
 # This is an *exploding* gradient, the subject of notebook 4.
 # </details>
 #
-# **2. Detaching every $k$ steps.** With $T = 50$ and the state detached every 15 steps, through how
+# **2. Detaching every $k$ steps.** With $T = 50$ and the state detached every 12 steps, through how
 # many of the last steps does the gradient of the final-step loss flow? Replace `None` and run the check.
 
 # %%
@@ -519,10 +533,10 @@ def check_detach_answer(answer):
     """Tell the learner whether their count of steps is right (and give a hint if not)."""
     if answer is None:
         return "Not answered yet: replace None with your number."
-    truth = steps_kept_when_detaching(50, 15)
+    truth = steps_kept_when_detaching(50, 12)
     if answer == truth:
         return f"Right: {truth} steps."
-    return f"Not quite: {answer}. Hint: list the boundaries 15, 30, ...; which is the last before step 50?"
+    return f"Not quite: {answer}. Hint: list the boundaries 12, 24, ...; which is the last before step 50?"
 
 
 my_steps = None  # your answer here
@@ -531,9 +545,9 @@ print(check_detach_answer(my_steps))
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
-# The boundaries are after steps 15, 30 and 45. The loss at step 50 reaches back to the last one
-# only, so the gradient flows through steps 46 to 50: 5 steps. To keep the last 15, truncate to the
-# last 15 steps instead (`truncate=15`).
+# The boundaries are after steps 12, 24, 36 and 48. The loss at step 50 reaches back to the last
+# one only, so the gradient flows through steps 49 and 50: just 2 steps, although "12" sounds like
+# a generous truncation. To keep the last 12 steps, truncate to them instead (`truncate=12`).
 # </details>
 #
 # **3. An off-by-one.** A classmate's backward loop runs `for t in range(T, 1, -1)`: it stops before
