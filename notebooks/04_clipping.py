@@ -1,0 +1,402 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. Gradient clipping: exploding gradients, and two ways to tame them
+#
+# **After this notebook you will be able to**
+# - explain why the gradient reaching early time steps shrinks or grows geometrically, and make it
+#   explode on purpose;
+# - say what elementwise clipping and norm clipping do to a gradient, and why only norm clipping
+#   keeps its direction;
+# - use clipping when training, and tell from the loss curves whether it helped.
+#
+# **You need:** notebook 3 (backpropagation through time, the gradient $ds_t$ of the loss with
+# respect to each state). **Time:** about 25 minutes. The symbols are listed in
+# [notation.md](notation.md).
+#
+# The original tutorial clips every gradient entry to $[-10, 10]$ "so that they don't explode",
+# without showing an explosion or asking whether that kind of clipping is the right one. Here we do both.
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_helpers as rh
+from rnn_helpers.plots import COLORS, plot_loss_curves, plot_step_norms, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=3, suppress=True)
+X, Y, X_val, Y_val = rh.sine_windows()
+print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
+
+# %% [markdown]
+# ## Why gradients vanish or explode
+#
+# Notebook 3 walked the chain rule back through time. In the row form the package uses (one record
+# per row), one step back is
+#
+# $$
+# \underbrace{ds_{t-1}}_{(N, H)} = \big(\underbrace{ds_t}_{(N, H)} \odot \underbrace{act'(z_t)}_{(N, H)}\big)\, \underbrace{W}_{(H, H)} .
+# $$
+#
+# Going back $k$ steps applies this $k$ times: the gradient that reaches step $T - k$ has been
+# multiplied by $W$ and by $act'$ $k$ times over. Roughly, each step scales its size by a factor
+# set by how large $W$ is and how large $act'$ is. A factor below 1, raised to the 49th power, is
+# tiny (the gradient *vanishes*); a factor above 1 is huge (it *explodes*).
+#
+# A handy measure of "how large $W$ is" for repeated multiplication is its spectral radius
+# $\rho(W)$, the largest $|\lambda|$ over its eigenvalues: $W^k$ grows like $\rho(W)^k$. With tanh and
+# small states $act'(z_t) = 1 - s_t^2$ is close to 1, so $\rho(W)$ alone roughly decides.
+#
+# ## Making a gradient explode
+#
+# Take the course's usual small initial weights (`init_params(100, seed=0)`), tanh, and multiply
+# $W$ by a factor. For each factor we print $\rho(W)$, the global norm of the full-BPTT gradient
+# (all parameters together, `rh.global_norm`), and how much larger $ds_1$ is than $ds_T$
+# (`rh.state_gradients` returns every $ds_t$; we take the norm over all records and hidden units).
+
+# %%
+params0 = rh.init_params(100, seed=0)
+
+
+def scaled(params, factor):
+    """A copy of params with W multiplied by factor."""
+    new = {name: value.copy() for name, value in params.items()}
+    new["W"] = factor * new["W"]
+    return new
+
+
+def step_norms(params):
+    """||ds_t|| for t = 1 .. T, the norm over all records and hidden units: shape (T,)."""
+    dS = rh.state_gradients(params, X, Y, activation="tanh")       # (T, N, H)
+    return np.linalg.norm(dS.reshape(dS.shape[0], -1), axis=1)
+
+
+print("factor  rho(W)  gradient norm  ||ds_1|| / ||ds_T||")
+for factor in [0.5, 1, 1.5, 2, 3, 4]:
+    params = scaled(params0, factor)
+    rho = np.max(np.abs(np.linalg.eigvals(params["W"])))
+    _, grads = rh.loss_and_grads(params, X, Y, activation="tanh")
+    norms = step_norms(params)
+    print(f"{factor:6g}  {rho:6.2f}  {rh.global_norm(grads):13.3g}  {norms[0] / norms[-1]:18.3g}")
+
+# %% [markdown]
+# The gradient norm barely moves while $\rho(W) < 1$, then climbs by orders of magnitude with each
+# increase of the factor. The last column says why: with factor 1 the gradient that reaches step 1 is
+# about $3 \times 10^{-11}$ times the one at step $T$; with factor 4 it is about $1.5 \times 10^{5}$
+# times *larger*.
+#
+# Here is the gradient per step for one vanishing and one exploding factor:
+
+# %%
+norms_vanish = step_norms(scaled(params0, 1))
+norms_explode = step_norms(scaled(params0, 4))
+fig, ax = plt.subplots()
+plot_step_norms(ax, norms_vanish, label="W as drawn (factor 1): vanishes", color=COLORS["blue"])
+plot_step_norms(ax, norms_explode, label="W times 4: explodes", color=COLORS["vermillion"])
+ax.set_ylabel("||dloss/ds_t|| (log scale)")
+ax.set_title("The gradient reaching step t, going back from t = T = 50")
+plt.show()
+print(f"factor 1: ||ds_T|| = {norms_vanish[-1]:.2g}, ||ds_1|| = {norms_vanish[0]:.2g}")
+print(f"factor 4: ||ds_T|| = {norms_explode[-1]:.2g}, ||ds_1|| = {norms_explode[0]:.2g}")
+
+# %% [markdown]
+# Read the plot from right to left, the way the gradient travels. Both lines start at the same size
+# at $t = T$; each step back multiplies by about the same factor, so on a log scale both are nearly
+# straight lines, one falling and one rising.
+#
+# Truncated BPTT (notebook 3) limits the damage by itself: with `truncate=5` only five factors of $W$
+# are ever multiplied together. The same exploding model:
+
+# %%
+_, grads_full = rh.loss_and_grads(scaled(params0, 4), X, Y, activation="tanh")
+_, grads_trunc = rh.loss_and_grads(scaled(params0, 4), X, Y, truncate=5, activation="tanh")
+print(f"factor 4, full BPTT:  gradient norm {rh.global_norm(grads_full):.3g}")
+print(f"factor 4, truncate=5: gradient norm {rh.global_norm(grads_trunc):.3g}")
+
+# %% [markdown]
+# Truncation is not a cure, though: it throws away the long-range part of the gradient, and, as we
+# will see below, a large gradient can also come from a large learning rate throwing the weights
+# somewhere bad. Clipping is the usual safety net.
+#
+# ## Two ways to clip
+#
+# Write $g$ for all gradient entries together (every entry of $dU, dW, dV, db, dc$: 10 301 numbers
+# here) and $\|g\| = \sqrt{\sum_i g_i^2}$ for its global norm.
+#
+# - **Elementwise clipping** (the tutorial's, with $c = 10$): $g_i \leftarrow \min(\max(g_i, -c), c)$
+#   for every entry separately.
+# - **Norm clipping**: if $\|g\| > m$, multiply *every* entry by $m / \|g\|$; otherwise leave $g$ alone.
+#
+# Here is the package's code for both, and for the global norm:
+
+# %%
+print(inspect.getsource(rh.global_norm))
+print(inspect.getsource(rh.clip_elementwise))
+print(inspect.getsource(rh.clip_global_norm))
+
+# %% [markdown]
+# Norm clipping multiplies the whole gradient by one positive number, so the step points the same
+# way, only shorter. Elementwise clipping cuts the large entries and leaves the small ones: the step
+# now points somewhere else.
+#
+# ## Clipping and the direction of the step
+#
+# Take the exploding gradient from above (factor 4, full BPTT) and clip it both ways. To compare
+# directions we flatten each gradient dict into one long vector and use the cosine of the angle
+# between two vectors, $\cos = \frac{a \cdot b}{\|a\|\,\|b\|}$: 1 means the same direction.
+
+# %%
+def flat(grads):
+    """All entries of a grads dict as one vector, in a fixed order of the keys."""
+    return np.concatenate([grads[name].ravel() for name in sorted(grads)])
+
+
+def cosine(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+g = grads_full
+g_elem = rh.clip_elementwise(g, 10.0)
+g_norm, norm_before = rh.clip_global_norm(g, 10.0)
+
+n_clipped = int(np.sum(np.abs(flat(g)) > 10.0))
+print(f"entries: {flat(g).size}, of which {n_clipped} lie outside [-10, 10]")
+print(f"norm before clipping:         {norm_before:.3g}")
+print(f"after elementwise clip at 10: norm {rh.global_norm(g_elem):.3g}, "
+      f"cosine with the original {cosine(flat(g_elem), flat(g)):.3f}")
+print(f"after norm clip at 10:        norm {rh.global_norm(g_norm):.3g}, "
+      f"cosine with the original {cosine(flat(g_norm), flat(g)):.6f}")
+
+# %% [markdown]
+# The elementwise clip leaves a gradient whose norm is still in the hundreds and whose direction
+# has turned: a cosine of about 0.4 is an angle of more than 60 degrees. The norm clip gives exactly
+# the requested length and a cosine of 1: the same direction.
+#
+# Notice also what elementwise clipping does *not* bound: the length of the step. With $n$ entries
+# each at most $c$, the norm can still be $c\sqrt{n}$.
+#
+# **Check.** Neither function changes the gradient it is given, norm clipping gives a norm of at most
+# `max_norm`, and elementwise clipping keeps every entry within the limit. If any of these failed,
+# the cell would stop with a message.
+
+# %%
+g_copy = {name: value.copy() for name, value in g.items()}
+rh.clip_elementwise(g, 10.0)
+rh.clip_global_norm(g, 10.0)
+assert all(np.array_equal(g[name], g_copy[name]) for name in g), "a clipping function changed its input"
+print("inputs unchanged by both functions")
+
+for max_norm in [1e-3, 1.0, 10.0, 1e6]:
+    clipped, before = rh.clip_global_norm(g, max_norm)
+    after = rh.global_norm(clipped)
+    assert after <= max_norm * (1 + 1e-12), f"norm {after} exceeds max_norm {max_norm}"
+    print(f"max_norm {max_norm:8g}: norm before {before:.3g}, after {after:.3g}")
+
+for limit in [0.01, 1.0, 10.0]:
+    largest = np.max(np.abs(flat(rh.clip_elementwise(g, limit))))
+    assert largest <= limit, f"an entry of size {largest} is outside [-{limit}, {limit}]"
+    print(f"limit {limit:5g}: largest |entry| after clipping {largest:.3g}")
+
+# %% [markdown]
+# With `max_norm` larger than the norm (the last line of the middle block) nothing changes: norm
+# clipping only acts on the steps that need it.
+#
+# ## What clipping does to training
+#
+# Now train. The model is the well-behaved one (factor 1, tanh, `truncate=5`, one record at a
+# time, 25 epochs). First a learning rate that works, 0.01, as a reference; then 0.5, fifty times
+# larger, without clipping. `rh.train` stops with `rh.TrainingDiverged` as soon as the loss stops
+# being a finite number.
+
+# %%
+settings = dict(epochs=25, batch_size=1, truncate=5, activation="tanh")
+trained_ref, hist_ref = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.01, **settings)
+print(f"learning rate 0.01, no clipping: final validation loss {hist_ref.val_loss[-1]:.2g}")
+print(f"largest mean gradient norm in an epoch: {hist_ref.grad_norm.max():.2f}")
+
+try:
+    rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, **settings)
+except rh.TrainingDiverged as err:
+    print("TrainingDiverged:", err)
+
+# %% [markdown]
+# At learning rate 0.5 the loss reaches infinity in the second epoch. The message says where and
+# suggests what to try.
+#
+# The same learning rate with each kind of clipping. For norm clipping we pick `clip_norm=1`, a
+# little above the mean gradient norm of the healthy run printed above, so that only unusually large
+# gradients are cut. For elementwise clipping we use the tutorial's limit of 10.
+
+# %%
+trained_elem, hist_elem = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_value=10,
+                                   **settings)
+trained_norm, hist_norm = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1,
+                                   **settings)
+rmse_elem = rh.rmse(rh.predict(trained_elem, X_val, "tanh"), Y_val)
+rmse_norm = rh.rmse(rh.predict(trained_norm, X_val, "tanh"), Y_val)
+rmse_mean = rh.rmse(rh.predict_mean(Y, len(Y_val)), Y_val)
+rmse_ref = rh.rmse(rh.predict(trained_ref, X_val, "tanh"), Y_val)
+print(f"learning rate 0.01, no clipping: validation RMSE {rmse_ref:.2g}")
+print("learning rate 0.5:")
+print("  no clipping                 diverged")
+print(f"  clip_value=10 (elementwise) validation RMSE {rmse_elem:.2g}")
+print(f"  clip_norm=1   (norm)        validation RMSE {rmse_norm:.2g}")
+print(f"predicting the mean, for scale: validation RMSE {rmse_mean:.3f}")
+print()
+loss_before = rh.mse_loss(rh.predict(params0, X_val, "tanh"), Y_val)
+print(f"validation loss before training: {loss_before:.3f}")
+for name, hist in [("lr 0.01, no clipping  ", hist_ref), ("lr 0.5, clip_value=10 ", hist_elem),
+                   ("lr 0.5, clip_norm=1   ", hist_norm)]:
+    print(f"{name} after epoch 1: {hist.val_loss[0]:.2g}   after epoch 25: {hist.val_loss[-1]:.2g}")
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
+plot_loss_curves(axes[0], hist_ref, title="lr 0.01, no clipping")
+plot_loss_curves(axes[1], hist_elem, title="lr 0.5, clip_value=10")
+plot_loss_curves(axes[2], hist_norm, title="lr 0.5, clip_norm=1")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Same vertical scale in all three panels. With norm clipping (right) the large learning rate trains
+# to a low loss too, though not quite as low as the careful one (left). With elementwise clipping
+# (middle) the validation loss jumps from 0.249 to thousands in the first epoch and then stays flat.
+#
+# Why did the tutorial's clipping not help? It bounds each entry of the gradient by 10, so at
+# learning rate 0.5 each weight can still move by 5 in one step, and all 10 301 of them can do so at
+# once. That throws the tanh units into saturation, where $act' \approx 0$ and the gradient can no
+# longer bring them back:
+
+# %%
+n_params = sum(value.size for value in params0.values())
+print(f"largest possible step length, elementwise clip 10 at lr 0.5: {0.5 * 10 * np.sqrt(n_params):.0f}")
+print(f"largest possible step length, norm clip 1 at lr 0.5:         {0.5 * 1:.1f}")
+states = rh.forward(trained_elem, X_val, "tanh")[1]["states"][1:]
+print(f"after training with clip_value=10: {np.mean(np.abs(states) == 1.0):.0%} of the hidden "
+      f"states are exactly +1 or -1")
+
+# %% [markdown]
+# How often was norm clipping active? `History.grad_norm` holds, for each epoch, the *mean* gradient
+# norm over its 100 updates, before clipping. A mean cannot say exactly how many updates were above
+# the threshold of 1, but it bounds them: if the mean is $\bar g$, the 100 norms add up to
+# $100\,\bar g$, so at most $\lfloor 100\,\bar g \rfloor$ of them can exceed 1.
+
+# %%
+g_mean = hist_norm.grad_norm
+print("epoch                             ", np.arange(1, 6))
+print("mean norm before clipping         ", g_mean[:5])
+print("at most this many updates clipped ", np.floor(100 * g_mean[:5]).astype(int))
+bound = np.floor(100 * g_mean).astype(int)
+zero_from = np.nonzero(bound)[0][-1] + 2          # the epoch after the last one with a non-zero bound
+print(f"from epoch {zero_from} on, the bound is 0: no update can have been clipped")
+g_elem_mean = hist_elem.grad_norm
+print("clip_value=10: every epoch's mean norm lies between 1e3 and 1e4:",
+      bool(np.all((g_elem_mean > 1e3) & (g_elem_mean < 1e4))))
+
+# %% [markdown]
+# After the first epoch at most a handful of the 100 updates per epoch can have been clipped, and
+# later none at all: norm clipping acted as a safety net for rare large steps at the start, not as a
+# constant brake. The elementwise run's gradients stay in the thousands in every epoch: the
+# saturated model is stuck.
+
+# %% [markdown]
+# ## Summary
+#
+# - Going back one step multiplies the gradient by $act'$ and $W$; over many steps it vanishes or
+#   explodes geometrically. Here $\rho(W)$ above about 1 (with tanh and small states) made it explode.
+# - Elementwise clipping bounds each entry but changes the direction of the step and does not bound
+#   its length. Norm clipping keeps the direction and bounds the length.
+# - With a learning rate large enough to diverge, norm clipping rescued training; the tutorial's
+#   elementwise clipping at 10 let the weights jump into saturation.
+# - Clipping is a safety net, not a substitute for a sensible learning rate and initial scale.
+#
+# **Next:** [5. Training and prediction](05_training.ipynb) trains the network properly and compares
+# it with simple baselines.
+#
+# ## Exercises
+#
+# **1. Predict, then run.** Train with learning rate 0.5 and `clip_norm=1e-6`. Before running: will
+# it diverge, train well, or something else? Write down your guess, then run the cell.
+
+# %%
+# Exercise 1: run me after you have made your guess.
+trained_tiny, hist_tiny = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1e-6,
+                                   **settings)
+print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val):.3f}, "
+      f"before training {rh.rmse(rh.predict(params0, X_val, 'tanh'), Y_val):.3f}")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# It neither diverges nor learns. Every gradient is larger than $10^{-6}$, so every step is cut to
+# length $0.5 \times 10^{-6}$: after 2500 updates the weights have moved by at most about $10^{-3}$
+# in total, and the RMSE is where it started, no better than predicting the mean. Clipping too hard
+# is just a very small learning rate.
+# </details>
+#
+# **2. Compute a clipping factor.** A gradient has two entries in $dW$, 6 and 8, and nothing else.
+# It is clipped with `clip_global_norm(grads, max_norm=2.5)`. By what number is every entry
+# multiplied? Replace `None` with your answer and run the check.
+
+# %%
+def check_clip_factor(answer):
+    """Tell the learner whether their clipping factor is right (and why, if not)."""
+    if answer is None:
+        return "Not answered yet: replace None with your number."
+    grads = {"W": np.array([[6.0, 8.0]])}
+    clipped, norm = rh.clip_global_norm(grads, max_norm=2.5)
+    truth = float(clipped["W"][0, 0] / grads["W"][0, 0])
+    if abs(answer - truth) < 1e-9:
+        return f"Right: the norm is {norm:g}, so every entry is multiplied by 2.5 / {norm:g} = {truth:g}."
+    return f"Not quite: {answer}. Hint: first compute the global norm sqrt(6^2 + 8^2)."
+
+
+my_factor = None  # your answer here
+print(check_clip_factor(my_factor))
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# The global norm is $\sqrt{36 + 64} = 10 > 2.5$, so both entries are multiplied by
+# $2.5 / 10 = 0.25$, giving 1.5 and 2: the same direction, length 2.5.
+# </details>
+#
+# **3. Where does it start to explode?** In the table at the top, between which two factors does
+# $\|ds_1\| / \|ds_T\|$ cross 1? Add factors in between (for example 1.6, 1.7, 1.8) to the loop and
+# compare with $\rho(W)$ at the crossing.
+#
+# <details><summary>Solution</summary>
+#
+# Between 1.5 (ratio below 1) and 2 (ratio above 1), the same interval in which $\rho(W)$ passes 1
+# (0.93 at 1.5, 1.24 at 2). The crossing lies a little above $\rho(W) = 1$, because
+# $act' = 1 - s_t^2$ is a bit below 1 and pulls every step's factor down.
+# </details>
+#
+# **4. Remove clipping, raise the learning rate.** Without clipping, try learning rates 0.1, 0.2 and
+# 0.3. Which of them finish, and how do their validation RMSEs compare with the run at 0.01? Then try
+# the tutorial's `clip_value=10` at 0.3: does it change anything?
+#
+# <details><summary>Solution</summary>
+#
+# All three finish. 0.1 ends about as well as 0.01; 0.2 and 0.3 end several times worse, because
+# their steps overshoot. At 0.3 `clip_value=10` gives exactly the same result as no clipping: the
+# gradients of this model never have an entry anywhere near 10 (their mean norm, in
+# `hist.grad_norm`, is below 1), so the tutorial's clipping never acts.
+# </details>

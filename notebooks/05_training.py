@@ -1,0 +1,483 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 5. Training and prediction
+#
+# **After this notebook you will be able to**
+# - train the RNN by gradient descent and read its loss curves;
+# - explain why the tutorial's settings cannot work even with correct gradients, and which changes
+#   make training work;
+# - judge a model against simple baselines, and forecast many steps ahead by feeding predictions back.
+#
+# **You need:** notebooks 2 to 4 (forward pass, backpropagation through time, clipping).
+# **Time:** about 30 minutes. The symbols are listed in [notation.md](notation.md).
+#
+# Training repeats one update many times: run the forward pass on a record, compute the gradients
+# with (truncated) BPTT, optionally clip them, and move every parameter a small step against its
+# gradient, $U \leftarrow U - \eta\, dU$ and the same for $W, V, b, c$, with learning rate $\eta$.
+# One pass over all 100 training records is an *epoch*.
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_helpers as rh
+from rnn_helpers.plots import COLORS, plot_loss_curves, plot_predictions, use_course_style
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+X, Y, X_val, Y_val = rh.sine_windows()
+N, T, D = X.shape
+print(f"N = {N} training records, T = {T} steps, D = {D}; {len(X_val)} validation records")
+
+# %% [markdown]
+# ## The training loop
+#
+# `rh.train` runs that loop. Its arguments are the settings we will vary: `learning_rate`,
+# `batch_size` (1 = update after every record, as the tutorial does), `truncate` (the $k$ of
+# notebook 3), `activation`, and the clipping of notebook 4. It returns the trained parameters (a
+# copy: the ones passed in are not changed) and a `History` of the losses per epoch.
+
+# %%
+print(inspect.getsource(rh.train))
+
+# %% [markdown]
+# Most of the function checks its arguments and prepares buffers for speed. The training itself is
+# the loop `for start in starts:`: forward pass, loss (stop if it is not finite), gradients by
+# BPTT, optional clipping, and the update, with all parameters held in one flat vector so that each
+# of these is a single numpy call.
+
+# %% [markdown]
+# ## First, the tutorial's settings, honestly
+#
+# The tutorial used: $U, W, V$ drawn from uniform(0, 1) and no biases, the sigmoid, learning rate
+# $10^{-4}$, one record at a time, 25 epochs, truncation to 5 steps, and every gradient entry clipped
+# to $[-10, 10]$. Its backward pass was wrong (notebook 7 measures that), so here we give its
+# settings the best chance: the package's correct gradients.
+
+# %%
+tut_params = rh.init_params(100, scheme="tutorial", biases=False, seed=0)
+tut_settings = dict(epochs=25, learning_rate=1e-4, batch_size=1, truncate=5, activation="sigmoid",
+                    clip_value=10)
+tut_trained, tut_hist = rh.train(tut_params, X, Y, X_val, Y_val, **tut_settings)
+print("training loss, epochs 1 to 8:", tut_hist.train_loss[:8])
+print(f"training loss after epoch 25: {tut_hist.train_loss[-1]:.3f}")
+
+# %% [markdown]
+# The loss falls steeply for seven epochs and then stalls. It looks like learning. Look at the
+# predictions:
+
+# %%
+tut_pred_train = rh.predict(tut_trained, X, "sigmoid")
+tut_pred_val = rh.predict(tut_trained, X_val, "sigmoid")
+mean_pred = rh.predict_mean(Y, len(Y_val))
+rmse_mean = rh.rmse(mean_pred, Y_val)
+rmse_tut = rh.rmse(tut_pred_val, Y_val)
+print(f"spread of the 100 training predictions, np.ptp: {np.ptp(tut_pred_train)}")
+print(f"every prediction is {tut_pred_train[0, 0]:.3g}")
+print(f"validation RMSE {rmse_tut:.3f};  always predicting the mean of the training targets: {rmse_mean:.3f}")
+
+# %% [markdown]
+# The model predicts one constant, whatever the window: it has *collapsed*, and it is no better than
+# always predicting the mean.
+#
+# ### Why it collapses
+#
+# Notebook 2 showed that with uniform(0, 1) weights every pre-activation $z_t$ from step 3 on is
+# large, so $s_t = \sigma(z_t)$ rounds to exactly 1.0 in float64. Then
+#
+# - the prediction is $\hat y = V s_T = V \mathbf 1$, the sum of $V$'s entries, for every window;
+# - the sigmoid's derivative is $\sigma'(z_t) = s_t (1 - s_t) = 0$ exactly, so every $dz_t$ is 0 and,
+#   since $dW = \sum_t dz_t^\top s_{t-1}$ and $dU = \sum_t dz_t^\top x_t$, the gradients of $W$ and $U$
+#   are exactly zero. Only $dV = d\hat y^\top s_T$ is not.
+#
+# So only $V$ learns, and all it can learn is to make the constant $V \mathbf 1$ fit the targets as a
+# whole. The falling loss of the first epochs was $V \mathbf 1$ coming down from about 45 to near
+# the targets' mean. The numbers:
+
+# %%
+states_val = rh.forward(tut_trained, X_val, "sigmoid")[1]["states"]        # (T + 1, N, H)
+_, tut_grads = rh.loss_and_grads(tut_params, X, Y, truncate=5, activation="sigmoid")
+print("every hidden state from step 3 on is exactly 1.0:", bool(np.all(states_val[3:] == 1.0)))
+print(f"sum of V: {tut_params['V'].sum():.3g} before training, {tut_trained['V'].sum():.3g} after; "
+      f"mean of the training targets {Y.mean():.3g}")
+for name in ("U", "W", "V"):
+    print(f"{name}: largest |d{name}| at the start {np.abs(tut_grads[name]).max():.3g};  "
+          f"unchanged by training: {np.array_equal(tut_trained[name], tut_params[name])}")
+
+# %% [markdown]
+# **Check.** The collapse is exact, not approximate: the training predictions do not differ at all,
+# $W$ and $U$ did not move by a single bit, and the model is no better than the mean.
+
+# %%
+assert np.ptp(tut_pred_train) == 0.0, f"predictions differ by {np.ptp(tut_pred_train)}"
+assert np.array_equal(tut_trained["W"], tut_params["W"]) and np.array_equal(tut_trained["U"], tut_params["U"]), \
+    "W or U changed"
+assert abs(rmse_tut - rmse_mean) < 1e-3, (rmse_tut, rmse_mean)
+print(f"collapse confirmed: ptp = {np.ptp(tut_pred_train)}, W and U unchanged, "
+      f"RMSE {rmse_tut:.3f} vs mean baseline {rmse_mean:.3f}")
+
+# %% [markdown]
+# The shape of that fall has a second cause worth knowing. Each entry of $dV = (\hat y - y)\, s_T$
+# is just the error $\hat y - y$ here (all states are 1), and while that error is above 10 (a loss
+# above 50, the first four epochs) the clipping cuts every entry to 10: $V$ moves by the same
+# $\eta \times 10 = 10^{-3}$ per entry at every step, whatever the size of the error. Elementwise
+# clipping turned gradient descent into a walk at constant speed.
+#
+# ## Settings that work
+#
+# Four changes, each for a reason the earlier notebooks measured:
+#
+# | setting | tutorial | here | why |
+# |---|---|---|---|
+# | initial weights | uniform(0, 1) | uniform$(-0.1, 0.1)$, i.e. $\pm 1/\sqrt{H}$ | keeps $z_t$ of order 1, so the states depend on the input and gradients flow (notebook 2) |
+# | biases $b, c$ | none | start at 0 | let a unit shift its operating point; cheap |
+# | activation | sigmoid | tanh | zero-centred, slope 1 at 0: small-weight tanh starts close to a *linear* recurrence, and gradients shrink more slowly going back (notebook 3) |
+# | learning rate | $10^{-4}$ | $10^{-2}$ | $10^{-4}$ is too small for 25 epochs: the weights hardly move |
+#
+# One record at a time, 25 epochs and truncation to 5 steps stay as in the tutorial. No clipping is
+# needed: with these settings the gradients stay small (clipping at 10 is tried in the comparison below).
+
+# %%
+params0 = rh.init_params(100, seed=0)
+settings = dict(epochs=25, learning_rate=1e-2, batch_size=1, truncate=5, activation="tanh")
+trained, hist = rh.train(params0, X, Y, X_val, Y_val, **settings)
+pred_val = rh.predict(trained, X_val, "tanh")
+rmse_rnn = rh.rmse(pred_val, Y_val)
+print(f"validation loss: {hist.val_loss[0]:.2g} after epoch 1, {hist.val_loss[-1]:.2g} after epoch 25")
+print(f"validation RMSE: {rmse_rnn:.2g}")
+
+# %% [markdown]
+# **Check.** The trained network's validation RMSE is at most $10^{-3}$: about a thousand times better
+# than the mean baseline.
+
+# %%
+assert rmse_rnn <= 1e-3, f"validation RMSE {rmse_rnn:.3g} is above 1e-3"
+print(f"validation RMSE {rmse_rnn:.2g} <= 1e-3; the mean baseline is {rmse_mean / rmse_rnn:.0f} times worse")
+
+# %% [markdown]
+# The loss curves of the two runs, on the same scale:
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
+plot_loss_curves(axes[0], tut_hist, title="tutorial's settings")
+plot_loss_curves(axes[1], hist, title="settings that work")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Left: the tutorial's run falls while $V \mathbf 1$ catches up with the targets' mean, then goes flat
+# at the loss of a constant prediction. Right: the working run keeps falling for all 25 epochs, by
+# about six orders of magnitude, and the validation loss (dashed) follows the training loss (solid),
+# so the model is not merely memorising its training windows.
+#
+# And the predictions on the 50 validation windows:
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
+plot_predictions(axes[0], tut_pred_val, Y_val, start=100, title="tutorial's settings")
+plot_predictions(axes[1], pred_val, Y_val, start=100, title="settings that work")
+fig.tight_layout()
+plt.show()
+print(f"largest validation error: tutorial's settings {np.abs(tut_pred_val - Y_val).max():.2f}, "
+      f"working settings {np.abs(pred_val - Y_val).max():.1e}")
+
+# %% [markdown]
+# Left, a flat line through the middle of the targets; right, the line passes through every dot.
+#
+# ### One change at a time
+#
+# Which of the changes mattered? Start from the working settings and undo one at a time (the time
+# each run took is printed beside it):
+
+# %%
+variants = [
+    ("working settings", {}, params0),
+    ("sigmoid instead of tanh", dict(activation="sigmoid"), params0),
+    ("uniform(0, 1) initial weights", {}, rh.init_params(100, scheme="tutorial", seed=0)),
+    ("learning rate 1e-4", dict(learning_rate=1e-4), params0),
+    ("plus clip_value=10", dict(clip_value=10), params0),
+    ("plus momentum 0.9", dict(momentum=0.9), params0),
+]
+results, models = {}, {}
+for name, change, start in variants:
+    run_settings = {**settings, **change}
+    models[name], run_hist = rh.train(start, X, Y, X_val, Y_val, **run_settings)
+    results[name] = rh.rmse(rh.predict(models[name], X_val, run_settings["activation"]), Y_val)
+    print(f"{name:32s} validation RMSE {results[name]:.2g}   ({run_hist.seconds:.1f} s)")
+
+# %% [markdown]
+# - Undoing any one of the first three changes is enough to fail: each of those runs ends hundreds of
+#   times worse than the working one, not far from the mean baseline (0.705).
+#   - The **sigmoid** squeezes the gradient by at least 4 at every step back and centres the states at
+#     0.5; in 25 epochs at this learning rate it gets almost nowhere.
+#   - The **uniform(0, 1) weights** saturate tanh too: every state becomes exactly $+1$ or $-1$, so
+#     $W$, $U$ and $b$ get zero gradients and the network can only tell apart two kinds of window
+#     (checked in the next cell).
+#   - At learning rate **$10^{-4}$** each of the same 2500 updates is a hundred times smaller.
+# - The tutorial's **clipping at 10** gives exactly the same result as no clipping: these gradients
+#   never have an entry near 10, so it never acts.
+# - **Momentum** 0.9 (each step keeps 90% of the previous one) reaches a lower error in the same
+#   number of updates: an optional improvement, not needed for this task.
+#
+# %%
+uniform_name = "uniform(0, 1) initial weights"
+uniform_start = variants[2][2]
+states_u = rh.forward(models[uniform_name], X_val, "tanh")[1]["states"]
+print("with tanh, every state from step 3 on is exactly +1 or -1:", bool(np.all(np.abs(states_u[3:]) == 1.0)))
+print("distinct final states over the 50 validation windows:", len(np.unique(states_u[-1], axis=0)))
+print("W, U and b unchanged by training:",
+      all(np.array_equal(models[uniform_name][n], uniform_start[n]) for n in ("W", "U", "b")))
+
+# %% [markdown]
+# Two possible final states means two possible predictions, one for each of two kinds of window:
+# better than one constant, but nowhere near the pattern.
+#
+# ## Against simple baselines
+#
+# An RMSE means little on its own. Four predictors that need no training, on the same validation
+# windows:
+#
+# - **mean**: always the mean of the training targets;
+# - **last value**: $\hat y = x_T$;
+# - **linear extrapolation**: the straight line through the last two values, $\hat y = 2 x_T - x_{T-1}$;
+# - **exact recurrence**: $\hat y = 2\cos(1)\, x_T - x_{T-1}$.
+#
+# The last one needs a word. From the angle-addition formula, $\sin(a + 1) + \sin(a - 1) = 2 \sin(a)\cos(1)$
+# for every $a$. With $a = n$:
+#
+# $$
+# \sin(n + 1) = 2\cos(1)\,\sin(n) - \sin(n - 1).
+# $$
+#
+# Every sample of our series is exactly determined by the two before it, with two fixed weights.
+
+# %%
+print(inspect.getsource(rh.predict_sine_recurrence))
+print(f"the two weights: 2 cos(1) = {2 * np.cos(1):.4f} and -1")
+
+# %%
+baselines = {
+    "mean of training targets": rh.predict_mean(Y, len(Y_val)),
+    "last value": rh.predict_last(X_val),
+    "linear extrapolation": rh.predict_linear(X_val),
+    "exact recurrence (2 weights)": rh.predict_sine_recurrence(X_val),
+    "RNN, tutorial's settings": tut_pred_val,
+    "RNN, working settings": pred_val,
+}
+rmses = {name: rh.rmse(pred, Y_val) for name, pred in baselines.items()}
+print(f"{'predictor':30s} validation RMSE")
+for name, value in rmses.items():
+    shown = "below 1e-15 (rounding only)" if value < 1e-15 else f"{value:.3f}" if value > 0.01 else f"{value:.2g}"
+    print(f"{name:30s} {shown}")
+
+# %% [markdown]
+# **Check.** The trained RNN beats every baseline except the exact recurrence, which is exact to
+# rounding.
+
+# %%
+for name in ("mean of training targets", "last value", "linear extrapolation"):
+    assert rmses["RNN, working settings"] < rmses[name], f"the RNN does not beat {name}"
+assert rmses["exact recurrence (2 weights)"] < 1e-15, rmses["exact recurrence (2 weights)"]
+assert rmses["exact recurrence (2 weights)"] < rmses["RNN, working settings"]
+print(f"RNN {rmses['RNN, working settings']:.2g}: better than mean, last value and linear "
+      f"extrapolation (best of them {rmses['linear extrapolation']:.3f}); the exact recurrence is better still")
+
+# %% [markdown]
+# Be clear about what this means. A model with **two weights**, linear, solves this task exactly. It
+# does not even need the formula: a least-squares fit of $y$ on the last two values of the 100
+# training windows finds the two weights by itself, in one line.
+
+# %%
+last_two = X[:, -1:-3:-1, 0]                                  # (N, 2): x_T and x_{T-1}
+weights, *_ = np.linalg.lstsq(last_two, Y[:, 0], rcond=None)
+rmse_fit = rh.rmse(X_val[:, -1:-3:-1, 0] @ weights[:, None], Y_val)
+n_params = sum(value.size for value in trained.values())
+print(f"least-squares weights: {weights[0]:.4f} for x_T, {weights[1]:.4f} for x_(T-1)")
+print(f"its validation RMSE is below 1e-12: {rmse_fit < 1e-12}")
+print(f"parameters: 2 for the linear fit, {n_params} for the RNN")
+
+# %% [markdown]
+# Two weights, found in an instant, exact to rounding; our RNN has over ten thousand parameters and
+# a thousand times the error. If you had to predict this series, you would not use an RNN.
+#
+# What the exercise is still good for:
+#
+# - It is a test with a known answer. Because a perfect predictor exists, we know that a large error
+#   is the model's or the training's fault, not the data's. That is how we caught the collapse.
+# - The RNN was never told the rule. It had to find it from examples, and a tanh network with small
+#   weights is close to a linear recurrence, the family the exact rule belongs to.
+# - Everything built in this course (the forward pass, BPTT, clipping, the training loop, the
+#   baselines) carries over unchanged to series where no two-weight formula exists: noisy
+#   measurements, several interacting series, nonlinear dynamics.
+# - And the habit itself: always compare with the simplest predictors you can think of.
+#
+# ## Forecasting many steps ahead
+#
+# So far every window was made of true values. To forecast further, feed each prediction back in as
+# the newest input and slide the window by one, as `rh.forecast` does:
+
+# %%
+print(inspect.getsource(rh.forecast))
+
+# %% [markdown]
+# We start from the first validation window (true values at $k = 100, \dots, 149$) and forecast 200
+# steps, $k = 150, \dots, 349$, without ever seeing another true value. The true continuation is
+# $\sin(k)$. For comparison, the exact recurrence fed back the same way.
+
+# %%
+n_ahead = 200
+start_window = X_val[0]                                        # (T, D): sin(100) .. sin(149)
+k_ahead = np.arange(150, 150 + n_ahead)
+truth = np.sin(k_ahead)
+rnn_forecast = rh.forecast(trained, start_window, n_ahead, "tanh")[:, 0]
+
+window = start_window[None].copy()                              # (1, T, 1)
+rec_forecast = np.empty(n_ahead)
+for i in range(n_ahead):
+    rec_forecast[i] = rh.predict_sine_recurrence(window)[0, 0]
+    window = np.concatenate([window[:, 1:], [[[rec_forecast[i]]]]], axis=1)
+
+assert np.allclose(truth[:50], Y_val[:, 0]), "the first 50 forecast steps are the validation targets"
+rnn_error = np.abs(rnn_forecast - truth)
+rec_error = np.abs(rec_forecast - truth)
+print(f"forecast shape {rnn_forecast.shape}; largest error of the fed-back recurrence "
+      f"below 1e-12: {bool(rec_error.max() < 1e-12)}")
+
+# %%
+fig, ax = plt.subplots()
+ax.plot(k_ahead[:50], truth[:50], "o", ms=4, color=COLORS["black"], label="true sin(k)")
+ax.plot(k_ahead[:50], rnn_forecast[:50], "-", lw=2, color=COLORS["orange"], label="RNN forecast")
+ax.set_xlabel("time step k")
+ax.set_ylabel("value")
+ax.set_title("50 steps forecast from the window k = 100 .. 149, predictions fed back")
+ax.legend(loc="lower left")
+plt.show()
+
+# %% [markdown]
+# By eye the forecast is perfect: its errors are far too small to see at this scale. Plot the
+# errors themselves, on a log scale:
+
+# %%
+fig, ax = plt.subplots()
+ax.semilogy(np.arange(1, n_ahead + 1), rnn_error, color=COLORS["orange"], label="RNN")
+ax.semilogy(np.arange(1, n_ahead + 1), np.maximum(rec_error, 1e-17), color=COLORS["blue"],
+            label="exact recurrence (0 drawn as 1e-17)")
+ax.set_xlabel("steps ahead")
+ax.set_ylabel("|forecast - truth| (log scale)")
+ax.set_title("Forecast error by horizon")
+ax.legend(loc="center right")
+plt.show()
+
+for lo, hi in [(1, 10), (11, 50), (51, 100), (101, 200)]:
+    block = rnn_error[lo - 1:hi]
+    print(f"steps {lo:3d} to {hi:3d} ahead: RNN RMS error {np.sqrt(np.mean(block ** 2)):.1e}")
+
+# %% [markdown]
+# The RNN's error jumps up and down with the phase of the wave, and its typical size grows slowly as
+# the forecast goes on: each fed-back prediction carries a small error into the next window, and the
+# errors add up. The exact recurrence stays exact to rounding, at the bottom of the plot, for all 200
+# steps.
+#
+# ## Summary
+#
+# - The tutorial's settings, even with correct gradients, collapse to a constant: uniform(0, 1) weights
+#   saturate every state at exactly 1.0, the gradients of $W$ and $U$ are exactly 0, and only $V$ learns.
+#   A falling loss did not mean the model was learning the pattern.
+# - Small initial weights, tanh and a learning rate of $10^{-2}$ reach a validation RMSE below $10^{-3}$
+#   in 25 epochs of one-record updates; undoing any one of these three changes fails.
+# - Always compare with baselines. Here a two-weight linear recurrence is exact: the RNN beats the
+#   naive baselines by far but not that one.
+# - Fed back into itself, the trained RNN forecasts 200 steps with an error that grows slowly.
+#
+# **Next:** [6. A live explorer](06_explorer.ipynb): move a slider and watch the network retrain.
+#
+# ## Exercises
+#
+# **1. Predict, then run.** The network was trained on a sine of amplitude 1. Feed it the validation
+# windows of $2 \sin(k)$ and of $0.5 \sin(k)$ (inputs and targets both scaled). Before running:
+# will its RMSE, relative to the amplitude, stay near the one above? And the exact recurrence's?
+
+# %%
+# Exercise 1: run me after you have made your guess.
+for amplitude in (0.5, 2.0):
+    Xa, Ya = amplitude * X_val, amplitude * Y_val
+    rnn_rmse = rh.rmse(rh.predict(trained, Xa, "tanh"), Ya)
+    rec_rmse = rh.rmse(rh.predict_sine_recurrence(Xa), Ya)
+    print(f"amplitude {amplitude}: RNN RMSE / amplitude {rnn_rmse / amplitude:.2g}; "
+          f"recurrence exact to rounding: {rec_rmse < 1e-14}")
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# The RNN fails on both, by far more than its error at amplitude 1, while the recurrence stays exact.
+# The recurrence is linear, so scaling the input scales the output. The RNN is not: its tanh units
+# bend, and it learnt a function that happens to match the sine only for the range of values it was
+# trained on. Larger inputs push the units towards saturation; smaller ones put them where the
+# learnt function was never fitted. A model is only tested on the kind of data it was trained on.
+# </details>
+#
+# **2. The two weights.** The exact recurrence is $x_{T+1} = a\, x_T + b\, x_{T-1}$. What are $a$ and
+# $b$? Give $a$ to at least three decimals. Replace the `None`s and run the check.
+
+# %%
+def check_recurrence_weights(a, b):
+    """Tell the learner whether their weights of the exact recurrence are right."""
+    if a is None or b is None:
+        return "Not answered yet: replace both None with numbers."
+    window = X_val[:1]
+    predicted = a * window[0, -1, 0] + b * window[0, -2, 0]
+    exact = rh.predict_sine_recurrence(window)[0, 0]
+    if abs(a - 2 * np.cos(1)) < 5e-4 and b == -1:
+        return f"Right: a = 2 cos(1) = {2 * np.cos(1):.4f} and b = -1."
+    return (f"Not quite: your rule predicts {predicted:.4f} for the first validation window, the exact "
+            f"value is {exact:.4f}. Hint: sin(n + 1) + sin(n - 1) = 2 cos(1) sin(n).")
+
+
+my_a, my_b = None, None  # your answers here
+print(check_recurrence_weights(my_a, my_b))
+
+# %% [markdown]
+# <details><summary>Solution</summary>
+#
+# $a = 2\cos(1) \approx 1.0806$ and $b = -1$, from $\sin(n+1) = 2\cos(1)\sin(n) - \sin(n-1)$.
+# </details>
+#
+# **3. Do the biases matter?** Train with the working settings but `rh.init_params(100, seed=0,
+# biases=False)`. Compare the validation RMSE. Why might biases matter little for this series?
+#
+# <details><summary>Solution</summary>
+#
+# The RMSE stays about the same. The sine swings symmetrically around 0 and the exact rule has no
+# constant term, so a tanh network with no biases (whose output is 0 for an all-zero window, like the
+# rule's) loses nothing. For a series with an offset, say a temperature around 12 degrees, the output
+# bias $c$ would matter.
+# </details>
+#
+# **4. Forecast from elsewhere.** Forecast 200 steps from the last *training* window, `X[-1]`
+# (values $k = 99, \dots, 148$). Compare its error by horizon with the forecast above. Then try
+# forecasting 1000 steps: does the error keep growing, and does the forecast still look like a sine?
+#
+# <details><summary>Solution</summary>
+#
+# From `X[-1]` the first forecast is the training target $\sin(149)$ and the errors are of the same
+# size as above: the model has learnt a rule, not individual windows. Over 1000 steps the error keeps
+# growing slowly, but the forecast stays a sine-like oscillation of about the right amplitude: what
+# accumulates is mostly a small drift in phase.
+# </details>
