@@ -11,6 +11,14 @@ One module per idea, in the order the course teaches them:
     plots       the figures the notebooks share (colour-blind-safe palette)
 """
 
+from threadpoolctl import threadpool_limits as _threadpool_limits
+
+# One BLAS thread for the whole course. Its matrices are small (100 x 100 at most 200 x 200), where
+# a second thread saves nothing; on a busy machine OpenBLAS's spinning threads made one forward pass
+# about 50 times slower; and the thread count changes the order of sums, so the last digits of
+# results (and stored notebook outputs) would depend on it.
+_threadpool_limits(1, user_api="blas")
+
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
 from .bptt import (backward, loss_and_grads, loss_and_grads_loop, mse_loss, state_gradients,
                    truncated_loss)
