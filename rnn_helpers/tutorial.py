@@ -2,18 +2,23 @@
 
 Do not train models with this module; use forward, loss_and_grads and train. Notebook 7 runs this
 code, measures each mistake and fixes them one at a time. It was written for this course from the
-tutorial's description (its code is not copied), and each mistake is marked `MISTAKE n` below:
+tutorial's description (its code is not copied). The mistakes carry the numbers of the notebook's
+sections; those in code are marked `MISTAKE n` where they happen:
 
-    1  the backward pass multiplies by z (1 - z), with z the pre-activation of the LAST step, where the
-       sigmoid's derivative is s (1 - s) at each step; and that product is then never used;
-    2  its "dW" and "dU" terms are W s_{t-1} and U x_t: vectors that do not involve the error at all,
-       broadcast into every column of dW and dU; they are not derivatives of the loss;
-    3  the walk back through the last `truncate` steps reads step t's values at every pass instead of
-       the step it has reached;
-    4  every step t adds an error term to dV (err s_t^T) although only s_T reaches the output, and the
-       running sums of dU and dW are never reset, so early steps are counted many times;
+    1  the backward pass is not the gradient:
+       1a it multiplies by z (1 - z), with z the pre-activation of the LAST step, where the sigmoid's
+          derivative is s (1 - s) at each step; and that product is then never used;
+       1b its "dW" and "dU" terms are W s_{t-1} and U x_t: vectors that do not involve the error,
+          added into every column of dW and dU; they are not derivatives of the loss;
+       1c its walk back through the last `truncate` steps reads step t's values at every pass,
+          instead of the step it has reached;
+       1d every step t adds an error term to dV (err s_t^T) although only s_T reaches the output,
+          and the running sums of dU and dW are never reset, so early steps count many times;
+    2  (in reading) a loss falling from 1e5 to about 20 is taken for learning;
+    3  its printed loss is a sum over the records (it divides by y.shape[0], which is 1);
+    4  (in reading) its predictions are judged by eye, never against a baseline;
     5  its prediction loop feeds the whole window (U x) at every step, unlike its training loop;
-    6  its printed loss is a sum over the records (it divides by y.shape[0], which is 1);
+    6  (in reporting) its RMSE line multiplies by max_val, which it never defines;
     7  uniform(0, 1) weights saturate every sigmoid unit at exactly 1.0 (see tutorial_init).
 
 The tutorial's architecture itself is not a mistake but is unusual: at step t it feeds a vector of
@@ -99,7 +104,7 @@ def tutorial_predict(params, X):
 def tutorial_loss(params, X, Y):
     """The loss the tutorial prints: the SUM over records of 1/2 (y - y_hat)^2.
 
-    MISTAKE 6: it divides the sum by y.shape[0], the size of one record's target (1), not by the
+    MISTAKE 3: it divides the sum by y.shape[0], the size of one record's target (1), not by the
     number of records; so 100 training records print twice the value of 50 validation records
     with the same fit. The mean is this divided by N. X: (N, T, 1), Y: (N, O). Returns a float.
     """
@@ -125,21 +130,21 @@ def tutorial_gradients(params, x, y, truncate=5):
     s = states[:, 0]                       # (T + 1, H), s[t] = s_t
     err = Y_hat[0] - y                     # (O,), dloss/dy_hat: the only error there is
     grads = {"U": np.zeros_like(U), "W": np.zeros_like(W), "V": np.zeros_like(V)}
-    # MISTAKE 4: running sums that are never reset; each step t adds all of them to dU and dW again
+    # MISTAKE 1d: running sums that are never reset; each step t adds all of them to dU and dW again
     running_U, running_W = np.zeros_like(U), np.zeros_like(W)
-    # MISTAKE 1: z (1 - z) with z = z_T, the pre-activation of the last step, at every step; the
+    # MISTAKE 1a: z (1 - z) with z = z_T, the pre-activation of the last step, at every step; the
     # sigmoid's derivative is s_t (1 - s_t). For z around 50 this is about -2500 instead of 0.
     wrong_derivative = z_last[0] * (1.0 - z_last[0])
     ds_output = V.T @ err                  # (H,), dloss/ds_T: correct, for step T only
-    for t in range(1, T + 1):              # MISTAKE 4: as if every step had its own output error
+    for t in range(1, T + 1):              # MISTAKE 1d: as if every step had its own output error
         dV_t = np.outer(err, s[t])         # only s_T reaches y_hat; this adds err s_t^T for all t
         dz = wrong_derivative * ds_output
         ds_back = W.T @ dz
         for _ in range(min(t - 1, truncate)):           # walk back from step t
             dz = wrong_derivative * (ds_output + ds_back)   # adds ds_output again at every step back
             ds_back = W.T @ dz             # dz and ds_back are computed, then used by nothing below
-            # MISTAKE 2: these are not derivatives: no dz, no error, just W s_{t-1} and U[:, t] x_t,
-            # each a vector added into every column. MISTAKE 3: step t at every pass, never the
+            # MISTAKE 1b: these are not derivatives: no dz, no error, just W s_{t-1} and U[:, t] x_t,
+            # each a vector added into every column. MISTAKE 1c: step t at every pass, never the
             # step the walk has reached.
             running_W += (W @ s[t - 1])[:, None]
             running_U += (U[:, t - 1] * x[t - 1, 0])[:, None]
@@ -171,7 +176,7 @@ def _tutorial_gradients_fast(params, x, states, err, truncate):
 class TutorialLog:
     """What tutorial_train printed, as numbers.
 
-    train_loss, val_loss: (epochs,) the tutorial's losses (sums over records, MISTAKE 6), each
+    train_loss, val_loss: (epochs,) the tutorial's losses (sums over records, MISTAKE 3), each
         computed at the START of its epoch, before that epoch's updates, as the tutorial does.
     seconds: wall-clock time of the whole training.
     """
@@ -211,7 +216,7 @@ def tutorial_train(params, X, Y, X_val, Y_val, *, epochs=25, learning_rate=1e-4,
     X_pos, buffer = position_inputs(X), StateBuffer(1, T, T, H)   # for the fast forward pass
     t0 = time.perf_counter()
     for epoch in range(epochs):
-        train_loss[epoch] = tutorial_loss(params, X, Y)       # MISTAKE 6: sums, not means
+        train_loss[epoch] = tutorial_loss(params, X, Y)       # MISTAKE 3: sums, not means
         val_loss[epoch] = tutorial_loss(params, X_val, Y_val)
         for n in range(X.shape[0]):                           # one record at a time, in order
             if literal:
