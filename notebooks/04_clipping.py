@@ -271,6 +271,7 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
 plot_loss_curves(axes[0], hist_ref, title="lr 0.01, no clipping")
 plot_loss_curves(axes[1], hist_elem, title="lr 0.5, clip_value=10")
 plot_loss_curves(axes[2], hist_norm, title="lr 0.5, clip_norm=1")
+axes[1].legend(loc="center right")               # keep the legend off the two flat lines
 fig.tight_layout()
 plt.show()
 

@@ -160,7 +160,8 @@ settings = dict(epochs=25, learning_rate=1e-2, batch_size=1, truncate=5, activat
 trained, hist = rh.train(params0, X, Y, X_val, Y_val, **settings)
 pred_val = rh.predict(trained, X_val, "tanh")
 rmse_rnn = rh.rmse(pred_val, Y_val)
-print(f"validation loss: {hist.val_loss[0]:.2g} after epoch 1, {hist.val_loss[-1]:.2g} after epoch 25")
+print(f"validation loss: {hist.val_loss[0]:.2g} after epoch 1, {hist.val_loss[3]:.2g} after epoch 4, "
+      f"{hist.val_loss[-1]:.2g} after epoch 25")
 print(f"validation RMSE: {rmse_rnn:.2g}")
 
 # %% [markdown]
@@ -183,9 +184,9 @@ plt.show()
 
 # %% [markdown]
 # Left: the tutorial's run falls while $V \mathbf 1$ catches up with the targets' mean, then goes flat
-# at the loss of a constant prediction. Right: the working run keeps falling for all 25 epochs, by
-# about six orders of magnitude, and the validation loss (dashed) follows the training loss (solid),
-# so the model is not merely memorising its training windows.
+# at the loss of a constant prediction. Right: the working run falls by about six orders of
+# magnitude within four epochs and then levels off; the validation loss (dashed) follows the
+# training loss (solid), so the model is not merely memorising its training windows.
 #
 # And the predictions on the 50 validation windows:
 
@@ -193,6 +194,9 @@ plt.show()
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
 plot_predictions(axes[0], tut_pred_val, Y_val, start=100, title="tutorial's settings")
 plot_predictions(axes[1], pred_val, Y_val, start=100, title="settings that work")
+for ax in axes:
+    ax.set_ylim(-1.3, 1.7)                       # room for the legend above the data
+    ax.legend(loc="upper center", ncol=2)
 fig.tight_layout()
 plt.show()
 print(f"largest validation error: tutorial's settings {np.abs(tut_pred_val - Y_val).max():.2f}, "
@@ -367,7 +371,8 @@ ax.plot(k_ahead[:50], rnn_forecast[:50], "-", lw=2, color=COLORS["orange"], labe
 ax.set_xlabel("time step k")
 ax.set_ylabel("value")
 ax.set_title("50 steps forecast from the window k = 100 .. 149, predictions fed back")
-ax.legend(loc="lower left")
+ax.set_ylim(-1.3, 1.7)                           # room for the legend above the data
+ax.legend(loc="upper center", ncol=2)
 plt.show()
 
 # %% [markdown]
