@@ -1,0 +1,310 @@
+"""The explorers without a browser: build the widget, move its controls, check what was retrained and drawn.
+
+Outside a kernel a change updates at once, so each assertion below sees the update it caused.
+The last tests run the deferred path (a burst of changes inside an event loop, and inside a real
+kernel over the widget protocol) and check that the last setting wins with one update.
+"""
+
+import asyncio
+import base64
+import time
+
+import numpy as np
+import pytest
+
+import rnn_helpers as rh
+from rnn_helpers import widgets as w
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return w.explorer()
+
+
+def title(ex):
+    return ex.plot.title.get_text()
+
+
+def picture(ex):
+    return bytes(ex.image.value)
+
+
+def test_default_state_is_a_real_training_run(explorer, sine):
+    X, Y, X_val, Y_val = sine
+    result = explorer.result
+    assert result.settings == w.DEFAULTS and result.error is None
+    # the same training, called directly, gives the same predictions and RMSE
+    params = rh.init_params(100, seed=0)
+    params, history = rh.train(params, X, Y, X_val, Y_val, epochs=10, learning_rate=0.1,
+                               batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
+    Y_val_hat = rh.predict(params, X_val, "tanh")
+    np.testing.assert_allclose(result.Y_val_hat, Y_val_hat, rtol=1e-10, atol=1e-12)
+    assert result.rmse == pytest.approx(rh.rmse(Y_val_hat, Y_val), rel=1e-9)
+    np.testing.assert_allclose(result.history.val_loss, history.val_loss, rtol=1e-9)
+    assert result.rmse < 2e-3, f"the defaults should learn the sine; RMSE {result.rmse:.2g}"
+    # what is drawn and printed is that run
+    assert f"validation RMSE {result.rmse:.2g}" in explorer.text.value
+    assert "training took" in explorer.text.value
+    assert title(explorer).startswith(w.DEFAULTS.describe())
+    np.testing.assert_array_equal(explorer.plot.pred_line.get_ydata(), Y_val_hat[:, 0])
+    assert picture(explorer).startswith(PNG)
+
+
+def test_step_norms_are_the_state_gradients_of_the_trained_weights(sine):
+    X, Y, X_val, Y_val = sine
+    s = w.Settings(hidden_size=8, epochs=2)
+    result = w.retrain(s)
+    params = rh.init_params(8, seed=0)
+    params, _ = rh.train(params, X, Y, X_val, Y_val, epochs=2, learning_rate=0.1,
+                         batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
+    dS = rh.state_gradients(params, X[:w.BATCH_SIZE], Y[:w.BATCH_SIZE], "tanh")
+    expected = [np.linalg.norm(dS[t]) for t in range(X.shape[1])]
+    np.testing.assert_allclose(result.step_norms, expected, rtol=1e-9)
+
+
+def test_moving_hidden_size_and_truncation_retrains_and_redraws(explorer):
+    before_png, before_updates = picture(explorer), explorer.updates
+    explorer.hidden_size.value = 20
+    assert explorer.updates == before_updates + 1
+    assert explorer.result.settings.hidden_size == 20
+    explorer.truncation.value = 50
+    result = explorer.result
+    assert result.settings.hidden_size == 20 and result.settings.truncation == 50
+    assert explorer.updates == before_updates + 2
+    # title, text line and picture all state the new setting
+    assert "hidden 20, truncation 50 (full BPTT)" in title(explorer)
+    assert "hidden 20, truncation 50 (full BPTT)" in explorer.text.value
+    assert f"validation RMSE {result.rmse:.2g}" in explorer.text.value
+    assert picture(explorer) != before_png and picture(explorer).startswith(PNG)
+    # the drawn data are this result's
+    np.testing.assert_array_equal(explorer.plot.pred_line.get_ydata(), result.Y_val_hat[:, 0])
+    train_line, val_line = explorer.plot.loss_lines
+    np.testing.assert_array_equal(train_line.get_ydata(), result.history.train_loss)
+    np.testing.assert_array_equal(val_line.get_ydata(), result.history.val_loss)
+    np.testing.assert_array_equal(explorer.plot.norm_line.get_ydata(), result.step_norms)
+    # full BPTT: the shaded band covers all 50 steps
+    assert explorer.plot.span.get_x() == pytest.approx(0.5)
+    assert explorer.plot.span.get_width() == pytest.approx(50)
+    explorer.set(hidden_size=100, truncation=5)
+    assert explorer.result.settings == w.DEFAULTS
+
+
+def test_truncation_band_covers_the_last_k_steps(explorer):
+    explorer.set(truncation=7)
+    assert explorer.plot.span.get_x() == pytest.approx(50 - 7 + 0.5)
+    assert explorer.plot.span.get_width() == pytest.approx(7)
+    explorer.set(truncation=5)
+
+
+def test_every_control_reaches_training(explorer):
+    explorer.set(learning_rate=0.05, activation="sigmoid", clipping="global norm at most 1",
+                 epochs=3, seed=4)
+    s = explorer.result.settings
+    assert (s.learning_rate, s.activation, s.clipping, s.epochs, s.seed) == (
+        0.05, "sigmoid", "global norm at most 1", 3, 4)
+    assert explorer.result.history.settings["clip_norm"] == 1.0
+    assert len(explorer.result.history.train_loss) == 3
+    assert len(explorer.plot.loss_lines[0].get_xdata()) == 3
+    assert "sigmoid, global norm at most 1, 3 epochs, seed 4" in title(explorer)
+    explorer.set(**{f: getattr(w.DEFAULTS, f) for f in explorer.named})
+    assert explorer.result.settings == w.DEFAULTS
+
+
+def test_divergence_is_a_message_not_an_exception_nor_a_stale_plot(explorer):
+    explorer.set(learning_rate=2.0, epochs=20)        # the loss reaches inf in epoch 14
+    result = explorer.result
+    assert result.error and result.error.startswith("training diverged"), result.error
+    assert "no result: training diverged" in explorer.text.value
+    assert "learning rate 2" in explorer.text.value
+    assert title(explorer).endswith("no result")
+    assert "learning rate 2" in title(explorer)
+    # nothing of the previous run is left on the picture
+    assert np.isnan(explorer.plot.pred_line.get_ydata()).all()
+    assert len(explorer.plot.loss_lines[0].get_xdata()) == 0
+    assert "diverged" in explorer.plot.messages[0].get_text()
+    # and the next good setting shows a result again
+    explorer.set(learning_rate=0.1, epochs=10)
+    assert explorer.result.error is None and explorer.plot.messages[0].get_text() == ""
+
+
+def test_a_blow_up_without_inf_is_named_in_the_text(explorer):
+    explorer.set(learning_rate=2.0)                   # 10 epochs: huge but finite
+    assert explorer.result.rmse > 10
+    assert "blew up" in explorer.text.value
+    explorer.set(learning_rate=0.1)
+
+
+@pytest.mark.parametrize("values", [
+    dict(hidden_size=1, truncation=1, learning_rate=5.0, activation="sigmoid", epochs=1),
+    dict(hidden_size=200, truncation=50, learning_rate=5.0, clipping="no clipping", epochs=2),
+    dict(hidden_size=150, truncation=1, learning_rate=5.0, epochs=3),   # saturated: zero gradients
+    dict(hidden_size=2, learning_rate=0.001, activation="sigmoid", epochs=1, seed=9999),
+    dict(hidden_size=200, truncation=50, learning_rate=2.0,
+         clipping="each entry to [-10, 10] (tutorial)", epochs=2),
+])
+def test_extreme_combinations_never_raise_and_title_matches(explorer, values):
+    explorer.set(**values)
+    result = explorer.result
+    assert result.error is None or result.error.startswith("training diverged"), result.error
+    assert result.settings == explorer.settings()
+    assert title(explorer).startswith(result.settings.describe())
+    assert picture(explorer).startswith(PNG)
+    explorer.set(**{f: getattr(w.DEFAULTS, f) for f in explorer.named})
+
+
+def test_unexpected_errors_are_shown_not_raised(explorer, monkeypatch):
+    def broken(settings, data=None):
+        raise MemoryError("pretend the machine ran out of memory")
+    monkeypatch.setattr(w, "retrain", broken)
+    explorer.hidden_size.value = 33
+    assert "MemoryError" in explorer.text.value and "hidden 33" in explorer.text.value
+    assert "hidden 33" in title(explorer)
+    monkeypatch.undo()
+    explorer.set(hidden_size=100)
+    assert explorer.result.error is None
+
+
+def test_same_settings_do_not_retrain(explorer):
+    updates = explorer.updates
+    explorer.set(hidden_size=100)
+    assert explorer.updates == updates
+
+
+def test_set_rejects_unknown_names(explorer):
+    with pytest.raises(ValueError, match="hidden_size"):
+        explorer.set(hiden_size=3)
+
+
+def test_static_fallback_for_a_front_end_without_kernel(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG)
+    assert "need a running kernel" in bundle["text/plain"]
+    assert w.DEFAULTS.describe() in bundle["text/plain"]
+
+
+def test_one_blas_thread_restores_the_thread_count():
+    if w._OPENBLAS is None:
+        pytest.skip("numpy does not use the OpenBLAS of its wheel here")
+    get, _ = w._OPENBLAS
+    before = get()
+    with w.one_blas_thread():
+        assert get() == 1
+    assert get() == before
+
+
+def test_a_burst_of_changes_in_an_event_loop_updates_once_with_the_last_values():
+    ex = w.explorer(epochs=2)
+
+    async def drag():
+        for v in range(60, 80):               # twenty changes, as fast as they come
+            ex.hidden_size.value = v
+        ex.truncation.value = 9
+        assert ex.updates == 0 and "updating for hidden 79, truncation 9" in ex.text.value
+        await asyncio.sleep(w.LiveFigure.delay + 1.0)
+
+    asyncio.run(drag())
+    assert ex.requests == 21
+    assert ex.updates == 1, f"{ex.updates} updates for one burst"
+    assert (ex.result.settings.hidden_size, ex.result.settings.truncation) == (79, 9)
+    assert "hidden 79, truncation 9" in title(ex) and "validation RMSE" in ex.text.value
+
+
+def test_a_burst_of_widget_messages_in_a_real_kernel_retrains_once():
+    """Twenty slider updates sent over the widget protocol at once, as a browser sends them."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        def run(code):
+            reply = kc.execute_interactive(code, timeout=60, output_hook=outputs.append)
+            assert reply["content"]["status"] == "ok", reply["content"]
+
+        outputs = []
+        run("from rnn_helpers import widgets as w\nex = w.explorer(epochs=2)\n"
+            "print(ex.hidden_size.model_id, end='')")
+        comm_id = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+        for value in range(101, 121):
+            kc.shell_channel.send(kc.session.msg("comm_msg", {
+                "comm_id": comm_id,
+                "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}}))
+        deadline = time.monotonic() + 30
+        while True:
+            outputs.clear()
+            run("print(ex.updates, ex.requests, ex.result.settings.hidden_size, end='')")
+            text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+            updates, requests, hidden = map(int, text.split())
+            if requests == 20 and updates >= 1 and hidden == 120 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert (requests, hidden) == (20, 120), text
+        assert updates <= 2, f"{updates} retrains for one burst of 20 changes"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 3: truncation_explorer
+# ---------------------------------------------------------------------------------------------
+
+def test_truncation_profile_matches_truncated_bptt():
+    from conftest import random_problem
+    params, X, Y = random_problem(N=4, T=9, D=2, H=5)
+    contributions, errors = w.truncation_profile(params, X, Y, "tanh")
+    _, full = rh.loss_and_grads(params, X, Y, None, "tanh")
+    flat = lambda g: np.concatenate([g["W"].ravel(), g["U"].ravel(), g["b"].ravel()])  # noqa: E731
+    for k in range(1, 10):
+        _, truncated = rh.loss_and_grads(params, X, Y, k, "tanh")
+        expected = np.linalg.norm(flat(truncated) - flat(full)) / np.linalg.norm(flat(full))
+        assert errors[k - 1] == pytest.approx(expected, rel=1e-8, abs=1e-13), k
+    # truncation 1 keeps exactly the last step's term
+    _, one = rh.loss_and_grads(params, X, Y, 1, "tanh")
+    assert contributions[-1] == pytest.approx(np.linalg.norm(flat(one)), rel=1e-10)
+    assert contributions.shape == errors.shape == (9,) and errors[-1] < 1e-12
+
+
+def test_truncation_explorer_slider_moves_the_kept_steps_and_the_error():
+    te = w.truncation_explorer()
+    assert te.state.settings.k == 5 and "steps 46 to 50" in te.text.value
+    png = picture(te)
+    te.truncation.value = 20
+    kept = te._kept.get_ydata()
+    assert np.isnan(kept[:30]).all() and np.isfinite(kept[30:]).all()
+    assert te._marker.get_xdata()[0] == 20
+    assert f"{te.errors[19]:.2g}" in te.text.value and "steps 31 to 50" in te.text.value
+    assert te.errors[19] < te.errors[4], "keeping more steps must bring the gradient closer"
+    assert picture(te) != png and "truncation k = 20" in te._title.get_text()
+    te.truncation.value = 50
+    assert "full BPTT" in te.text.value
+    assert "need a running kernel" in te._repr_mimebundle_()["text/plain"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 4: weight_scale_explorer
+# ---------------------------------------------------------------------------------------------
+
+def test_step_gradient_norms_rescale_w_to_the_spectral_radius(sine):
+    X, Y = sine[:2]
+    params = rh.init_params(30, seed=1)
+    norms = w.step_gradient_norms(params, X, Y, "tanh", scale=1.7)
+    W = params["W"] * 1.7 / w.spectral_radius(params["W"])
+    assert w.spectral_radius(W) == pytest.approx(1.7)
+    dS = rh.state_gradients(dict(params, W=W), X, Y, "tanh")
+    np.testing.assert_allclose(norms, [np.linalg.norm(d) for d in dS], rtol=1e-10)
+    assert params["W"] is not W, "params must not be changed"
+
+
+def test_weight_scale_explorer_shows_vanishing_and_exploding():
+    ws = w.weight_scale_explorer(scale=0.5)
+    assert ws.state.verdict == "vanishing" and ws.state.growth < 1e-6
+    assert "vanishing" in ws.text.value and "spectral radius 0.50" in ws.text.value
+    png = picture(ws)
+    ws.scale.value = 2.0
+    assert ws.state.verdict == "exploding" and ws.state.growth > 100
+    assert "exploding" in ws._title.get_text() and "spectral radius 2.00" in ws.text.value
+    np.testing.assert_array_equal(ws._line.get_ydata(), ws.state.norms)
+    assert picture(ws) != png
+    assert "need a running kernel" in ws._repr_mimebundle_()["text/plain"]
