@@ -37,7 +37,7 @@ def test_default_state_is_a_real_training_run(explorer, sine):
     assert result.settings == w.DEFAULTS and result.error is None
     # the same training, called directly, gives the same predictions and RMSE
     params = rh.init_params(100, seed=0)
-    params, history = rh.train(params, X, Y, X_val, Y_val, epochs=10, learning_rate=0.1,
+    params, history = rh.train(params, X, Y, X_val, Y_val, epochs=8, learning_rate=0.1,
                                batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
     Y_val_hat = rh.predict(params, X_val, "tanh")
     np.testing.assert_allclose(result.Y_val_hat, Y_val_hat, rtol=1e-10, atol=1e-12)
@@ -125,12 +125,12 @@ def test_divergence_is_a_message_not_an_exception_nor_a_stale_plot(explorer):
     assert len(explorer.plot.loss_lines[0].get_xdata()) == 0
     assert "diverged" in explorer.plot.messages[0].get_text()
     # and the next good setting shows a result again
-    explorer.set(learning_rate=0.1, epochs=10)
+    explorer.set(learning_rate=0.1, epochs=8)
     assert explorer.result.error is None and explorer.plot.messages[0].get_text() == ""
 
 
 def test_a_blow_up_without_inf_is_named_in_the_text(explorer):
-    explorer.set(learning_rate=2.0)                   # 10 epochs: huge but finite
+    explorer.set(learning_rate=2.0)                   # 8 epochs: huge but finite
     assert explorer.result.rmse > 10
     assert "blew up" in explorer.text.value
     explorer.set(learning_rate=0.1)
