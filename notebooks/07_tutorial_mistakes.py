@@ -215,9 +215,10 @@ print("after clipping to [-10, 10], every entry of dW and dV is",
 # ## Running it as published, and how long that takes
 #
 # The tutorial trains for 25 epochs, one record at a time, learning rate $10^{-4}$, truncation 5,
-# every gradient entry clipped to $[-10, 10]$. Written as plain loops (as the tutorial writes
-# them), one epoch takes a second or more here, so we run the loop for **2 epochs only** and print its
-# progress as it goes:
+# every gradient entry clipped to $[-10, 10]$. Its backward pass written as plain loops, the way
+# the tutorial writes it, takes about a second per epoch here, so we run the loop for **2 epochs
+# only** and print its progress as it goes. (Our version computes the printed losses for all records
+# at once; the tutorial loops over records there too, and is slower still.)
 
 # %%
 literal, literal_log = tu.tutorial_train(params0, X, Y, X_val, Y_val, epochs=2, literal=True,
