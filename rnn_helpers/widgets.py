@@ -5,8 +5,8 @@
                              predictions, loss curves and the gradient norm at each time step.
     truncation_explorer()    notebook 3: how far the truncated gradient is from the full one, and
                              which time steps contribute to it.
-    weight_scale_explorer()  notebook 4: the norm of dloss/ds_t at each step as the scale of W
-                             moves: vanishing below spectral radius 1, exploding above it.
+    weight_scale_explorer()  notebook 4: the norm of dloss/ds_t at each step as W is scaled up
+                             or down: vanishing, then exploding.
 
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
 
@@ -609,25 +609,35 @@ def truncation_profile(params, X, Y, activation="tanh"):
 
     params: dict from init_params.  X: (N, T, D).  Y: (N, O).
     The gradient of W, U and b is a sum over the steps t = 1 .. T of dz_t^T [s_{t-1}, x_t, 1]
-    (see bptt.py); truncation to k keeps the terms of the last k steps, t = T-k+1 .. T.
+    (see bptt.py); truncation to k keeps the terms of the last k steps, t = T-k+1 .. T, and
+    leaves dV and dc as they are.
     Returns (contributions, errors), both (T,):
         contributions[t - 1] = the norm of step t's term (W, U and b together);
-        errors[k - 1] = ||g_k - g|| / ||g||, with g the full gradient of W, U and b and g_k the one
-        truncated to k steps (errors[T - 1] = 0).
+        errors[k - 1] = rh.relative_error(g_k, g) over all parameters, g_k the gradient truncated to
+        k steps and g the full one: ||g_k - g|| / (||g_k|| + ||g||), as notebook 3 measures it.
     """
     with one_blas_thread():
-        _, cache = forward(params, X, activation)
+        Y_hat, cache = forward(params, X, activation)
         states = cache["states"]                                  # (T + 1, N, H), states[t] = s_t
         dS = state_gradients(params, X, Y, activation)            # (T, N, H), dS[t-1] = dloss/ds_t
         dZ = dS * activation_derivative(states[1:], activation)   # (T, N, H), dz_t
-        inputs = np.concatenate([states[:-1], X.transpose(1, 0, 2),
-                                 np.ones(states[:-1].shape[:2] + (1,))], axis=2)  # (T, N, H + D + 1)
-        terms = dZ.transpose(0, 2, 1) @ inputs                    # (T, H, H + D + 1): [dW, dU, db]_t
+        parts = [states[:-1], X.transpose(1, 0, 2)]               # s_{t-1}, x_t
+        if "b" in params:
+            parts.append(np.ones(states[:-1].shape[:2] + (1,)))   # 1, for db
+        inputs = np.concatenate(parts, axis=2)                    # (T, N, H + D (+ 1))
+        terms = dZ.transpose(0, 2, 1) @ inputs                    # (T, H, H + D (+ 1)): [dW dU db]_t
+        dY_hat = (Y_hat - Y) / Y.shape[0]
+        output_sq = float(np.sum((dY_hat.T @ states[-1]) ** 2))   # ||dV||^2
+        if "c" in params:
+            output_sq += float(np.sum(dY_hat.sum(axis=0) ** 2))   # + ||dc||^2
     contributions = np.sqrt(np.einsum("thj,thj->t", terms, terms))
     full = terms.sum(axis=0)
-    kept = np.cumsum(terms[::-1], axis=0)                         # kept[k - 1]: last k steps
+    kept = np.cumsum(terms[::-1], axis=0)                         # kept[k - 1]: the last k steps
     missing = full - kept
-    errors = np.sqrt(np.einsum("khj,khj->k", missing, missing)) / np.linalg.norm(full)
+    norm_full = np.sqrt(np.sum(full ** 2) + output_sq)
+    norm_kept = np.sqrt(np.einsum("khj,khj->k", kept, kept) + output_sq)
+    errors = np.sqrt(np.einsum("khj,khj->k", missing, missing)) / np.maximum(norm_kept + norm_full,
+                                                                             1e-300)
     return contributions, errors
 
 
@@ -647,8 +657,8 @@ class TruncationState:
         if k >= T:
             return f"truncation {k} keeps all {T} steps: this is full BPTT, nothing is left out"
         steps = f"steps {T - k + 1} to {T}" if k > 1 else f"step {T} only"
-        return (f"truncation {k} keeps {steps}; the truncated gradient of W, U and b differs "
-                f"from the full one by {self.error:.2g} of its size")
+        return (f"truncation {k} keeps {steps}; relative error of the truncated gradient against "
+                f"the full one: {self.error:.2g}")
 
 
 @dataclass(frozen=True)
@@ -753,15 +763,15 @@ def spectral_radius(W):
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
-def step_gradient_norms(params, X, Y, activation="tanh", scale=None):
-    """The norm of dloss/ds_t for t = 1 .. T (full BPTT), with W rescaled to spectral radius `scale`.
+def step_gradient_norms(params, X, Y, activation="tanh", scale=1.0):
+    """The norm of dloss/ds_t for t = 1 .. T (full BPTT), with W multiplied by `scale`.
 
-    params: dict from init_params; X (N, T, D); Y (N, O). scale None keeps W as it is.
-    Going back one step multiplies the gradient by act'(z_t) and by W, so below spectral radius 1
-    it tends to shrink (vanish) and above 1 to grow (explode). Returns (T,).
+    params: dict from init_params (not changed); X (N, T, D); Y (N, O). The norm is taken over all
+    records and hidden units. Going back one step multiplies the gradient by act'(z_t) and by W,
+    so it tends to shrink (vanish) when W's spectral radius times act' is below 1, and to grow
+    (explode) above 1. Returns (T,).
     """
-    if scale is not None:
-        params = dict(params, W=params["W"] * (scale / spectral_radius(params["W"])))
+    params = dict(params, W=params["W"] * scale)
     with one_blas_thread(), np.errstate(all="ignore"):
         dS = state_gradients(params, X, Y, activation)
         return np.sqrt(np.einsum("tnh,tnh->t", dS, dS))
@@ -770,9 +780,10 @@ def step_gradient_norms(params, X, Y, activation="tanh", scale=None):
 @dataclass(frozen=True)
 class _Scale:
     scale: float
+    rho: float          # spectral radius of W once multiplied by scale
 
     def describe(self):
-        return f"W scaled to spectral radius {self.scale:.2f}"
+        return f"W times {self.scale:.2f}, spectral radius {self.rho:.2f}"
 
 
 @dataclass
@@ -783,7 +794,7 @@ class ScaleState:
 
     @property
     def growth(self):
-        """||dloss/ds_1|| / ||dloss/ds_T||: how much the gradient grew going back T - 1 steps."""
+        """||dloss/ds_1|| / ||dloss/ds_T||: how much the gradient changed going back T - 1 steps."""
         with np.errstate(all="ignore"):
             return float(self.norms[0] / self.norms[-1])
 
@@ -803,14 +814,15 @@ class ScaleState:
 class WeightScaleExplorer(LiveFigure):
     """The scale-of-W slider of notebook 4; build it with weight_scale_explorer()."""
 
-    YLIM = (1e-24, 1e12)
+    YLIM = (1e-30, 1e12)
 
     def __init__(self, params, X, Y, activation, scale):
         self.params, self.X, self.Y, self.activation = params, X, Y, activation
-        self.scale = widgets.FloatSlider(scale, min=0.3, max=3.0, step=0.05, description="scale of W",
-                                         readout_format=".2f", **_slider_args())
+        self.rho = spectral_radius(params["W"])
+        self.scale = widgets.FloatSlider(scale, min=0.5, max=5.0, step=0.1, description="scale of W",
+                                         readout_format=".1f", **_slider_args())
         self.named = {"scale": self.scale}
-        state = self.compute(_Scale(scale))
+        state = self.compute(self.settings())
         with _course_style():
             self.figure, _ = new_figure(9, 3.6)
             self._build(self.figure, 0.0)
@@ -833,7 +845,8 @@ class WeightScaleExplorer(LiveFigure):
         self._title = ax.set_title("")
 
     def settings(self):
-        return _Scale(round(float(self.scale.value), 4))
+        scale = round(float(self.scale.value), 4)
+        return _Scale(scale, scale * self.rho)
 
     def compute(self, settings):
         norms = step_gradient_norms(self.params, self.X, self.Y, self.activation, settings.scale)
@@ -846,7 +859,7 @@ class WeightScaleExplorer(LiveFigure):
         norms = _log_safe(state.norms)
         self._line.set_ydata(norms)
         self._level.set_ydata([norms[-1]] * 2)
-        self._title.set_text(f"spectral radius {state.settings.scale:.2f}: x{state.growth:.2g} "
+        self._title.set_text(f"{state.settings.describe()}: x{state.growth:.2g} "
                              f"from step {len(norms)} back to step 1 ({state.verdict})")
 
     def static_png(self):
@@ -862,11 +875,12 @@ class WeightScaleExplorer(LiveFigure):
 
 
 def weight_scale_explorer(params=None, X=None, Y=None, activation="tanh", scale=1.0):
-    """A slider for the scale of W (its spectral radius), drawing the norm of dloss/ds_t per step.
+    """A slider that multiplies W by a factor (0.5 to 5) and draws the norm of dloss/ds_t per step.
 
-    W is rescaled so that its largest |eigenvalue| equals the slider's value (0.3 to 3); the
-    rest of params stays. The y axis is fixed, so slopes can be compared between positions.
-    Defaults: init_params(100, seed=0) and the training windows of rh.sine_windows().
+    The rest of params stays as it is; the text gives W's spectral radius at each position. The
+    y axis is fixed, so that slopes can be compared between positions. Defaults: tanh,
+    init_params(100, seed=0) and the training windows of rh.sine_windows() (notebook 4's setting).
+    params: dict from init_params; X (N, T, D); Y (N, O).
     """
     if X is None or Y is None:
         X, Y = sine_windows()[:2]
