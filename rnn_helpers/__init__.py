@@ -26,6 +26,6 @@ from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
 from .forward import activate, activation_derivative, forward, init_params, sigmoid, step_forward
 from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
-from .training import History, TrainingDiverged, forecast, predict, rmse, train
+from .training import History, TrainingDiverged, forecast, predict, rmse, train, train_reference
 
 __version__ = "0.1.0"

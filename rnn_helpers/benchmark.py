@@ -16,25 +16,20 @@ import time
 
 import numpy as np
 
-from .bptt import loss_and_grads_loop, mse_loss
-from .clipping import clip_elementwise
+from .bptt import mse_loss
 from .data import sine_windows
 from .forward import forward, init_params
-from .training import train
+from .training import train, train_reference
 
 SETTING = dict(hidden_dim=100, truncate=5, activation="sigmoid", learning_rate=1e-4, clip_value=10.0)
 
 
 def reference_loop(params, X, Y, X_val, Y_val, epochs):
-    """One record at a time, straight from the maths: loss_and_grads_loop, clip, update."""
-    params = {name: value.copy() for name, value in params.items()}
+    """train_reference (one record at a time, straight from the maths), plus the validation loss."""
     for _ in range(epochs):
-        for i in range(X.shape[0]):
-            _, grads = loss_and_grads_loop(params, X[i:i + 1], Y[i:i + 1], SETTING["truncate"],
-                                           SETTING["activation"])
-            grads = clip_elementwise(grads, SETTING["clip_value"])
-            for name in params:
-                params[name] -= SETTING["learning_rate"] * grads[name]
+        params = train_reference(params, X, Y, epochs=1, learning_rate=SETTING["learning_rate"],
+                                 truncate=SETTING["truncate"], activation=SETTING["activation"],
+                                 clip_value=SETTING["clip_value"])
         mse_loss(forward(params, X_val, SETTING["activation"])[0], Y_val)
     return params
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
-from .bptt import backward_into, mse_unchecked
+from .bptt import backward_into, loss_and_grads_loop, mse_unchecked
+from .clipping import clip_elementwise, clip_global_norm
 from .forward import StateBuffer, forward, forward_unchecked, recurrence_matrix
 
 
@@ -93,12 +94,16 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     batch_size: 1 updates after every record (the tutorial's way); N, or None, is full batch.
     truncate: None for full BPTT, or k for the last k steps (see loss_and_grads).
     clip_value: clip every gradient entry to [-clip_value, clip_value] (the tutorial used 10).
-    clip_norm: rescale the gradients so their global norm is at most clip_norm.
+    clip_norm: rescale the gradients so their global norm is at most clip_norm (applied after
+        clip_value when both are given).
     momentum: 0 for plain gradient descent; mu in [0, 1) for classical momentum
         (v <- mu v - lr g, p <- p + v).
     shuffle: visit the records in a new random order each epoch, drawn from `seed`.
 
     Returns (trained_params, history). Raises TrainingDiverged if the loss becomes NaN or infinite.
+
+    This is train_reference's algorithm arranged for speed (one flat parameter vector, reused
+    buffers); the tests check that both give the same weights.
     """
     check_activation(activation)
     X, Y = check_inputs(params, X, Y)
@@ -165,8 +170,11 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                 g = grad.theta                                   # every gradient entry, flat
                 if clip_value is not None:
                     np.clip(g, -clip_value, clip_value, out=g)
-                if clip_norm is not None and norm > clip_norm:
-                    g *= clip_norm / norm
+                if clip_norm is not None:
+                    # the norm of what is left after any elementwise clip
+                    clipped_norm = norm if clip_value is None else math.sqrt(float(np.vdot(g, g)))
+                    if clipped_norm > clip_norm:
+                        g *= clip_norm / clipped_norm
                 if velocity is None:
                     g *= learning_rate
                     flat.theta -= g
@@ -189,6 +197,36 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                     truncate=truncate, activation=activation, clip_value=clip_value,
                     clip_norm=clip_norm, momentum=momentum, shuffle=shuffle, seed=seed)
     return params, History(train_loss, val_loss, grad_norm, seconds, settings)
+
+
+def train_reference(params, X, Y, *, epochs=25, learning_rate=1e-2, batch_size=1, truncate=None,
+                    activation="sigmoid", clip_value=None, clip_norm=None, momentum=0.0):
+    """The training loop at its plainest: what train() computes, without its speed-ups.
+
+    Same arguments and meaning as train (no validation set, no shuffling); returns the trained
+    params. Gradients come from loss_and_grads_loop, one record and one step at a time, so every
+    line here can be read against the maths. Slow: use it to read, test and compare, not to train.
+    """
+    check_activation(activation)
+    X, Y = check_inputs(params, X, Y)
+    epochs = check_int("epochs", epochs, minimum=1)
+    size = X.shape[0] if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    params = {name: value.copy() for name, value in params.items()}
+    velocity = {name: np.zeros_like(value) for name, value in params.items()}
+    for epoch in range(epochs):
+        for start in range(0, X.shape[0], size):
+            Xb, Yb = X[start:start + size], Y[start:start + size]
+            loss, grads = loss_and_grads_loop(params, Xb, Yb, truncate, activation)
+            if not math.isfinite(loss):
+                _diverged(epoch, start, loss, learning_rate, clip_value, clip_norm)
+            if clip_value is not None:
+                grads = clip_elementwise(grads, clip_value)
+            if clip_norm is not None:
+                grads, _ = clip_global_norm(grads, clip_norm)
+            for name in params:
+                velocity[name] = momentum * velocity[name] - learning_rate * grads[name]
+                params[name] = params[name] + velocity[name]
+    return params
 
 
 def _diverged(epoch, record, loss, learning_rate, clip_value, clip_norm):
