@@ -56,7 +56,7 @@ print("samples per period:", round(2 * np.pi, 2))
 fig, ax = plt.subplots()
 plot_series(ax, series[:50], label="sin(k)", color=COLORS["blue"])
 ax.set_title("The first 50 samples of sin(k)")
-ax.legend(loc="upper right")
+ax.set_ylabel("sin(k)")
 plt.show()
 
 # %% [markdown]
@@ -117,7 +117,8 @@ n = 10
 plot_series(ax, X[n, :, 0], start=n, label=f"window n = {n} (the input)", color=COLORS["blue"])
 ax.plot(n + 50, Y[n, 0], "s", ms=9, color=COLORS["vermillion"], label="its target y")
 ax.set_title("One record: 50 inputs and the next value as target")
-ax.legend(loc="lower left")
+ax.set_ylim(-1.3, 1.8)
+ax.legend(loc="upper center", ncol=2)
 plt.show()
 
 # %% [markdown]
@@ -149,7 +150,8 @@ ax.plot(k[150:200], series[150:200], "o", ms=4, mfc="none", color=COLORS["vermil
 ax.set_xlabel("time step k")
 ax.set_ylabel("sin(k)")
 ax.set_title("Which part of the series each set asks the model to predict")
-ax.legend(loc="lower left")
+ax.set_ylim(-1.3, 1.8)
+ax.legend(loc="upper center", ncol=2)
 plt.show()
 
 # %% [markdown]
@@ -239,9 +241,9 @@ except ValueError as err:
 # to change, rather than silently returning fewer windows.
 # </details>
 #
-# **2. Count the windows.** With `n_points=300` and the other arguments as before, how many
-# training windows can `make_windows(np.sin(np.arange(300)), 50)` cut (taking every window that
-# still has a target)? Replace `None` with your number and run the check.
+# **2. Count the windows.** How many windows does `make_windows(np.sin(np.arange(300)), 50)`
+# return? (With no `stop`, it takes every window whose target is still inside the series.)
+# Work it out before you run anything: replace `None` with your number and run the check.
 
 # %%
 def check_window_count(answer):
@@ -266,7 +268,11 @@ print(check_window_count(my_count))
 #
 # **3. Two steps ahead.** Use `make_windows(series, 50, horizon=2)` to build targets two steps ahead.
 # What is `Y[0, 0]` in terms of $\sin$? Check your answer with `np.sin`.
-#
+
+# %%
+# Exercise 3: your code here
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # The window starting at 0 ends at position 49; two steps later is position 51, so
@@ -275,7 +281,11 @@ print(check_window_count(my_count))
 #
 # **4. Your own data.** Build windows from `weather` that predict *humidity* only. Which value of
 # `targets` do you need, and what is the shape of `Y`?
-#
+
+# %%
+# Exercise 4: your code here
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # `targets=1` (the second column); `Y` has shape `(315, 1)`.
