@@ -19,7 +19,7 @@
 #
 # **After this notebook you will be able to**
 # - compute one step of an RNN and then a whole window, and give the shape of every quantity;
-# - read the package's forward pass and explain why it is arranged the way it is;
+# - run a whole window as a loop of steps, and use the package's `forward`, which computes the same;
 # - compute the loss, and say why the original tutorial's printed losses were around $10^5$;
 # - explain the tutorial's position-by-position input and why the course uses one shared $U$;
 # - explain why the tutorial's initial weights leave the network unable to learn.
@@ -35,7 +35,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
-from rnn_helpers.forward import recurrence_matrix, run_states
 from rnn_helpers.plots import COLORS, use_course_style
 
 use_course_style()
@@ -103,50 +102,53 @@ assert x1.shape == (N, D) and s1.shape == (N, H), (x1.shape, s1.shape)
 # \qquad \text{in rows: } \underbrace{\hat Y}_{(N, O)} = S_T V^\top + c .
 # $$
 #
-# `forward` does this for every window. It returns the predictions and a *cache*: everything the
-# backward pass of notebook 3 will need, above all every state $s_0, \dots, s_T$.
+# In code this is a loop that calls `step_forward` $T$ times, keeping every state, and then one
+# product for the prediction. Note the indexing: the maths counts steps from 1, numpy from 0, so
+# $x_t$ is `X[:, t - 1]`.
+
+# %%
+def forward_by_steps(params, X, activation):
+    """The forward pass as the maths says it: T calls of step_forward, then the output layer."""
+    N, T, _ = X.shape
+    S = [np.zeros((N, params["W"].shape[0]))]                 # S[t] = s_t, from s_0 = 0
+    for t in range(1, T + 1):
+        S.append(rh.step_forward(X[:, t - 1], S[t - 1], params, activation))
+    Y_hat = S[T] @ params["V"].T + params["c"]                # (N, O)
+    return Y_hat, np.stack(S)                                 # (N, O), (T + 1, N, H)
+
+
+Y_hat_steps, S_steps = forward_by_steps(params, X, "tanh")
+print("Y_hat:", Y_hat_steps.shape, "  states s_0 .. s_T:", S_steps.shape)
+
+# %% [markdown]
+# The package's `forward` computes the same thing. Besides the predictions it returns a *cache*:
+# everything the backward pass of notebook 3 will need, above all every state $s_0, \dots, s_T$.
+# Its docstring says what the cache holds:
 
 # %%
 print(inspect.getsource(rh.forward))
 
 # %% [markdown]
-# `forward` checks its arguments and hands the loop to `run_states`. That loop is the same
-# recurrence as calling `step_forward` $T$ times, arranged to be fast. Read its docstring: two tricks.
+# After checking its arguments, `forward` hands the work to a loop that is the same recurrence as
+# `forward_by_steps`, arranged to run fast. You do not need to read that loop to use `forward`; it is
+# the optional last part of this notebook, *Under the hood: why `forward` is fast*.
+# What you need is the guarantee that the two agree, and the next cell checks it.
 #
-# - **One product per step.** The row $[s_{t-1}, x_t, 1]$ times $[W\;U\;b]^\top$ is
-#   $s_{t-1} W^\top + x_t U^\top + b$, so each step is one matrix product and one `tanh`, written into
-#   arrays allocated once. On matrices this small, the number of numpy calls per step is what costs time.
-# - **Sigmoid in "tanh space".** $\sigma(z) = \tfrac12(\tanh(z/2) + 1)$, so the numbers
-#   $h_t = 2 s_t - 1$ follow a tanh recurrence with rescaled weights, and $s_t$ is recovered at the end.
-
-# %%
-print(inspect.getsource(run_states))
-
-# %% [markdown]
-# The matrix $M$ that each row is multiplied by is built once per pass, in the tanh-space form for
-# the sigmoid:
-
-# %%
-print(inspect.getsource(recurrence_matrix))
-
-# %% [markdown]
-# **Check.** Calling `step_forward` $T$ times must give the same states as `forward`, for both
-# activations. The two sum the same terms in a different order, so they may differ in the last bits
-# (around $10^{-16}$, depending on the machine), not more. The cell asserts a bound rather than
-# printing those last bits, which change from one machine to another.
+# **Check.** `forward` must give the same states and predictions as `forward_by_steps`, for both
+# activations. The two compute the same values by different arithmetic (for the sigmoid, `forward`
+# even works with rescaled weights), so they may differ in the last bits (around $10^{-16}$,
+# depending on the machine), not more. The cell asserts a bound rather than printing those last
+# bits, which change from one machine to another.
 
 # %%
 for activation in ("sigmoid", "tanh"):
     Y_hat, cache = rh.forward(params, X, activation=activation)
     states = cache["states"]                          # (T + 1, N, H), states[t] = s_t
-    s = np.zeros((N, H))
-    worst = 0.0
-    for t in range(1, T + 1):
-        s = rh.step_forward(X[:, t - 1], s, params, activation=activation)
-        worst = max(worst, np.abs(s - states[t]).max())
+    Y_hat_steps, S_steps = forward_by_steps(params, X, activation)
+    worst = max(np.abs(S_steps - states).max(), np.abs(Y_hat_steps - Y_hat).max())
     assert states.shape == (T + 1, N, H), states.shape
     assert Y_hat.shape == (N, 1), Y_hat.shape
-    assert worst < 1e-12, f"{activation}: step_forward and forward differ by {worst}"
+    assert worst < 1e-12, f"{activation}: forward_by_steps and forward differ by {worst}"
     print(f"{activation:7s}: states {states.shape}, Y_hat {Y_hat.shape}, "
           f"largest difference below 1e-14: {worst < 1e-14}")
 
@@ -187,10 +189,11 @@ print(f"summed:     training {loss * len(Y):.3g}, validation {loss_val * len(Y_v
 # everywhere except entry $t$, which holds $x_t$. Its $U$ therefore has shape $(H, T)$, and
 #
 # $$
-# U_\text{pos}\, x^\text{pos}_t = U_\text{pos}[:, t]\; x_t ,
+# U_\text{pos}\, x^\text{pos}_t = (\text{column } t \text{ of } U_\text{pos})\; x_t ,
 # $$
 #
 # so step $t$ uses its own column of input weights. Nothing about the input is shared across time.
+# (In numpy, which counts from 0, column $t$ is `U_pos[:, t - 1]`.)
 #
 # This is still the standard RNN, just with $D = T$ inputs per step of which only one is non-zero.
 # We can build such inputs from our windows (data construction only) and run the usual `forward`:
@@ -205,9 +208,10 @@ print("X_pos", X_pos.shape, "  U", params_pos["U"].shape, "  Y_hat", Y_hat_pos.s
 
 # %% [markdown]
 # **Check.** At a step $t$, multiplying the masked input by the whole $U_\text{pos}$ is the same as
-# multiplying $x_t$ by column $t$ alone. And if every column of $U_\text{pos}$ were the same vector
-# $u$, the per-position network would be exactly the standard one with $U = u$: the standard form is
-# the special case that shares the input weights across time.
+# multiplying $x_t$ by column $t$ alone; we take $t = 8$, which is array index `j = 7`. And if every
+# column of $U_\text{pos}$ were the same vector $u$, the per-position network would be exactly the
+# standard one with $U = u$: the standard form is the special case that shares the input weights
+# across time.
 
 # %%
 U_pos = params_pos["U"]
@@ -216,8 +220,8 @@ via_matrix = X_pos[:, j] @ U_pos.T                # (N, H): the whole U times th
 via_column = X[:, j] * U_pos[:, j]                # (N, H): x_t times its own column only
 gap = np.abs(via_matrix - via_column).max()
 assert gap < 1e-14, f"masked input != one column: {gap}"
-print(f"step {j + 1}: the whole U_pos times the masked input equals x_t times column U_pos[:, {j}] "
-      f"(largest difference below 1e-14: {gap < 1e-14})")
+print(f"step t = {j + 1}: the whole U_pos times the masked input equals x_t times column {j + 1}, "
+      f"U_pos[:, {j}] (largest difference below 1e-14: {gap < 1e-14})")
 
 shared = dict(params, U=np.repeat(params["U"], T, axis=1))   # every column is the shared U
 Y_hat_shared, _ = rh.forward(shared, X_pos, activation="tanh")
@@ -344,8 +348,7 @@ plt.show()
 # The tutorial's states (circles) differ clearly between records at step 1, by a hair at step 2, and
 # from step 3 not at all: the spread is exactly 0, every record has the same state, and the
 # prediction cannot depend on the window. With the default scale (squares) the states keep
-# differing between records at every step, so the last state still carries information about the
-# window. In numbers:
+# differing between records at every step, and the spread is the same at every step. In numbers:
 
 # %%
 for S, name in [(S_tut, "tutorial"), (S_small, "default ")]:
@@ -355,17 +358,61 @@ for S, name in [(S_tut, "tutorial"), (S_small, "default ")]:
           + f";  s_T from {S[T].min():.3g} to {S[T].max():.3g}")
 
 # %% [markdown]
+# So with the default scale the last state $s_T$ does depend on the input. But on *which* inputs? A
+# constant spread suggests the state reflects the latest few values rather than piling up the whole
+# window. Test it: set the first 40 of the 50 inputs of every window to zero, and separately the
+# last 5, and see how far $s_T$ moves.
+
+# %%
+S_T = S_small[T]
+for what, steps_changed in [("first 40 inputs", slice(0, 40)), ("last 5 inputs  ", slice(T - 5, T))]:
+    X_changed = X.copy()
+    X_changed[:, steps_changed] = 0.0
+    _, cache_changed = rh.forward(small, X_changed, activation="sigmoid")
+    moved = np.abs(cache_changed["states"][T] - S_T).max()
+    print(f"{what} set to 0: s_T moves by at most {moved:.1e}")
+
+# %% [markdown]
+# Wiping out four fifths of the window barely moves the last state, while the last 5 values move it
+# visibly. The sigmoid network with these weights carries information about the *last few inputs*,
+# not about the whole window: the influence of an input fades at every step. Notebook 3 measures
+# how fast, and why.
+
+# %% [markdown]
+# ## Under the hood (optional): why `forward` is fast
+#
+# This part is for the curious; nothing later in the course depends on it. Training calls `forward`
+# thousands of times, so the package arranges the loop of `forward_by_steps` for speed. Two tricks:
+#
+# - **One product per step.** The row $[s_{t-1}, x_t, 1]$ times $[W\;U\;b]^\top$ is
+#   $s_{t-1} W^\top + x_t U^\top + b$, so each step is one matrix product and one `tanh`, written into
+#   arrays allocated once. On matrices this small, the number of numpy calls per step is what costs time.
+# - **Sigmoid in "tanh space".** $\sigma(z) = \tfrac12(\tanh(z/2) + 1)$, so the numbers
+#   $h_t = 2 s_t - 1$ follow a tanh recurrence with rescaled weights, and $s_t$ is recovered at the end.
+#
+# The loop lives in `run_states`, and the matrix each row is multiplied by in `recurrence_matrix`.
+# The check above (and the package's tests) show that they give the same states as `step_forward`.
+
+# %%
+from rnn_helpers.forward import recurrence_matrix, run_states
+
+print(inspect.getsource(run_states))
+print(inspect.getsource(recurrence_matrix))
+
+# %% [markdown]
 # ## Summary
 #
 # - One step: $z_t = U x_t + W s_{t-1} + b$, $s_t = \operatorname{act}(z_t)$; in code, one record per
 #   row, $x_t U^\top + s_{t-1} W^\top + b$ for all $N$ records at once. After $T$ steps,
-#   $\hat y = V s_T + c$.
+#   $\hat y = V s_T + c$. `rh.forward` is `step_forward` repeated $T$ times, arranged for speed and
+#   checked to give the same states.
 # - The loss is the mean over records of $\tfrac12 \lVert \hat y - y \rVert^2$. The tutorial printed a sum.
 # - The tutorial's position-by-position input is a standard RNN with $D = T$ and one-hot-masked
 #   inputs: one column of $U$ per step, 50 times the input weights, no sharing across time.
 # - Initial scale matters. With uniform(0, 1) weights and the sigmoid every state is exactly 1.0 from
 #   step 3, so all predictions are equal and no gradient reaches $W$ or $U$. Weights of size
-#   $1/\sqrt H$ keep $z_t$ of order 1.
+#   $1/\sqrt H$ keep $z_t$ of order 1: the last state then depends on the input, though mostly on
+#   its last few values.
 #
 # **Next:** [3. Backpropagation through time](03_bptt.ipynb) computes the gradient of $L$ for every
 # parameter, and checks it.
@@ -380,16 +427,21 @@ for S, name in [(S_tut, "tutorial"), (S_small, "default ")]:
 # Exercise 1: run me after you have made your guess.
 big = dict(params, W=10 * params["W"])
 _, cache_big = rh.forward(big, X, activation="tanh")
+S_big = cache_big["states"]
 for t in (1, 2, 3, 5, 10, T):
-    S_t = cache_big["states"][t]
-    print(f"step {t:2d}: largest |s_t| = {np.abs(S_t).max():.3f}, "
-          f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_t) > 0.99):.2f}")
+    print(f"step {t:2d}: largest |s_t| = {np.abs(S_big[t]).max():.3f}, "
+          f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_big[t]) > 0.99):.2f}")
+Z_big = np.abs(np.stack([X[:, t - 1] @ big["U"].T + S_big[t - 1] @ big["W"].T + big["b"]
+                         for t in range(5, T + 1)]))
+print(f"|z_t| over steps 5..50: median {np.median(Z_big):.2g}, "
+      f"one in ten above {np.percentile(Z_big, 90):.2g}")
 
 # %% [markdown]
 # <details><summary>Solution</summary>
 #
 # They cannot grow without limit: tanh keeps every state in $(-1, 1)$. With $W$ ten times larger,
-# $z_t$ is of order 10, and within a few steps most units (about 60%) are *saturated*, stuck near
+# $|z_t|$ is several units (median 3.6, and one in ten above 8.8), and within a few steps most units
+# (about 60%) are *saturated*, stuck near
 # $+1$ or $-1$, where $\tanh'(z) = 1 - s^2$ is nearly 0. A saturated unit barely reacts to its input
 # and barely passes a gradient back: the same illness as the tutorial's sigmoid, in a milder form.
 # </details>
@@ -419,10 +471,16 @@ print(check_parameter_count(my_count))
 # In all 1186. Note that $W$ dominates: the count hardly depends on $D$ or $O$.
 # </details>
 #
-# **3. Your own forward pass.** Write the forward pass for *one* record in the column form of the
-# maths: a loop over $t$ with `U @ x_t + W @ s + b` on vectors, then `V @ s + c`. Check that for
-# record 0 you get `rh.forward(params, X)[0][0]` (use `np.allclose`).
-#
+# **3. Your own forward pass.** `forward_by_steps` works on all records at once, one per row. Write
+# the forward pass for *one* record in the column form of the maths: a loop over $t$ with
+# `U @ x_t + W @ s + b` on vectors, then `V @ s + c`. Check that for record 0 you get
+# `rh.forward(params, X)[0][0]` (use `np.allclose`).
+
+# %%
+# Exercise 3: your code here
+
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # ```python
@@ -436,7 +494,7 @@ print(check_parameter_count(my_count))
 # ```
 # </details>
 #
-# **4. Where does the sigmoid give up?** The check above found that $\sigma(z)$ rounds to exactly
+# **4. Does tanh give up too?** The check above found that $\sigma(z)$ rounds to exactly
 # 1.0 from about $z = 37$. Where does $\tanh z$ round to exactly 1.0? Would the tutorial's
 # uniform(0, 1) weights saturate a tanh network too? Guess, then run the cell.
 

@@ -20,7 +20,7 @@
 # **After this notebook you will be able to**
 # - derive the gradient of the loss with respect to every parameter of an RNN, line by line, with
 #   the shape of every quantity;
-# - read the package's backward pass and match each line to a step of the derivation;
+# - read a backward pass written as a plain loop and match each line to a step of the derivation;
 # - prove a gradient right (or wrong) with a numerical check, and choose that check's tolerance;
 # - say exactly what truncated BPTT computes, and measure how far it is from the full gradient;
 # - explain why the gradient fades as it travels back in time.
@@ -36,7 +36,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
-from rnn_helpers.bptt import backward_into
 from rnn_helpers.plots import COLORS, plot_step_norms, use_course_style
 
 use_course_style()
@@ -133,19 +132,15 @@ print(inspect.getsource(rh.activation_derivative))
 print(inspect.getsource(rh.loss_and_grads_loop))
 
 # %% [markdown]
-# Then the version that training uses: all records at once, one record per row. `backward` allocates
-# the output arrays and `backward_into` fills them. The loop over steps computes only $dz_t$ and
-# $ds_{t-1}$; the forward cache stored each step's row $[s_{t-1}, x_t, 1]$, so one matrix product at
-# the end sums $dz_t^\top [s_{t-1}, x_t, 1]$ over all steps and records: $[dW\; dU\; db]$ at once.
-
-# %%
-print(inspect.getsource(rh.backward))
-print(inspect.getsource(backward_into))
-
-# %% [markdown]
+# Training uses a vectorized version of the same computation: `rh.loss_and_grads(params, X, Y,
+# truncate, activation)` runs `forward` and then `rh.backward(dY_hat, cache, truncate)`, which handles
+# all records at once, one record per row. It returns the same things as the loop. How it is
+# arranged for speed is an optional detail, at the end of this notebook (*Under the hood*).
+#
 # **Check.** The two must give the same loss and gradients on the course problem (100 records of
-# 50 steps, $H = 100$), for both activations. They add the same numbers in different orders, so they
-# agree to rounding: the cell asserts a relative difference below $10^{-12}$ and prints whether it is
+# 50 steps, $H = 100$), for both activations. They compute the same values by different arithmetic
+# (sums in a different order, and for the sigmoid a forward pass with rescaled weights, see
+# notebook 2), so they agree to rounding: the cell asserts a relative difference below $10^{-12}$ and prints whether it is
 # even below $10^{-13}$ (the exact last digits vary from machine to machine).
 
 # %%
@@ -194,9 +189,22 @@ for activation in ("sigmoid", "tanh"):
 
 # %% [markdown]
 # `check_gradients` compares the backward pass with this numerical gradient, parameter by
-# parameter, using the relative error $\lVert a - n \rVert / (\lVert a \rVert + \lVert n \rVert)$:
-# 0 when they are equal, 1 when they have nothing in common. `assert_gradients_match` fails if any
-# error is above the tolerance, $10^{-7}$.
+# parameter, using the relative error $\lVert a - n \rVert / (\lVert a \rVert + \lVert n \rVert)$.
+# It is 0 when the two are equal and at most 1, which it reaches only when one of them is zero or
+# they point in opposite directions. Two unrelated gradients, at right angles and of equal length,
+# score about 0.71. A few examples:
+
+# %%
+a = np.array([3.0, 4.0])
+for name, n in [("equal", a), ("off by 1e-6 in one entry", a + [1e-6, 0.0]),
+                ("at right angles, same length", np.array([-4.0, 3.0])),
+                ("opposite", -a), ("zero", np.zeros(2))]:
+    print(f"{name:29s}: relative error {rh.relative_error(a, n):.2g}")
+
+# %% [markdown]
+# Note the scale: changing one entry of $(3, 4)$, a vector of length 5, by $10^{-6}$ already scores
+# $10^{-7}$.
+# `assert_gradients_match` fails if any parameter's error is above that tolerance, $10^{-7}$.
 
 # %%
 TOL = 1e-7
@@ -343,9 +351,9 @@ for k_big in (Ts, Ts + 1, 1000):
 # %% [markdown]
 # Two warnings about what you may read elsewhere.
 #
-# - **A check with a huge truncation hides everything.** A well-known numpy RNN tutorial runs its
-#   gradient check with truncation 1000 on short sequences. As the cell above shows, that is full
-#   BPTT: the check says nothing about the truncated code that training actually uses. Check the
+# - **A check with a huge truncation hides everything.** A gradient check run with a truncation
+#   longer than the sequence, such as 1000, is full BPTT, as the cell above shows: it says nothing
+#   about the truncated code that training actually uses. Check the
 #   truncated gradient against the truncated objective, as above.
 # - **"Detach the state every $k$ steps" is a different rule.** Some books cut the sequence into
 #   pieces of $k$ steps and stop the gradient at each boundary. When the loss is at every step, each
@@ -428,9 +436,9 @@ norms = {}
 for activation in ("tanh", "sigmoid"):
     dS = rh.state_gradients(params, X, Y, activation)          # (T, N, H), dS[t - 1] = ds_t
     norms[activation] = np.linalg.norm(dS, axis=(1, 2))        # (T,)
-    ratio = norms[activation][-1] / norms[activation][0]
+    reaches = norms[activation][0] / norms[activation][-1]
     print(f"{activation:7s}: |ds_T| = {norms[activation][-1]:.2e}, |ds_1| = {norms[activation][0]:.2e}, "
-          f"ratio |ds_T| / |ds_1| = {ratio:.1e}")
+          f"ratio |ds_1| / |ds_T| = {reaches:.1e}")
 
 # %%
 fig, ax = plt.subplots()
@@ -442,9 +450,9 @@ plt.show()
 
 # %% [markdown]
 # Read the plot from right to left, the way the gradient travels: it starts at $t = T$ and shrinks by
-# about the same factor at every step back. With tanh, $ds_1$ is about $10^{10}$ times smaller than
-# $ds_T$; with the sigmoid about $10^{40}$. The first steps of the window have practically no say in
-# how the weights change.
+# about the same factor at every step back. The ratio $\lVert ds_1 \rVert / \lVert ds_T \rVert$ says how
+# much of the gradient reaches step 1: $3.2 \times 10^{-11}$ with tanh, and $5.5 \times 10^{-41}$ with
+# the sigmoid. The first steps of the window have practically no say in how the weights change.
 #
 # **Why.** Putting steps 3 and 4 together gives the rule that carries the gradient one step back:
 #
@@ -484,6 +492,25 @@ for activation in ("tanh", "sigmoid"):
 # a short truncation costs little here, and also why a plain RNN struggles to learn anything that
 # depends on inputs far back in the window.
 #
+# ## Under the hood (optional): the vectorized backward pass
+#
+# This part is for the curious; nothing later in the course depends on it. `loss_and_grads_loop`
+# handles one record and one step at a time, which is slow in numpy. `backward` does the same work for
+# all $N$ records at once, one record per row, exactly as in the derivation above: it allocates the
+# output arrays, and `backward_into` fills them (training reuses the same arrays for every update).
+#
+# One more trick saves time. The loop over steps computes only $dz_t$ and $ds_{t-1}$. The forward
+# cache stored each step's row $[s_{t-1}, x_t, 1]$, so a single matrix product at the end sums
+# $dz_t^\top [s_{t-1}, x_t, 1]$ over all the steps and records, giving $[dW\; dU\; db]$ at once. The
+# check near the top of this notebook showed that it agrees with the loop.
+
+# %%
+from rnn_helpers.bptt import backward_into
+
+print(inspect.getsource(rh.backward))
+print(inspect.getsource(backward_into))
+
+# %% [markdown]
 # ## Summary
 #
 # - Backward, in the package's symbols: $d\hat y = (\hat y - y)/N$; $dV = d\hat y^\top s_T$,
@@ -498,8 +525,8 @@ for activation in ("tanh", "sigmoid"):
 # - The gradient shrinks by about $\operatorname{act}' \times$ (spectral radius of $W$) per step back:
 #   it vanishes, and the truncation error falls at the same rate.
 #
-# **Next:** [4. Exploding gradients and clipping](04_clipping.ipynb): what happens when that factor is
-# above 1.
+# **Next:** [4. Gradient clipping: exploding gradients, and two ways to tame them](04_clipping.ipynb):
+# what happens when that factor is above 1.
 #
 # ## Exercises
 #
@@ -574,13 +601,24 @@ for name in ("U", "W", "b"):
 # </details>
 #
 # **4. Shapes with two outputs.** A network predicts temperature and humidity ($O = 2$) with $H = 32$,
-# on a batch of $N = 64$ records. Give the shapes of $d\hat y$, $dV$, $dc$ and $ds_T$, and check them
-# with `rh.loss_and_grads` on random data of those sizes.
-#
+# on a batch of $N = 64$ records. Give the shapes of $d\hat y$, $dV$, $dc$ and $ds_T$, and check the
+# ones `rh.loss_and_grads` returns ($dV$ and $dc$) on seeded random data of those sizes (windows of,
+# say, 10 steps of one input value).
+
+# %%
+# Exercise 4: your code here
+
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # $d\hat y$: $(64, 2)$; $dV = d\hat y^\top s_T$: $(2, 32)$, like $V$; $dc$: $(2,)$; $ds_T = d\hat y V$:
-# $(64, 32)$, like $s_T$. A gradient always has the shape of what it is the gradient of. With
-# `p = rh.init_params(32, output_dim=2)`, `rh.loss_and_grads(p, np.zeros((64, 10, 1)), np.zeros((64, 2)))`
-# returns `grads["V"].shape == (2, 32)` and `grads["c"].shape == (2,)`.
+# $(64, 32)$, like $s_T$. A gradient always has the shape of what it is the gradient of. The check:
+#
+# ```python
+# rng = np.random.default_rng(0)
+# p = rh.init_params(32, output_dim=2)
+# _, grads = rh.loss_and_grads(p, rng.normal(size=(64, 10, 1)), rng.normal(size=(64, 2)))
+# assert grads["V"].shape == (2, 32) and grads["c"].shape == (2,)
+# ```
 # </details>
