@@ -24,8 +24,8 @@
 #   keeps its direction;
 # - use clipping when training, and tell from the loss curves whether it helped.
 #
-# **You need:** notebook 3 (backpropagation through time, the gradient $ds_t$ of the loss with
-# respect to each state). **Time:** about 25 minutes. The symbols are listed in
+# **You need:** [notebook 3](03_bptt.ipynb) (backpropagation through time, the gradient $ds_t$ of
+# the loss with respect to each state). **Time:** about 25 minutes. The symbols are listed in
 # [notation.md](notation.md).
 #
 # The original tutorial clips every gradient entry to $[-10, 10]$ "so that they don't explode",
@@ -52,23 +52,27 @@ print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 # per row), one step back is
 #
 # $$
-# \underbrace{ds_{t-1}}_{(N, H)} = \big(\underbrace{ds_t}_{(N, H)} \odot \underbrace{act'(z_t)}_{(N, H)}\big)\, \underbrace{W}_{(H, H)} .
+# \underbrace{ds_{t-1}}_{(N, H)} = \big(\underbrace{ds_t}_{(N, H)} \odot \underbrace{\operatorname{act}'(z_t)}_{(N, H)}\big)\, \underbrace{W}_{(H, H)} .
 # $$
 #
 # Going back $k$ steps applies this $k$ times: the gradient that reaches step $T - k$ has been
-# multiplied by $W$ and by $act'$ $k$ times over. Roughly, each step scales its size by a factor
-# set by how large $W$ is and how large $act'$ is. A factor below 1, raised to the 49th power, is
-# tiny (the gradient *vanishes*); a factor above 1 is huge (it *explodes*).
+# multiplied by $W$ and by $\operatorname{act}'$ $k$ times over. Roughly, each step scales its size
+# by a factor set by how large $W$ is and how large $\operatorname{act}'$ is. A factor below 1,
+# raised to the 49th power, is tiny (the gradient *vanishes*); a factor above 1 is huge (it
+# *explodes*).
 #
 # A handy measure of "how large $W$ is" for repeated multiplication is its spectral radius
-# $\rho(W)$, the largest $|\lambda|$ over its eigenvalues: $W^k$ grows like $\rho(W)^k$. With tanh and
-# small states $act'(z_t) = 1 - s_t^2$ is close to 1, so $\rho(W)$ alone roughly decides.
+# $\rho(W)$, the largest $|\lambda|$ over its eigenvalues: $W^k$ grows like $\rho(W)^k$. With tanh,
+# $\operatorname{act}'(z_t) = 1 - s_t^2$ is close to 1 while the states are small, and then $\rho(W)$
+# roughly decides. Once units saturate ($s_t$ near $\pm 1$), $\operatorname{act}'$ falls towards 0
+# and pulls every step's factor down; we will measure how much.
 #
 # ## Making a gradient explode
 #
 # Take the course's usual small initial weights (`init_params(100, seed=0)`), tanh, and multiply
 # $W$ by a factor. For each factor we print $\rho(W)$, the global norm of the full-BPTT gradient
-# (all parameters together, `rh.global_norm`), and how much larger $ds_1$ is than $ds_T$
+# (all parameters together, `rh.global_norm`), and the ratio $\|ds_1\| / \|ds_T\|$: how much of the
+# gradient at the last step reaches step 1, as in [notebook 3](03_bptt.ipynb)
 # (`rh.state_gradients` returns every $ds_t$; we take the norm over all records and hidden units).
 
 # %%
@@ -97,7 +101,7 @@ for factor in [0.5, 1, 1.5, 2, 3, 4]:
     print(f"{factor:6g}  {rho:6.2f}  {rh.global_norm(grads):13.3g}  {norms[0] / norms[-1]:18.3g}")
 
 # %% [markdown]
-# The gradient norm barely moves while $\rho(W) < 1$, then climbs by orders of magnitude with each
+# The gradient norm grows slowly while $\rho(W) < 1$, then climbs by orders of magnitude with each
 # increase of the factor. The last column says why: with factor 1 the gradient that reaches step 1 is
 # about $3 \times 10^{-11}$ times the one at step $T$; with factor 4 it is about $1.5 \times 10^{5}$
 # times *larger*.
@@ -110,16 +114,53 @@ norms_explode = step_norms(scaled(params0, 4))
 fig, ax = plt.subplots()
 plot_step_norms(ax, norms_vanish, label="W as drawn (factor 1): vanishes", color=COLORS["blue"])
 plot_step_norms(ax, norms_explode, label="W times 4: explodes", color=COLORS["vermillion"])
-ax.set_ylabel("||dloss/ds_t|| (log scale)")
+ax.set_ylabel("norm of $ds_t$ (log scale)")
 ax.set_title("The gradient reaching step t, going back from t = T = 50")
 plt.show()
 print(f"factor 1: ||ds_T|| = {norms_vanish[-1]:.2g}, ||ds_1|| = {norms_vanish[0]:.2g}")
 print(f"factor 4: ||ds_T|| = {norms_explode[-1]:.2g}, ||ds_1|| = {norms_explode[0]:.2g}")
 
 # %% [markdown]
-# Read the plot from right to left, the way the gradient travels. Both lines start at the same size
-# at $t = T$; each step back multiplies by about the same factor, so on a log scale both are nearly
-# straight lines, one falling and one rising.
+# Read the plot from right to left, the way the gradient travels. Both lines start at about the same
+# size at $t = T$. The falling line (factor 1) is nearly straight: each step back multiplies by about
+# the same factor. The rising line (factor 4) is not: it bends, and climbs much more steeply from
+# $t = 10$ down to 1 than from $t = 50$ down to 10.
+#
+# The bend comes from $\operatorname{act}'$. The cell below prints, for factor 4 and a few steps $t$,
+# the mean of $\operatorname{act}'(z_t) = 1 - s_t^2$ over all records and hidden units, what
+# $\rho(W)$ times that mean would predict for one step back, and the factor measured,
+# $\|ds_{t-1}\| / \|ds_t\|$ (one step back from $t$ uses $\operatorname{act}'(z_t)$).
+
+# %%
+params4 = scaled(params0, 4)
+rho4 = np.max(np.abs(np.linalg.eigvals(params4["W"])))
+states4 = rh.forward(params4, X, "tanh")[1]["states"][1:]            # s_1 .. s_T, (T, N, H)
+mean_slope = np.mean(rh.activation_derivative(states4, "tanh"), axis=(1, 2))   # (T,)
+growth = norms_explode[:-1] / norms_explode[1:]                    # ||ds_(t-1)|| / ||ds_t||, t = 2 .. T
+print(f"rho(W) = {rho4:.2f} for factor 4; mean act'(z_1) = {mean_slope[0]:.3f}")
+print("step t  mean act'(z_t)  rho x mean act'  measured ||ds_(t-1)|| / ||ds_t||")
+for t in [2, 3, 4, 5, 6, 8, 10, 20, 30, 40, 50]:
+    print(f"{t:6d}  {mean_slope[t - 1]:14.3f}  {rho4 * mean_slope[t - 1]:15.2f}  {growth[t - 2]:30.2f}")
+late = slice(9, None)                                              # t = 10 .. T
+print(f"t = 10 .. 50: mean act' between {mean_slope[late].min():.2f} and {mean_slope[late].max():.2f}, "
+      f"rho x its mean {rho4 * mean_slope[late].mean():.2f}")
+late_factor = (norms_explode[9] / norms_explode[-1]) ** (1 / 40)     # 40 steps back, t = 50 to 10
+early_factor = (norms_explode[0] / norms_explode[9]) ** (1 / 9)     # 9 steps back, t = 10 to 1
+print(f"average factor per step back: from t = 50 to 10 {late_factor:.2f}, from t = 10 to 1 {early_factor:.2f}")
+
+# %% [markdown]
+# Every window starts from $s_0 = 0$, so the first states are small: $\operatorname{act}'$ is close
+# to 1 and a step back multiplies the gradient by close to $\rho(W) = 2.49$ (2.40 from $t = 2$ to 1).
+# A few steps later the large $W$ has pushed many units into saturation, and from $t = 10$ on the
+# mean $\operatorname{act}'$ stays near 0.39: each step back now multiplies by only about 1.2. That is
+# the bend: the steep left part is the first steps of the window, where the nine steps back from
+# $t = 10$ to 1 multiply the gradient by about $1.52^9$.
+#
+# Notice that $\rho(W)$ times the mean $\operatorname{act}'$ is only a rough guide once units
+# saturate. From $t = 10$ on it is 0.98, which would predict a gradient that slowly *shrinks*, yet the
+# measured factor is about 1.2. A mean over all units hides which units are saturated and how $W$
+# connects the ones that are not: use $\rho(W) \times \operatorname{act}'$ to tell "small" from
+# "large", not to predict the growth.
 #
 # Truncated BPTT (notebook 3) limits the damage by itself: with `truncate=5` only five factors of $W$
 # are ever multiplied together. The same exploding model:
@@ -138,10 +179,11 @@ print(f"factor 4, truncate=5: gradient norm {rh.global_norm(grads_trunc):.3g}")
 # ## Two ways to clip
 #
 # Write $g$ for all gradient entries together (every entry of $dU, dW, dV, db, dc$: 10 301 numbers
-# here) and $\|g\| = \sqrt{\sum_i g_i^2}$ for its global norm.
+# here) and $\|g\| = \sqrt{\sum_i g_i^2}$ for its global norm. The limits get their own letters, $\ell$
+# and $m$ ($c$ is already the output bias).
 #
-# - **Elementwise clipping** (the tutorial's, with $c = 10$): $g_i \leftarrow \min(\max(g_i, -c), c)$
-#   for every entry separately.
+# - **Elementwise clipping** (the tutorial's, with $\ell = 10$):
+#   $g_i \leftarrow \min(\max(g_i, -\ell), \ell)$ for every entry separately.
 # - **Norm clipping**: if $\|g\| > m$, multiply *every* entry by $m / \|g\|$; otherwise leave $g$ alone.
 #
 # Here is the package's code for both, and for the global norm:
@@ -183,14 +225,18 @@ print(f"after elementwise clip at 10: norm {rh.global_norm(g_elem):.3g}, "
       f"cosine with the original {cosine(flat(g_elem), flat(g)):.3f}")
 print(f"after norm clip at 10:        norm {rh.global_norm(g_norm):.3g}, "
       f"cosine with the original {cosine(flat(g_norm), flat(g)):.6f}")
+n_entries = flat(g).size
+print(f"elementwise clip at 10 bounds the norm only by 10 sqrt({n_entries}) = {10 * np.sqrt(n_entries):.0f}; "
+      f"times a learning rate of 0.5: {0.5 * 10 * np.sqrt(n_entries):.0f}")
 
 # %% [markdown]
 # The elementwise clip leaves a gradient whose norm is still in the hundreds and whose direction
 # has turned: a cosine of about 0.4 is an angle of more than 60 degrees. The norm clip gives exactly
 # the requested length and a cosine of 1: the same direction.
 #
-# Notice also what elementwise clipping does *not* bound: the length of the step. With $n$ entries
-# each at most $c$, the norm can still be $c\sqrt{n}$.
+# Notice also how weakly elementwise clipping bounds the length of the step. With $n$ entries each
+# at most $\ell$ in size, it bounds the length only by $\ell\sqrt{n}$: about 1015 here, which at
+# the learning rate of 0.5 used below is a step of length up to 507.
 #
 # **Check.** Neither function changes the gradient it is given, norm clipping gives a norm of at most
 # `max_norm`, and elementwise clipping keeps every entry within the limit. If any of these failed,
@@ -265,6 +311,11 @@ print(f"validation loss before training: {loss_before:.3f}")
 for name, hist in [("lr 0.01, no clipping  ", hist_ref), ("lr 0.5, clip_value=10 ", hist_elem),
                    ("lr 0.5, clip_norm=1   ", hist_norm)]:
     print(f"{name} after epoch 1: {hist.val_loss[0]:.2g}   after epoch 25: {hist.val_loss[-1]:.2g}")
+print()
+print("training loss of epoch 1 (the mean over its 100 updates, each taken before its update):")
+for name, hist in [("lr 0.01, no clipping  ", hist_ref), ("lr 0.5, clip_value=10 ", hist_elem),
+                   ("lr 0.5, clip_norm=1   ", hist_norm)]:
+    print(f"{name} {hist.train_loss[0]:.2g}")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
@@ -280,10 +331,25 @@ plt.show()
 # to a low loss too, though not quite as low as the careful one (left). With elementwise clipping
 # (middle) the validation loss jumps from 0.249 to thousands in the first epoch and then stays flat.
 #
+# The two curves are not measured the same way. `History.train_loss` is the mean of the per-update
+# losses during the epoch, each taken before its update, while the validation loss is taken after
+# the epoch, which is why the training curve can sit above the validation curve early on: in
+# epoch 1 at learning rate 0.01 the training figure is 0.2 against a validation loss of 0.13, because
+# most of its 100 losses were measured on weights that had not learnt much yet. In the middle panel
+# the gap never closes, for the same reason: the weights swing far within every epoch and the loss
+# measured along the way is large, while the weights at the end of an epoch give a smaller one:
+
+# %%
+loss_end = rh.mse_loss(rh.predict(trained_elem, X, "tanh"), Y)
+print(f"clip_value=10, epoch 25: mean of the per-update training losses {hist_elem.train_loss[-1]:.2g}")
+print(f"  loss of the final weights on the training windows {loss_end:.2g}, "
+      f"on the validation windows {hist_elem.val_loss[-1]:.2g}")
+
+# %% [markdown]
 # Why did the tutorial's clipping not help? It bounds each entry of the gradient by 10, so at
 # learning rate 0.5 each weight can still move by 5 in one step, and all 10 301 of them can do so at
-# once. That throws the tanh units into saturation, where $act' \approx 0$ and the gradient can no
-# longer bring them back:
+# once. That throws the tanh units into saturation, where $\operatorname{act}' \approx 0$ and the
+# gradient can no longer bring them back:
 
 # %%
 n_params = sum(value.size for value in params0.values())
@@ -320,10 +386,13 @@ print("clip_value=10: every epoch's mean norm lies between 1e3 and 1e4:",
 # %% [markdown]
 # ## Summary
 #
-# - Going back one step multiplies the gradient by $act'$ and $W$; over many steps it vanishes or
-#   explodes geometrically. Here $\rho(W)$ above about 1 (with tanh and small states) made it explode.
-# - Elementwise clipping bounds each entry but changes the direction of the step and does not bound
-#   its length. Norm clipping keeps the direction and bounds the length.
+# - Going back one step multiplies the gradient by $\operatorname{act}'$ and $W$; over many steps it
+#   vanishes or explodes geometrically. Here $\rho(W)$ above about 1 (with tanh) made it explode. While
+#   the states are small a step multiplies by close to $\rho(W)$; saturated units shrink the factor,
+#   so $\rho(W) \times \operatorname{act}'$ is only a rough guide.
+# - Elementwise clipping bounds each entry but changes the direction of the step, and bounds its
+#   length only by $\ell\sqrt{n}$ (about 1015 here). Norm clipping keeps the direction and bounds the
+#   length by $m$.
 # - With a learning rate large enough to diverge, norm clipping rescued training; the tutorial's
 #   elementwise clipping at 10 let the weights jump into saturation.
 # - Clipping is a safety net, not a substitute for a sensible learning rate and initial scale.
@@ -382,18 +451,26 @@ print(check_clip_factor(my_factor))
 # **3. Where does it start to explode?** In the table at the top, between which two factors does
 # $\|ds_1\| / \|ds_T\|$ cross 1? Add factors in between (for example 1.6, 1.7, 1.8) to the loop and
 # compare with $\rho(W)$ at the crossing.
-#
+
+# %%
+# Exercise 3: your code here (copy the loop of the table, with your own list of factors).
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # Between 1.5 (ratio below 1) and 2 (ratio above 1), the same interval in which $\rho(W)$ passes 1
 # (0.93 at 1.5, 1.24 at 2). The crossing lies a little above $\rho(W) = 1$, because
-# $act' = 1 - s_t^2$ is a bit below 1 and pulls every step's factor down.
+# $\operatorname{act}' = 1 - s_t^2$ is a bit below 1 and pulls every step's factor down.
 # </details>
 #
 # **4. Remove clipping, raise the learning rate.** Without clipping, try learning rates 0.1, 0.2 and
 # 0.3. Which of them finish, and how do their validation RMSEs compare with the run at 0.01? Then try
 # the tutorial's `clip_value=10` at 0.3: does it change anything?
-#
+
+# %%
+# Exercise 4: your code here (rh.train as above, with learning_rate=0.1, 0.2, 0.3).
+
+# %% [markdown]
 # <details><summary>Solution</summary>
 #
 # All three finish. 0.1 ends about as well as 0.01; 0.2 and 0.3 end several times worse, because
