@@ -422,7 +422,8 @@ class LiveFigure(widgets.VBox):
         self._holding = False
         self.text = widgets.HTML(self._text_html(state))
         self.image = widgets.Image(value=png_bytes(figure), format="png",
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
+                                   layout=widgets.Layout(max_width="100%", height="auto",
+                                                         align_self="flex-start"))
         for control in self.controls:
             control.observe(self._changed, names="value")
         box = controls_box if controls_box is not None else widgets.VBox(self.controls)
@@ -487,7 +488,7 @@ class LiveFigure(widgets.VBox):
             state = self.failed(settings, f"{type(err).__name__}: {err}")
             try:
                 picture = self._draw_png(state)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001  not even an empty picture: show none
                 picture = b""
         self.state = state
         self.image.value = picture
@@ -570,6 +571,11 @@ class Explorer(LiveFigure):
         result = retrain(s, self.data)
         figure, self.plot = explorer_figure(result)
         super().__init__(controls, figure, result, box)
+        for widget, name in ((self, "rnn-explorer"), (self.text, "rnn-explorer-text"),
+                             (self.image, "rnn-explorer-picture")):
+            widget.add_class(name)          # names a browser test can find
+        for name, control in self.named.items():
+            control.add_class("rnn-" + name.replace("_", "-"))
 
     @property
     def result(self):
