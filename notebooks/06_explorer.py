@@ -29,8 +29,10 @@
 #
 # **The sliders need a running kernel.** Run the notebook (in JupyterLab: *Run > Run All Cells*).
 # Read without a kernel (on GitHub, say), the explorer below is a still picture of its default
-# settings. For a page that shows only the text and the explorer, for a class on a projector, serve
-# this notebook with Voila from the repository's folder: `.venv/bin/voila notebooks/06_explorer.ipynb`.
+# settings, and the section after it draws the same picture as an ordinary figure (an HTML export
+# read offline shows only that one). For a page with just the text and the explorer, for a class
+# on a projector, serve this notebook with Voila from the repository's folder:
+# `.venv/bin/voila notebooks/06_explorer.ipynb`.
 
 # %%
 import inspect
