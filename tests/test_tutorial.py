@@ -182,7 +182,7 @@ def test_backward_pass_is_the_published_one(truncate):
 @pytest.mark.parametrize("literal", [False, True])
 def test_clipped_updates_are_the_published_ones(literal):
     """Two records, one epoch: each record's published gradient, clipped to [-10, 10] entry by
-    entry, then p <- p - lr g, record after record. The clip acts at both ends and not everywhere."""
+    entry, then p <- p - lr g, record after record. The clip acts at both ends, not everywhere."""
     params, X = literal_problem(N=2)
     Y = np.array([[5.0], [-7.0]])
     U, W, V = (params[name].copy() for name in ("U", "W", "V"))
