@@ -417,10 +417,12 @@ class LiveFigure(widgets.VBox):
         self.requests = 0
         self.updates = 0
         self.timing = None      # (compute, draw) seconds of the last update, for the benchmark
+        self._shown = state.settings     # the settings the picture and the text line show
         self._pending = None
         self._first_change = 0.0
         self._holding = False
-        self.text = widgets.HTML(self._text_html(state))
+        self._shown_text = self._text_html(state)
+        self.text = widgets.HTML(self._shown_text)
         self.image = widgets.Image(value=png_bytes(figure), format="png",
                                    layout=widgets.Layout(max_width="100%", height="auto",
                                                          align_self="flex-start"))
@@ -474,9 +476,10 @@ class LiveFigure(widgets.VBox):
     def refresh(self):
         """Recompute and redraw for the controls' current values, unless they are on display."""
         settings = self.settings()
-        if settings == self.state.settings:
-            self.text.value = self._text_html(self.state)
+        if settings == self._shown:
+            self.text.value = self._shown_text      # e.g. moved away and back: nothing to redo
             return
+        self._shown = settings
         self.updates += 1
         try:
             t0 = time.perf_counter()
@@ -485,14 +488,19 @@ class LiveFigure(widgets.VBox):
             picture = self._draw_png(state)
             self.timing = (t1 - t0, time.perf_counter() - t1)
         except Exception as err:  # noqa: BLE001  a slider must never raise into the kernel
-            state = self.failed(settings, f"{type(err).__name__}: {err}")
+            message = f"{type(err).__name__}: {err}"
             try:
+                state = self.failed(settings, message)
                 picture = self._draw_png(state)
-            except Exception:  # noqa: BLE001  not even an empty picture: show none
-                picture = b""
+            except Exception:  # noqa: BLE001  not even an empty picture: say so, show none
+                self.image.value = b""
+                self._shown_text = f"<b>no result: {message}</b> &nbsp;({settings.describe()})"
+                self.text.value = self._shown_text
+                return
         self.state = state
         self.image.value = picture
-        self.text.value = self._text_html(state)
+        self._shown_text = self._text_html(state)
+        self.text.value = self._shown_text
 
     def _draw_png(self, state):
         with warnings.catch_warnings(), np.errstate(all="ignore"), _course_style():
@@ -726,7 +734,7 @@ class TruncationExplorer(LiveFigure):
         return TruncationState(settings, self.errors)
 
     def failed(self, settings, message):
-        raise RuntimeError(message)   # compute cannot fail: it only reads precomputed arrays
+        return TruncationState(settings, self.errors)   # compute only reads precomputed arrays
 
     def draw(self, state):
         k, T = state.settings.k, len(self.errors)

@@ -312,3 +312,18 @@ def test_weight_scale_explorer_shows_vanishing_and_exploding():
     np.testing.assert_array_equal(ws._line.get_ydata(), ws.state.norms)
     assert picture(ws) != png
     assert "need a running kernel" in ws._repr_mimebundle_()["text/plain"]
+
+
+def test_when_even_the_error_picture_fails_the_text_says_so(explorer, monkeypatch):
+    def broken(settings, data=None):
+        raise MemoryError("no memory")
+    monkeypatch.setattr(w, "retrain", broken)
+    monkeypatch.setattr(explorer, "draw", lambda state: 1 / 0)
+    explorer.hidden_size.value = 44
+    assert "no result: MemoryError" in explorer.text.value and "hidden 44" in explorer.text.value
+    assert bytes(explorer.image.value) == b""
+    explorer.set(hidden_size=44)          # the same settings again: the message stays
+    assert "no result: MemoryError" in explorer.text.value
+    monkeypatch.undo()
+    explorer.set(hidden_size=100)
+    assert explorer.result.error is None and picture(explorer).startswith(PNG)
