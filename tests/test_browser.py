@@ -89,10 +89,11 @@ def voila_url(chromium):
             if server.poll() is not None:
                 log.seek(0)
                 pytest.fail(f"Voila exited with code {server.returncode}:\n{log.read().decode()[-3000:]}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=5).close()
+            try:    # not the page itself: each request for the page starts a kernel and runs the notebook
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}",
+                                       timeout=5).close()
                 break
-            except urllib.error.HTTPError:      # it answers: it is up
+            except urllib.error.HTTPError:      # it answers (Voila refuses this path): it is up
                 break
             except OSError:
                 if time.monotonic() > deadline:
