@@ -422,6 +422,34 @@ plt.show()
 # percent for tanh: an approximation, but one that points nearly the same way. Why straight lines?
 # The next section.
 #
+# **Try it: move the truncation.** The slider below draws, for the same weights and windows, two
+# things at once. Left: the size of each step's term in the gradient of $W$, $U$ and $b$ (the term
+# $dz_t^\top [s_{t-1}, x_t, 1]$ of the sum above); the $k$ steps that truncated BPTT keeps are in
+# blue, the ones it leaves out in grey. Right: the relative error of the truncated gradient against
+# the full one for every $k$ (the tanh curve of the plot above), your $k$ circled. Before you move
+# it, guess: from which $k$ on does the error drop below $10^{-3}$? (The slider needs a running
+# kernel; without one you see a still picture of $k = 5$.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its numbers)
+from rnn_helpers import widgets
+
+truncation_slider = widgets.truncation_explorer(params, X, Y, activation="tanh", truncation=5)
+truncation_slider
+
+# %% [markdown]
+# **Check.** The slider shows the errors measured above, computed another way: as the sum of the
+# kept steps' terms, compared with the sum of all of them.
+
+# %%
+contributions, errors = widgets.truncation_profile(params, X, Y, activation="tanh")
+assert np.allclose(errors, trunc_error["tanh"], rtol=1e-6, atol=1e-14), \
+    "the slider must show the truncation errors measured above"
+print(f"k = 5: relative error {errors[4]:.1e} (measured above: {trunc_error['tanh'][4]:.1e})")
+print(f"smallest k with an error below 1e-3: {int(np.argmax(errors < 1e-3)) + 1}")
+print(f"step T's term is {contributions[-1] / contributions[0]:.1e} times step 1's")
+
+# %% [markdown]
 # ## Vanishing gradients
 #
 # `state_gradients` returns $ds_t = \partial L / \partial s_t$ for every step $t$ (full BPTT).

@@ -121,6 +121,29 @@ print(f"factor 1: ||ds_T|| = {norms_vanish[-1]:.2g}, ||ds_1|| = {norms_vanish[0]
 print(f"factor 4: ||ds_T|| = {norms_explode[-1]:.2g}, ||ds_1|| = {norms_explode[0]:.2g}")
 
 # %% [markdown]
+# **Try it: scale W yourself.** The slider multiplies $W$ by a factor, as above (0.5 to 5), and
+# draws $\|ds_t\|$ at every step on a fixed log scale, so slopes can be compared between positions;
+# the dashed line marks the size at $t = T$. Find the factor where the line turns from falling to
+# rising: there $\rho(W)$ times the typical $\operatorname{act}'$ is about 1. (The slider needs a
+# running kernel; without one you see a still picture of factor 1.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its numbers)
+from rnn_helpers import widgets
+
+scale_slider = widgets.weight_scale_explorer(params0, X, Y, activation="tanh", scale=1.0)
+scale_slider
+
+# %% [markdown]
+# **Check.** At factors 1 and 4 the slider draws exactly the norms plotted above.
+
+# %%
+for factor, expected in ((1, norms_vanish), (4, norms_explode)):
+    shown = widgets.step_gradient_norms(params0, X, Y, activation="tanh", scale=factor)
+    assert np.allclose(shown, expected, rtol=1e-10, atol=0), f"factor {factor}: not the norms above"
+    print(f"factor {factor}: ||ds_1|| / ||ds_T|| = {shown[0] / shown[-1]:.2g}")
+
+# %% [markdown]
 # Read the plot from right to left, the way the gradient travels. Both lines start at about the same
 # size at $t = T$. The falling line (factor 1) is nearly straight: each step back multiplies by about
 # the same factor. The rising line (factor 4) is not: it bends, and climbs much more steeply from

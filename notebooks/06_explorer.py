@@ -158,9 +158,8 @@ ways = {
                                                             epochs=8),
 }
 for name, kwargs in ways.items():
-    with widgets.one_blas_thread():
-        trained, hist = rh.train(rh.init_params(100, seed=0), X, Y, X_val, Y_val, truncate=5,
-                                 activation="tanh", **kwargs)
+    trained, hist = rh.train(rh.init_params(100, seed=0), X, Y, X_val, Y_val, truncate=5,
+                             activation="tanh", **kwargs)
     error = rh.rmse(rh.predict(trained, X_val, "tanh"), Y_val)
     print(f"{name:55s} RMSE {error:.1e}   {hist.seconds:.2f} s")
 

@@ -29,10 +29,7 @@ stored output then falls back to a picture of the settings it was displayed with
 
 import asyncio
 import base64
-import ctypes
-import glob
 import io
-import os
 import time
 import types
 import warnings
@@ -140,7 +137,7 @@ def retrain(settings=DEFAULTS, data=None):
     s = settings
     truncate = None if s.truncation >= X.shape[1] else s.truncation
     params = init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
-    with one_blas_thread(), np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         try:
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
@@ -154,56 +151,6 @@ def retrain(settings=DEFAULTS, data=None):
     mean_rmse = rmse(predict_mean(Y, len(Y_val)), Y_val)
     return Result(s, rmse(Y_val_hat, Y_val), history.seconds, history, Y_val_hat, step_norms,
                   mean_rmse=mean_rmse)
-
-
-# ---------------------------------------------------------------------------------------------
-# Speed: one BLAS thread
-# ---------------------------------------------------------------------------------------------
-
-def _find_openblas():
-    """(get_num_threads, set_num_threads) of the OpenBLAS in numpy's wheel, or None if not found."""
-    base = os.path.dirname(np.__file__)
-    paths = (glob.glob(os.path.join(base, os.pardir, "numpy.libs", "*openblas*"))
-             + glob.glob(os.path.join(base, ".dylibs", "*openblas*")))
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)     # numpy has loaded it already: this is the same library
-        except OSError:
-            continue
-        for pattern in ("scipy_openblas_{}_threads64_", "scipy_openblas_{}_threads",
-                        "openblas_{}_threads64_", "openblas_{}_threads"):
-            try:
-                get, set_ = getattr(lib, pattern.format("get_num")), getattr(lib, pattern.format("set_num"))
-            except AttributeError:
-                continue
-            get.restype, get.argtypes = ctypes.c_int, []
-            set_.restype, set_.argtypes = None, [ctypes.c_int]
-            return get, set_
-    return None
-
-
-_OPENBLAS = _find_openblas()
-
-
-@contextmanager
-def one_blas_thread():
-    """Run the block with OpenBLAS limited to one thread, then restore its thread count.
-
-    The explorers' matrices are small (at most 200 x 200). When the two cores are busy (a browser,
-    a notebook server and the kernel share them), OpenBLAS's threads wait for each other: training
-    took 5 to 10 times longer than on one thread in our measurements. Does nothing where numpy
-    uses another BLAS library.
-    """
-    if _OPENBLAS is None:
-        yield
-        return
-    get, set_ = _OPENBLAS
-    before = get()
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(before)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,20 +582,19 @@ def truncation_profile(params, X, Y, activation="tanh"):
         errors[k - 1] = rh.relative_error(g_k, g) over all parameters, g_k the gradient truncated to
         k steps and g the full one: ||g_k - g|| / (||g_k|| + ||g||), as notebook 3 measures it.
     """
-    with one_blas_thread():
-        Y_hat, cache = forward(params, X, activation)
-        states = cache["states"]                                  # (T + 1, N, H), states[t] = s_t
-        dS = state_gradients(params, X, Y, activation)            # (T, N, H), dS[t-1] = dloss/ds_t
-        dZ = dS * activation_derivative(states[1:], activation)   # (T, N, H), dz_t
-        parts = [states[:-1], X.transpose(1, 0, 2)]               # s_{t-1}, x_t
-        if "b" in params:
-            parts.append(np.ones(states[:-1].shape[:2] + (1,)))   # 1, for db
-        inputs = np.concatenate(parts, axis=2)                    # (T, N, H + D (+ 1))
-        terms = dZ.transpose(0, 2, 1) @ inputs                    # (T, H, H + D (+ 1)): [dW dU db]_t
-        dY_hat = (Y_hat - Y) / Y.shape[0]
-        output_sq = float(np.sum((dY_hat.T @ states[-1]) ** 2))   # ||dV||^2
-        if "c" in params:
-            output_sq += float(np.sum(dY_hat.sum(axis=0) ** 2))   # + ||dc||^2
+    Y_hat, cache = forward(params, X, activation)
+    states = cache["states"]                                  # (T + 1, N, H), states[t] = s_t
+    dS = state_gradients(params, X, Y, activation)            # (T, N, H), dS[t-1] = dloss/ds_t
+    dZ = dS * activation_derivative(states[1:], activation)   # (T, N, H), dz_t
+    parts = [states[:-1], X.transpose(1, 0, 2)]               # s_{t-1}, x_t
+    if "b" in params:
+        parts.append(np.ones(states[:-1].shape[:2] + (1,)))   # 1, for db
+    inputs = np.concatenate(parts, axis=2)                    # (T, N, H + D (+ 1))
+    terms = dZ.transpose(0, 2, 1) @ inputs                    # (T, H, H + D (+ 1)): [dW dU db]_t
+    dY_hat = (Y_hat - Y) / Y.shape[0]
+    output_sq = float(np.sum((dY_hat.T @ states[-1]) ** 2))   # ||dV||^2
+    if "c" in params:
+        output_sq += float(np.sum(dY_hat.sum(axis=0) ** 2))   # + ||dc||^2
     contributions = np.sqrt(np.einsum("thj,thj->t", terms, terms))
     full = terms.sum(axis=0)
     kept = np.cumsum(terms[::-1], axis=0)                         # kept[k - 1]: the last k steps
@@ -791,7 +737,7 @@ def step_gradient_norms(params, X, Y, activation="tanh", scale=1.0):
     (explode) above 1. Returns (T,).
     """
     params = dict(params, W=params["W"] * scale)
-    with one_blas_thread(), np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         dS = state_gradients(params, X, Y, activation)
         return np.sqrt(np.einsum("tnh,tnh->t", dS, dS))
 

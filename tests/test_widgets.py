@@ -185,16 +185,6 @@ def test_static_fallback_for_a_front_end_without_kernel(explorer):
     assert w.DEFAULTS.describe() in bundle["text/plain"]
 
 
-def test_one_blas_thread_restores_the_thread_count():
-    if w._OPENBLAS is None:
-        pytest.skip("numpy does not use the OpenBLAS of its wheel here")
-    get, _ = w._OPENBLAS
-    before = get()
-    with w.one_blas_thread():
-        assert get() == 1
-    assert get() == before
-
-
 def test_a_burst_of_changes_in_an_event_loop_updates_once_with_the_last_values():
     ex = w.explorer(epochs=2)
 
