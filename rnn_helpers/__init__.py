@@ -11,14 +11,6 @@ One module per idea, in the order the course teaches them:
     plots       the figures the notebooks share (colour-blind-safe palette)
 """
 
-from threadpoolctl import threadpool_limits as _threadpool_limits
-
-# One BLAS thread for the whole course. Its matrices are small (100 x 100 at most 200 x 200), where
-# a second thread saves nothing; on a busy machine OpenBLAS's spinning threads made one forward pass
-# about 50 times slower; and the thread count changes the order of sums, so the last digits of
-# results (and stored notebook outputs) would depend on it.
-_threadpool_limits(1, user_api="blas")
-
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
 from .bptt import (backward, loss_and_grads, loss_and_grads_loop, mse_loss, state_gradients,
                    truncated_loss)
@@ -29,3 +21,12 @@ from .gradcheck import assert_gradients_match, check_gradients, numerical_gradie
 from .training import History, TrainingDiverged, forecast, predict, rmse, train, train_reference
 
 __version__ = "0.1.0"
+
+# One BLAS thread for the whole course. Its matrices are small (100 x 100, at most 200 x 200), where
+# a second thread saves nothing; on a busy machine OpenBLAS's spinning threads made one forward pass
+# about 50 times slower; and the thread count changes the order of sums, so the last digits of
+# results (and stored notebook outputs) would depend on it. It must come after the imports above:
+# threadpoolctl can only limit a BLAS library that numpy has already loaded.
+from threadpoolctl import threadpool_limits as _threadpool_limits  # noqa: E402
+
+_threadpool_limits(1, user_api="blas")

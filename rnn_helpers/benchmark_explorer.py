@@ -13,7 +13,7 @@ Prints the median, min and max of each, split into training and drawing, next to
 waits LiveFigure.delay (0.02 s) for a burst of changes to end before it starts.
 
 These machines are shared and noisy: read medians, and run it again when the numbers look odd.
---all-blas-threads measures without the explorer's limit of one OpenBLAS thread, for comparison.
+--all-blas-threads measures without rnn_helpers' limit of one BLAS thread, for comparison.
 """
 
 import argparse
@@ -23,6 +23,7 @@ import statistics
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from . import widgets
 
@@ -61,11 +62,12 @@ def main(argv=None):
     if args.runs < 5:
         parser.error("--runs must be at least 5, so that the median means something")
     if args.all_blas_threads:
-        widgets._OPENBLAS = None
+        threadpool_limits(os.cpu_count(), user_api="blas")   # undo rnn_helpers' one-thread default
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
-    blas = "one OpenBLAS thread" if widgets._OPENBLAS else "BLAS threads as configured"
+    blas_threads = max(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+    blas = f"{blas_threads} BLAS thread(s)"
     print(f"explorer: mini-batches of {widgets.BATCH_SIZE}, {widgets.DEFAULTS.epochs} epochs, "
           f"learning rate {widgets.DEFAULTS.learning_rate:g}, {widgets.DEFAULTS.activation}; {blas}")
     explorer = widgets.explorer()

@@ -96,3 +96,13 @@ def test_step_and_activation_reject_bad_input(call, exc, message):
     params, _, _ = random_problem()
     with pytest.raises(exc, match=message):
         call(params)
+
+
+def test_importing_the_package_limits_blas_to_one_thread():
+    """In a fresh interpreter where rnn_helpers is imported before numpy is used anywhere."""
+    import subprocess
+    import sys
+    code = ("import rnn_helpers; from threadpoolctl import threadpool_info; "
+            "print(max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1", out.stdout + out.stderr
