@@ -9,6 +9,10 @@ One module per idea, in the order the course teaches them:
     training    train, predict, rmse, forecast                  (notebook 5)
     baselines   simple predictors to beat                       (notebook 5)
     plots       the figures the notebooks share (colour-blind-safe palette)
+    widgets     the live explorer and the sliders of notebooks 3, 4 and 6  (import rnn_helpers.widgets)
+    tutorial    the original tutorial's method as published: a flawed reference (notebook 7)
+
+Speed benchmarks: python -m rnn_helpers.benchmark (training), python -m rnn_helpers.benchmark_explorer.
 """
 
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
