@@ -30,11 +30,14 @@ class History:
     val_loss: (epochs,) the validation loss after each epoch, or None without validation data.
     grad_norm: (epochs,) the mean global gradient norm over the epoch's batches, before clipping.
     seconds: wall-clock time of the whole training.
+    clipped: (epochs,) how many of the epoch's updates clipping changed (an entry beyond
+        clip_value, or a norm above clip_norm); all zero without clipping.
     """
     train_loss: np.ndarray
     val_loss: np.ndarray | None
     grad_norm: np.ndarray
     seconds: float
+    clipped: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     settings: dict = field(default_factory=dict)
 
 
@@ -134,6 +137,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     train_loss = np.empty(epochs)
     val_loss = np.empty(epochs) if X_val is not None else None
     grad_norm = np.empty(epochs)
+    clipped = np.zeros(epochs, dtype=int)
     T, H = X.shape[1], flat.params["W"].shape[0]
     k = T if truncate is None else min(truncate, T)
     buffers = {}  # one reused StateBuffer per array shape
@@ -169,12 +173,15 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                 norm_sum += norm
                 g = grad.theta                                   # every gradient entry, flat
                 if clip_value is not None:
+                    was_clipped = g.max() > clip_value or g.min() < -clip_value
                     np.clip(g, -clip_value, clip_value, out=g)
+                    clipped[epoch] += was_clipped
                 if clip_norm is not None:
                     # the norm of what is left after any elementwise clip
                     clipped_norm = norm if clip_value is None else math.sqrt(float(np.vdot(g, g)))
                     if clipped_norm > clip_norm:
                         g *= clip_norm / clipped_norm
+                        clipped[epoch] += clip_value is None or not was_clipped
                 if velocity is None:
                     g *= learning_rate
                     flat.theta -= g
@@ -196,7 +203,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     settings = dict(epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
                     truncate=truncate, activation=activation, clip_value=clip_value,
                     clip_norm=clip_norm, momentum=momentum, shuffle=shuffle, seed=seed)
-    return params, History(train_loss, val_loss, grad_norm, seconds, settings)
+    return params, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped, settings=settings)
 
 
 def train_reference(params, X, Y, *, epochs=25, learning_rate=1e-2, batch_size=1, truncate=None,

@@ -115,3 +115,25 @@ def test_divergence_seen_first_on_validation_is_reported_as_divergence():
     with pytest.raises(rh.TrainingDiverged, match=r"epoch 1 \(at record 4\)"):
         rh.train(params, X, Y, X, Y, epochs=3, batch_size=None, learning_rate=1e300,
                  activation="tanh")
+
+
+def test_history_counts_the_updates_clipping_changed():
+    params, X, Y = random_problem(N=6)
+    _, h_none = rh.train(params, X, Y, epochs=2, activation="tanh")
+    assert h_none.clipped.tolist() == [0, 0]
+    _, h_tiny = rh.train(params, X, Y, epochs=2, activation="tanh", clip_norm=1e-9)
+    assert h_tiny.clipped.tolist() == [6, 6]                 # every update is clipped
+    _, h_huge = rh.train(params, X, Y, epochs=2, activation="tanh", clip_value=1e9, clip_norm=1e9)
+    assert h_huge.clipped.tolist() == [0, 0]
+    _, h_both = rh.train(params, X, Y, epochs=1, activation="tanh", clip_value=1e-9, clip_norm=1e-9)
+    assert h_both.clipped.tolist() == [6]                    # counted once per update, not twice
+    # the count agrees with the norms measured one update at a time
+    p = {k: v.copy() for k, v in params.items()}
+    expected = 0
+    for i in range(6):
+        _, g = rh.loss_and_grads(p, X[i:i + 1], Y[i:i + 1], None, "tanh")
+        expected += rh.global_norm(g) > 0.05
+        g, _ = rh.clip_global_norm(g, 0.05)
+        p = {k: p[k] - 0.01 * g[k] for k in p}
+    _, h = rh.train(params, X, Y, epochs=1, activation="tanh", clip_norm=0.05)
+    assert h.clipped[0] == expected
