@@ -30,6 +30,8 @@ stored output then falls back to a picture of the settings it was displayed with
 import asyncio
 import base64
 import io
+import numbers
+import re
 import time
 import types
 import warnings
@@ -119,10 +121,36 @@ class Result:
             return f"no result: {self.error}"
         line = f"validation RMSE {self.rmse:.2g}, training took {self.seconds:.2f} s"
         if self.rmse > 10:
-            line += ": the weights blew up; try a smaller learning rate, or clipping"
+            line += f": the weights blew up; {advice(self.settings)}"
         elif self.mean_rmse is not None and self.rmse >= self.mean_rmse:
             line += f": no better than always predicting the mean ({self.mean_rmse:.2g})"
         return line
+
+
+#: The clipping the advice suggests when a run without clipping blows up (a label of CLIPPING).
+SUGGESTED_CLIPPING = "global norm at most 1"
+
+
+def advice(settings):
+    """What to try after a run blew up, in the words of the explorer's controls.
+
+    The clipping hint is given only when clipping is off: with clipping on, the learning rate is
+    what is left to change.
+    """
+    smaller = [lr for lr in LEARNING_RATES if lr < settings.learning_rate]
+    lr = (f"choose a learning rate below {settings.learning_rate:g}" if smaller
+          else f"the learning rate is already at its smallest ({settings.learning_rate:g})")
+    if settings.clipping == "no clipping":
+        return f'{lr}, or choose the clipping "{SUGGESTED_CLIPPING}"'
+    return f'{lr} (clipping "{settings.clipping}" is already on)'
+
+
+def diverged_message(settings, err):
+    """The explorer's line for a run that rh.train stopped with TrainingDiverged `err`:
+    the epoch (read from err's message when it is there) and advice(settings)."""
+    found = re.search(r"in epoch (\d+)", str(err))
+    when = f" in epoch {found.group(1)}" if found else ""
+    return f"training diverged{when}: the loss became infinite or NaN; {advice(settings)}"
 
 
 def retrain(settings=DEFAULTS, data=None):
@@ -144,7 +172,7 @@ def retrain(settings=DEFAULTS, data=None):
                                     truncate=truncate, activation=s.activation, seed=s.seed,
                                     **CLIPPING[s.clipping])
         except TrainingDiverged as err:
-            return Result(s, error=str(err))
+            return Result(s, error=diverged_message(s, err))
         Y_val_hat = predict(params, X_val, s.activation)
         dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], s.activation)   # (T, N, H)
         step_norms = np.sqrt(np.einsum("tnh,tnh->t", dS, dS))                        # (T,)
@@ -193,14 +221,32 @@ def _log_safe(values):
 
 
 def _log_problems(values):
-    """A note on what a log axis cannot show among values, or '' if it shows them all."""
+    """A short note on what a log axis cannot show among values, or '' if it shows them all.
+    Two short lines, so that it fits inside a panel a third of the explorer wide."""
     values = np.asarray(values, dtype=float)
-    notes = []
-    if np.any(values == 0):
-        notes.append("exactly 0 at some steps")
-    if not np.isfinite(values).all():
-        notes.append("overflowed at some steps")
-    return " and ".join(notes) + "\n(not drawn on a log scale)" if notes else ""
+    zero, overflow = bool(np.any(values == 0)), not np.isfinite(values).all()
+    if not (zero or overflow):
+        return ""
+    what = "0 or overflowed" if zero and overflow else "0" if zero else "overflowed"
+    return f"some steps {what}:\nnot drawn (log scale)"
+
+
+#: How far beyond the targets the predictions panel's y axis may reach, in spans of the targets.
+OFF_SCALE = 3.0
+
+
+def _off_scale(targets, y_hat):
+    """The size of predictions that lie beyond OFF_SCALE spans of the targets (or are not finite),
+    as a float (inf if none is finite), or None when they all fit near the targets."""
+    lo, hi = float(np.min(targets)), float(np.max(targets))
+    span = max(hi - lo, 1e-12)
+    y = np.asarray(y_hat, dtype=float)
+    finite = y[np.isfinite(y)]
+    inside = finite.size == y.size and np.all(finite >= lo - OFF_SCALE * span) \
+        and np.all(finite <= hi + OFF_SCALE * span)
+    if inside:
+        return None
+    return float(np.max(np.abs(finite))) if finite.size else float("inf")
 
 
 def _fit_y(ax, values, log=False, headroom=0.0):
@@ -261,6 +307,9 @@ class ExplorerPlot:
     then puts new data into the same artists, much faster than drawing anew.
     """
 
+    #: y limits of the log panels when there is nothing to show (a failed run, or all values 0)
+    BLANK_LOG_YLIM = (1e-2, 1e2)
+
     def __init__(self, axes, result, Y_val=None):
         self.axes = ax_pred, ax_loss, ax_norm = list(axes)
         self.figure = ax_pred.figure
@@ -284,7 +333,11 @@ class ExplorerPlot:
             line.set_marker(".")        # so that a single epoch still shows
         self.norm_line = ax_norm.lines[0]
         self.messages = [ax.text(0.5, 0.45, "", transform=ax.transAxes, ha="center",
-                                 va="center", color=COLORS["vermillion"]) for ax in self.axes]
+                                 va="center", color=COLORS["vermillion"], clip_on=True, wrap=True,
+                                 bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=2))
+                         for ax in self.axes]
+        # the y tick locators of a result; a failed run shows no y ticks (see update)
+        self.y_locators = [ax.yaxis.get_major_locator() for ax in self.axes]
         self.title = self.figure.suptitle("")
         self.update(result)
 
@@ -298,27 +351,50 @@ class ExplorerPlot:
         for text in self.messages:
             text.set_text("training diverged:\nno picture for these settings" if failed else "")
         targets = self.axes[0].lines[0].get_ydata()
+        ax_pred, ax_loss, ax_norm = self.axes
+        # predictions: the y axis stays near the targets whatever the predictions do
+        _fit_y(ax_pred, targets, headroom=0.3)
         if failed:
+            # nothing of the previous run may remain: no data, no y ticks, fixed limits
             self.title.set_text(f"{s.describe()}: no result")
             self.pred_line.set_ydata(np.full(len(targets), np.nan))
-            _fit_y(self.axes[0], targets, headroom=0.3)
             for line in self.loss_lines:
                 line.set_data([], [])
+            ax_loss.set_xlim(0.5, s.epochs + 0.5)
             self.norm_line.set_ydata(np.full(self.T, np.nan))
+            for ax in (ax_loss, ax_norm):
+                ax.set_ylim(*self.BLANK_LOG_YLIM)
+                ax.yaxis.set_major_locator(NullLocator())
             return
+        for ax, locator in zip(self.axes, self.y_locators):
+            ax.yaxis.set_major_locator(locator)
         self.title.set_text(f"{s.describe()}: validation RMSE {result.rmse:.2g}")
         y_hat = result.Y_val_hat[:, 0]
-        self.pred_line.set_ydata(y_hat)
-        _fit_y(self.axes[0], np.concatenate([targets, y_hat]), headroom=0.3)
+        off = _off_scale(targets, y_hat)
+        if off is None:
+            self.pred_line.set_ydata(y_hat)
+            _fit_y(ax_pred, np.concatenate([targets, y_hat]), headroom=0.3)
+        else:       # draw only the predictions that fit the targets' axis, and say how far off they are
+            lo, hi = ax_pred.get_ylim()
+            with np.errstate(invalid="ignore"):
+                self.pred_line.set_ydata(np.where((y_hat >= lo) & (y_hat <= hi), y_hat, np.nan))
+            self.messages[0].set_text("predictions off the scale\n"
+                                      + (f"(about {off:.0e})" if np.isfinite(off) else "(not finite)"))
         h = result.history
         epochs = np.arange(1, len(h.train_loss) + 1)
         self.loss_lines[0].set_data(epochs, h.train_loss)
         self.loss_lines[1].set_data(epochs, h.val_loss)
-        self.axes[1].set_xlim(0.5, len(epochs) + 0.5)
-        _fit_y(self.axes[1], np.concatenate([h.train_loss, h.val_loss]), log=True, headroom=0.3)
+        ax_loss.set_xlim(0.5, len(epochs) + 0.5)
+        ax_loss.set_ylim(*self.BLANK_LOG_YLIM)          # refitted below when any loss is finite
+        _fit_y(ax_loss, np.concatenate([h.train_loss, h.val_loss]), log=True, headroom=0.3)
         norms = _log_safe(result.step_norms)
         self.norm_line.set_ydata(norms)
-        _fit_y(self.axes[2], norms, log=True, headroom=0.3)
+        ax_norm.set_ylim(*self.BLANK_LOG_YLIM)
+        _fit_y(ax_norm, norms, log=True, headroom=0.3)
+        for ax, values in ((ax_loss, _log_safe(np.concatenate([h.train_loss, h.val_loss]))),
+                           (ax_norm, norms)):
+            if np.isnan(values).all():              # nothing drawn: no ticks that mean nothing
+                ax.yaxis.set_major_locator(NullLocator())
         self.messages[2].set_text(_log_problems(result.step_norms))
 
 
@@ -564,6 +640,41 @@ def explorer(**settings):
     Result on display; .set(hidden_size=20, ...) moves controls and retrains at once.
     """
     return Explorer(replace(DEFAULTS, **settings))
+
+
+def check_truncation(answer, data=None):
+    """Notebook 6, exercise 2: is `answer` the smallest truncation k for which the explorer's run
+    at the defaults reaches a validation RMSE below 0.01? Returns a reply in words, never raises.
+
+    Accepts a whole number from 1 to FULL_BPTT (2.0 counts as 2); anything else gets a reply that
+    says what is expected. Retrains for k = 1, 2, ... and stops at the first k below 0.01 or at
+    the answer, whichever comes first.
+    """
+    expected = f"a whole number from 1 to {FULL_BPTT}"
+    if answer is None:
+        return f"Not answered yet: replace None with {expected}."
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return f"{answer!r} is not a number: the answer is {expected}, written without quotes."
+    if not float(answer).is_integer():
+        return f"{answer:g} is not a whole number: truncation counts time steps, {expected}."
+    k = int(answer)
+    if k < 1:
+        return (f"{k} steps is not a truncation: BPTT must go back at least 1 step. "
+                f"The answer is {expected}.")
+    if k > FULL_BPTT:
+        return (f"A window has only {FULL_BPTT} time steps, so truncation {k} is the same as "
+                f"{FULL_BPTT} (full BPTT). The answer is {expected}.")
+    rmse = {}
+    for j in range(1, k + 1):
+        rmse[j] = retrain(Settings(truncation=j), data).rmse
+        if rmse[j] < 0.01:
+            break
+    if j < k:
+        return f"Too large: k = {j} already gives RMSE {rmse[j]:.2g}."
+    if rmse[k] >= 0.01:
+        return f"Not yet: with k = {k} the RMSE is {rmse[k]:.2g}, still above 0.01. Try larger."
+    before = f", and k = {k - 1} gives {rmse[k - 1]:.2g}" if k > 1 else ""
+    return f"Right: k = {k} gives RMSE {rmse[k]:.2g}{before}."
 
 
 # ---------------------------------------------------------------------------------------------

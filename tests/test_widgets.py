@@ -136,6 +136,107 @@ def test_a_blow_up_without_inf_is_named_in_the_text(explorer):
     explorer.set(learning_rate=0.1)
 
 
+def _axes_state(plot):
+    """What each panel shows besides its lines: limits, y ticks and their labels, the messages."""
+    for ax in plot.axes:
+        ax.figure.canvas.draw()
+    return [(ax.get_xlim(), ax.get_ylim(), list(ax.get_yticks()),
+             [t.get_text() for t in ax.get_yticklabels()], m.get_text())
+            for ax, m in zip(plot.axes, plot.messages)]
+
+
+@pytest.mark.parametrize("before", [dict(learning_rate=0.1, epochs=8),      # a good run
+                                    dict(learning_rate=5.0, epochs=8)])     # a run that blew up
+def test_a_diverged_run_leaves_nothing_of_the_previous_run(explorer, before):
+    explorer.set(**before)
+    explorer.set(learning_rate=2.0, epochs=20)
+    assert explorer.result.error is not None
+    plot = explorer.plot
+    # no data of the previous run
+    assert np.isnan(plot.pred_line.get_ydata()).all()
+    assert all(len(line.get_xdata()) == 0 for line in plot.loss_lines)
+    assert np.isnan(plot.norm_line.get_ydata()).all()
+    # the loss panel spans the chosen epochs; the log panels have no y ticks
+    assert plot.axes[1].get_xlim() == pytest.approx((0.5, 20.5))
+    assert len(plot.axes[1].get_yticks()) == 0 and len(plot.axes[2].get_yticks()) == 0
+    # limits, ticks and notes are exactly those of a fresh picture of the same failed run
+    _, fresh = w.explorer_figure(explorer.result)
+    assert _axes_state(plot) == _axes_state(fresh)
+    # and a good run afterwards gets its ticks back
+    explorer.set(learning_rate=0.1, epochs=8)
+    assert len(plot.axes[1].get_yticks()) > 0 and len(plot.axes[2].get_yticks()) > 0
+    assert _axes_state(plot) == _axes_state(w.explorer_figure(explorer.result)[1])
+
+
+def test_predictions_off_the_scale_keep_the_axis_near_the_targets(explorer, sine):
+    explorer.set(learning_rate=5.0)                   # predictions about 3e+101
+    Y_val = sine[3][:, 0]
+    span = Y_val.max() - Y_val.min()
+    ax = explorer.plot.axes[0]
+    lo, hi = ax.get_ylim()
+    assert Y_val.min() - 3 * span <= lo <= Y_val.min() and Y_val.max() <= hi <= Y_val.max() + 3 * span
+    off = np.max(np.abs(explorer.result.Y_val_hat))
+    assert off > 1e50
+    assert explorer.plot.messages[0].get_text() == f"predictions off the scale\n(about {off:.0e})"
+    explorer.figure.canvas.draw()
+    assert ax.yaxis.get_offset_text().get_text() == ""     # no "1e101" over the title
+    explorer.set(learning_rate=0.1)
+    assert explorer.plot.messages[0].get_text() == ""
+
+
+def test_the_gradient_note_fits_inside_its_panel(explorer):
+    explorer.set(learning_rate=5.0)                   # norms 0 at some steps, overflowed at others
+    note = explorer.plot.messages[2]
+    assert note.get_text() == "some steps 0 or overflowed:\nnot drawn (log scale)"
+    explorer.figure.canvas.draw()
+    renderer = explorer.figure.canvas.get_renderer()
+    box, panel = note.get_window_extent(renderer), explorer.plot.axes[2].get_window_extent(renderer)
+    assert panel.x0 <= box.x0 and box.x1 <= panel.x1, (box, panel)
+    explorer.set(learning_rate=0.1)
+    assert explorer.plot.messages[2].get_text() == ""
+
+
+@pytest.mark.parametrize("clipping", ["global norm at most 1", "global norm at most 10",
+                                      "each entry to [-10, 10] (tutorial)"])
+def test_advice_with_clipping_on_does_not_suggest_clipping(clipping):
+    text = w.advice(w.Settings(learning_rate=5.0, clipping=clipping))
+    assert "choose the clipping" not in text and f'clipping "{clipping}" is already on' in text
+    assert "learning rate below 5" in text
+
+
+def test_advice_names_the_controls_not_the_code(explorer):
+    explorer.set(learning_rate=2.0, epochs=20)        # diverges
+    line = explorer.text.value
+    assert 'choose a learning rate below 2, or choose the clipping "global norm at most 1"' in line
+    assert "in epoch 14" in line
+    for code_name in ("learning_rate", "clip_norm", "clip_value"):
+        assert code_name not in line
+    assert "global norm at most 1" in w.CLIPPING      # the advice names a real menu entry
+    explorer.set(learning_rate=5.0, epochs=8, clipping="global norm at most 10")   # blows up
+    assert explorer.result.rmse > 10 and "blew up" in explorer.text.value
+    assert "choose the clipping" not in explorer.text.value
+    explorer.set(learning_rate=0.1, clipping="no clipping")
+
+
+@pytest.mark.parametrize("answer, reply", [
+    (None, "Not answered yet"),
+    (0, "0 steps is not a truncation"),
+    (-3, "-3 steps is not a truncation"),
+    (2.5, "2.5 is not a whole number"),
+    (60, "A window has only 50 time steps"),
+    ("2", "'2' is not a number"),
+    (True, "True is not a number"),
+    (1, "Not yet: with k = 1"),
+    (2, "Right: k = 2"),
+    (2.0, "Right: k = 2"),
+    (np.int64(2), "Right: k = 2"),
+    (3, "Too large: k = 2"),
+    (50, "Too large: k = 2"),
+])
+def test_exercise_2_checker_replies_in_words(answer, reply):
+    assert w.check_truncation(answer).startswith(reply)
+
+
 @pytest.mark.parametrize("values", [
     dict(hidden_size=1, truncation=1, learning_rate=5.0, activation="sigmoid", epochs=1),
     dict(hidden_size=200, truncation=50, learning_rate=5.0, clipping="no clipping", epochs=2),
