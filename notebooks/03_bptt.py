@@ -442,7 +442,7 @@ truncation_slider
 # kept steps' terms, compared with the sum of all of them.
 
 # %%
-contributions, errors = widgets.truncation_profile(params, X, Y, activation="tanh")
+contributions, errors = rh.truncation_profile(params, X, Y, activation="tanh")
 assert np.allclose(errors, trunc_error["tanh"], rtol=1e-6, atol=1e-14), \
     "the slider must show the truncation errors measured above"
 print(f"k = 5: relative error {errors[4]:.1e} (measured above: {trunc_error['tanh'][4]:.1e})")
@@ -524,18 +524,21 @@ for activation in ("tanh", "sigmoid"):
 #
 # This part is for the curious; nothing later in the course depends on it. `loss_and_grads_loop`
 # handles one record and one step at a time, which is slow in numpy. `backward` does the same work for
-# all $N$ records at once, one record per row, exactly as in the derivation above: it allocates the
-# output arrays, and `backward_into` fills them (training reuses the same arrays for every update).
+# all $N$ records at once, one record per row: it walks back with `step_backward` (each row of its
+# arrays is one record) and sums the steps' terms, exactly as in the derivation above.
 #
-# One more trick saves time. The loop over steps computes only $dz_t$ and $ds_{t-1}$. The forward
-# cache stored each step's row $[s_{t-1}, x_t, 1]$, so a single matrix product at the end sums
-# $dz_t^\top [s_{t-1}, x_t, 1]$ over all the steps and records, giving $[dW\; dU\; db]$ at once. The
-# check near the top of this notebook showed that it agrees with the loop.
+# Training goes one step further, in `backward_into` (the package's private module `_fast`). Its loop
+# over steps computes only $dz_t$ and $ds_{t-1}$. The training loop's buffer holds each step's row
+# $[s_{t-1}, x_t, 1]$, so a single matrix product at the end sums $dz_t^\top [s_{t-1}, x_t, 1]$ over
+# all the steps and records, giving $[dW\; dU\; db]$ at once, written into arrays allocated once.
+# The package's tests hold both to the loop version.
 
 # %%
-from rnn_helpers.bptt import backward_into
+from rnn_helpers._fast import backward_into
+from rnn_helpers.rnn import walk_back
 
 print(inspect.getsource(rh.backward))
+print(inspect.getsource(walk_back))
 print(inspect.getsource(backward_into))
 
 # %% [markdown]
@@ -584,18 +587,10 @@ print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
 # many of the last steps does the gradient of the final-step loss flow? Replace `None` and run the check.
 
 # %%
-def check_detach_answer(answer):
-    """Tell the learner whether their count of steps is right (and give a hint if not)."""
-    if answer is None:
-        return "Not answered yet: replace None with your number."
-    truth = steps_kept_when_detaching(50, 12)
-    if answer == truth:
-        return f"Right: {truth} steps."
-    return f"Not quite: {answer}. Hint: list the boundaries 12, 24, ...; which is the last before step 50?"
-
+from rnn_helpers.exercises import check_detach_answer   # computes the truth itself
 
 my_steps = None  # your answer here
-print(check_detach_answer(my_steps))
+print(check_detach_answer(my_steps, T=50, k=12))
 
 # %% [markdown]
 # <details><summary>Solution</summary>

@@ -139,7 +139,7 @@ scale_slider
 
 # %%
 for factor, expected in ((1, norms_vanish), (4, norms_explode)):
-    shown = widgets.step_gradient_norms(params0, X, Y, activation="tanh", scale=factor)
+    shown = rh.step_gradient_norms(params0, X, Y, activation="tanh", scale=factor)
     assert np.allclose(shown, expected, rtol=1e-10, atol=0), f"factor {factor}: not the norms above"
     print(f"factor {factor}: ||ds_1|| / ||ds_T|| = {shown[0] / shown[-1]:.2g}")
 
@@ -262,7 +262,7 @@ print(f"elementwise clip at 10 bounds the norm only by 10 sqrt({n_entries}) = {1
 # the learning rate of 0.5 used below is a step of length up to 507.
 #
 # **Check.** Neither function changes the gradient it is given, norm clipping gives a norm of at most
-# `max_norm`, and elementwise clipping keeps every entry within the limit. If any of these failed,
+# `clip_norm`, and elementwise clipping keeps every entry within the limit. If any of these failed,
 # the cell would stop with a message.
 
 # %%
@@ -272,11 +272,11 @@ rh.clip_global_norm(g, 10.0)
 assert all(np.array_equal(g[name], g_copy[name]) for name in g), "a clipping function changed its input"
 print("inputs unchanged by both functions")
 
-for max_norm in [1e-3, 1.0, 10.0, 1e6]:
-    clipped, before = rh.clip_global_norm(g, max_norm)
+for clip_norm in [1e-3, 1.0, 10.0, 1e6]:
+    clipped, before = rh.clip_global_norm(g, clip_norm)
     after = rh.global_norm(clipped)
-    assert after <= max_norm * (1 + 1e-12), f"norm {after} exceeds max_norm {max_norm}"
-    print(f"max_norm {max_norm:8g}: norm before {before:.3g}, after {after:.3g}")
+    assert after <= clip_norm * (1 + 1e-12), f"norm {after} exceeds clip_norm {clip_norm}"
+    print(f"clip_norm {clip_norm:8g}: norm before {before:.3g}, after {after:.3g}")
 
 for limit in [0.01, 1.0, 10.0]:
     largest = np.max(np.abs(flat(rh.clip_elementwise(g, limit))))
@@ -284,7 +284,7 @@ for limit in [0.01, 1.0, 10.0]:
     print(f"limit {limit:5g}: largest |entry| after clipping {largest:.3g}")
 
 # %% [markdown]
-# With `max_norm` larger than the norm (the last line of the middle block) nothing changes: norm
+# With `clip_norm` larger than the norm (the last line of the middle block) nothing changes: norm
 # clipping only acts on the steps that need it.
 #
 # ## What clipping does to training
@@ -443,7 +443,7 @@ print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val)
 # </details>
 #
 # **2. Compute a clipping factor.** A gradient has two entries in $dW$, 6 and 8, and nothing else.
-# It is clipped with `clip_global_norm(grads, max_norm=2.5)`. By what number is every entry
+# It is clipped with `clip_global_norm(grads, clip_norm=2.5)`. By what number is every entry
 # multiplied? Replace `None` with your answer and run the check.
 
 # %%
@@ -452,7 +452,7 @@ def check_clip_factor(answer):
     if answer is None:
         return "Not answered yet: replace None with your number."
     grads = {"W": np.array([[6.0, 8.0]])}
-    clipped, norm = rh.clip_global_norm(grads, max_norm=2.5)
+    clipped, norm = rh.clip_global_norm(grads, clip_norm=2.5)
     truth = float(clipped["W"][0, 0] / grads["W"][0, 0])
     if abs(answer - truth) < 1e-9:
         return f"Right: the norm is {norm:g}, so every entry is multiplied by 2.5 / {norm:g} = {truth:g}."

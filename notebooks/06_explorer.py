@@ -43,8 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
-from rnn_helpers import widgets
-from rnn_helpers.benchmark_explorer import TARGETS
+from rnn_helpers import exercises, widgets
 from rnn_helpers.plots import use_course_style
 
 use_course_style()
@@ -186,13 +185,15 @@ for seed in (1, 0, 1, 0, 1):
     waits.append(time.perf_counter() - start)
 assert plot.title.get_text().startswith(widgets.Settings(seed=1).describe())
 print(f"from a change to the new picture, median of 5: {statistics.median(waits):.2f} s")
+TARGETS = widgets.LATENCY_TARGETS
 print(f"targets: at most {TARGETS['defaults']} s at the defaults, "
       f"{TARGETS['largest']} s at hidden size 200 and truncation 50")
 
 # %% [markdown]
-# The targets hold for the median on a two-core machine like the ones the course's tests run on.
-# To measure both settings on your machine:
-# `python -m rnn_helpers.benchmark_explorer` (it also prints how the time splits between training
+# The targets are what the course aims for, as medians on a two-core machine like the ones its tests
+# run on; the single run above is one reading on this machine, not a proof. To measure both settings
+# properly on your machine:
+# `python benchmarks/explorer_latency.py` (it also prints how the time splits between training
 # and drawing).
 #
 # ## Things to try
@@ -279,8 +280,8 @@ for clipping in ("no clipping", "global norm at most 1"):
 # slider, then replace `None` and run the check.
 
 # %%
-# The check retrains at the defaults for k = 1, 2, ... (it lives in rnn_helpers.widgets)
-check_truncation = widgets.check_truncation
+# The check retrains at the defaults for k = 1, 2, ... (it lives in rnn_helpers.exercises)
+check_truncation = exercises.check_truncation
 
 my_k = None  # your answer here
 print(check_truncation(my_k))

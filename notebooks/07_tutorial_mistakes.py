@@ -258,7 +258,7 @@ print(f"25 epochs, the tutorial's plain loops:           about {25 * per_epoch:.
 
 # %% [markdown]
 # (Timings are wall-clock on a shared machine: read their sizes, not their digits. Notebook 5 and
-# `python -m rnn_helpers.benchmark` measure speed properly.)
+# `python benchmarks/training_speed.py` measure speed properly.)
 #
 # ## Mistake 2: a training log that looks like learning
 #

@@ -1,30 +1,51 @@
 """rnn_helpers: a small numpy recurrent neural network, built step by step in the course notebooks.
 
 One module per idea, in the order the course teaches them:
-    data        sine_windows, make_windows                      (notebook 1)
-    forward     init_params, step_forward, forward              (notebook 2)
-    bptt        loss_and_grads, backward, truncated BPTT        (notebook 3)
-    gradcheck   numerical gradient checks                       (notebook 3)
-    clipping    clip_elementwise, clip_global_norm              (notebook 4)
-    training    train, predict, rmse, forecast                  (notebook 5)
-    baselines   simple predictors to beat                       (notebook 5)
-    plots       the figures the notebooks share (colour-blind-safe palette)
-    widgets     the live explorer and the sliders of notebooks 3, 4 and 6  (import rnn_helpers.widgets)
-    tutorial    the original tutorial's method as published: a flawed reference (notebook 7)
+    data            sine_windows, make_windows                                  (notebook 1)
+    activations     sigmoid, tanh and their derivatives                         (notebook 2)
+    rnn             the vanilla cell: init_params, step_forward, step_backward,
+                    forward, backward, loss_and_grads (truncated BPTT)          (notebooks 2-3)
+    losses          the mean squared error every model is trained on            (notebook 2)
+    gradcheck       numerical gradient checks, for any cell                     (notebook 3)
+    gradient_flow   the gradient per time step: vanishing, exploding, truncation (notebooks 3-4)
+    clipping        clip_elementwise, clip_global_norm                          (notebook 4)
+    training        train, predict, rmse, forecast; Model remembers its cell    (notebook 5)
+    baselines       simple predictors to beat                                   (notebook 5)
+    plots           the figures the notebooks share (colour-blind-safe palette)
+    widgets         the live explorer and the sliders of notebooks 3, 4 and 6   (import rnn_helpers.widgets)
+    exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
+    tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
+    cells           the cell types by name: rnn, lstm, gru (each a module with the same functions)
 
-Speed benchmarks: python -m rnn_helpers.benchmark (training), python -m rnn_helpers.benchmark_explorer.
+The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on).
+Speed benchmarks live outside the package: python benchmarks/training_speed.py and
+python benchmarks/explorer_latency.py.
 """
 
+from .activations import activate, activation_derivative, sigmoid
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
-from .bptt import (backward, loss_and_grads, loss_and_grads_loop, mse_loss, state_gradients,
-                   truncated_loss)
+from .cells import CELLS, cell_of, get_cell
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
-from .forward import activate, activation_derivative, forward, init_params, sigmoid, step_forward
 from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
-from .training import History, TrainingDiverged, forecast, predict, rmse, train, train_reference
+from .gradient_flow import spectral_radius, state_gradients, step_gradient_norms, truncation_profile
+from .losses import mse_loss
+from .rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop, step_backward,
+                  step_forward, truncated_loss)
+from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, forecast, predict, rmse,
+                       sgd_momentum_update, train, train_reference)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+__all__ = ["activate", "activation_derivative", "sigmoid", "predict_last", "predict_linear",
+           "predict_mean", "predict_sine_recurrence", "CELLS", "cell_of", "get_cell",
+           "clip_elementwise", "clip_global_norm", "global_norm", "make_windows", "sine_windows",
+           "assert_gradients_match", "check_gradients", "numerical_gradient", "relative_error",
+           "spectral_radius", "state_gradients", "step_gradient_norms", "truncation_profile",
+           "mse_loss", "backward", "forward", "init_params", "loss_and_grads", "loss_and_grads_loop",
+           "step_backward", "step_forward", "truncated_loss", "DIVERGENCE_FACTOR", "History", "Model",
+           "TrainingDiverged", "forecast", "predict", "rmse", "sgd_momentum_update", "train",
+           "train_reference"]
 
 # One BLAS thread for the whole course. Its matrices are small (100 x 100, at most 200 x 200), where
 # a second thread saves nothing; on a busy machine OpenBLAS's spinning threads made one forward pass

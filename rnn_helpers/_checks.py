@@ -17,11 +17,29 @@ def as_float_array(name, value, ndim=None, what=None):
 
     `what` describes the expected shape in words, e.g. "(N, T, input_dim)".
     """
-    if isinstance(value, (str, bytes, dict)) or value is None:
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a numpy array{_shape_words(what)}, got {type(value).__name__}.")
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"{name} must be an array of numbers{_shape_words(what)}; it could not be converted ({err})."
+        ) from None
+    # Check the kind before converting: numpy would drop an imaginary part (with only a warning)
+    # and parse strings such as '0.5' as numbers, hiding the learner's mistake.
+    kind = raw.dtype.kind
+    if kind == "O":
+        if any(isinstance(v, (str, bytes, complex, np.complexfloating, bool, np.bool_, type(None)))
+               for v in raw.ravel()):
+            kind = "U"
+    if kind not in "iuf":
+        what_kind = {"c": "complex numbers", "b": "booleans", "U": "text", "S": "text",
+                     "M": "dates", "m": "time differences"}.get(kind, f"{raw.dtype} values")
+        raise TypeError(f"{name} must hold real numbers{_shape_words(what)}, but it holds "
+                        f"{what_kind}; convert it with np.asarray(..., dtype=float) from real data.")
+    try:
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as err:
         raise TypeError(
             f"{name} must be an array of numbers{_shape_words(what)}; it could not be converted ({err})."
         ) from None
@@ -117,24 +135,34 @@ def check_params(params):
     return H, D, O, "b" in params
 
 
-def check_inputs(params, X, Y=None):
-    """Check params with X (N, T, input_dim) and optionally Y (N, output_dim); return them as arrays."""
+def check_inputs(params, X, Y=None, *, x_name="X", y_name="Y"):
+    """Check params with X (N, T, input_dim) and optionally Y (N, output_dim); return them as arrays.
+
+    x_name, y_name: the names the caller's user knows the arrays by (e.g. "X_val"), for messages.
+    """
     H, D, O, _ = check_params(params)
-    X = as_float_array("X", X, ndim=3, what="(N, T, input_dim)")
+    return check_windows(X, Y, D, O, f"params['U'] has shape {params['U'].shape}",
+                         f"params['V'] has shape {params['V'].shape}", x_name, y_name)
+
+
+def check_windows(X, Y, D, O, d_source, o_source, x_name="X", y_name="Y"):
+    """X (N, T, D) and optionally Y (N, O) as float arrays, for a model with input size D and
+    output size O (d_source, o_source say where those come from, for messages)."""
+    X = as_float_array(x_name, X, ndim=3, what="(N, T, input_dim)")
     if X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(f"X has shape {X.shape}: it needs at least one record and one time step.")
+        raise ValueError(f"{x_name} has shape {X.shape}: it needs at least one record and one time step.")
     if X.shape[2] != D:
-        raise ValueError(f"X has {X.shape[2]} input features (shape {X.shape}), but params['U'] has "
-                         f"shape {params['U'].shape}, so it expects input_dim={D}.")
+        raise ValueError(f"{x_name} has {X.shape[2]} input features (shape {X.shape}), but "
+                         f"{d_source}, so it expects input_dim={D}.")
     if Y is None:
         return X
-    Y = as_float_array("Y", Y, ndim=2, what="(N, output_dim)")
+    Y = as_float_array(y_name, Y, ndim=2, what="(N, output_dim)")
     if Y.shape[0] != X.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} records but Y has {Y.shape[0]}: they must match, one "
-                         "target row per input window.")
+        raise ValueError(f"{x_name} has {X.shape[0]} records but {y_name} has {Y.shape[0]}: they "
+                         "must match, one target row per input window.")
     if Y.shape[1] != O:
-        raise ValueError(f"Y has {Y.shape[1]} outputs (shape {Y.shape}), but params['V'] has shape "
-                         f"{params['V'].shape}, so it predicts output_dim={O}.")
+        raise ValueError(f"{y_name} has {Y.shape[1]} outputs (shape {Y.shape}), but {o_source}, "
+                         f"so it predicts output_dim={O}.")
     return X, Y
 
 

@@ -5,41 +5,68 @@ Both functions take a grads dict (name -> array) and return a new dict; the inpu
 
 import numpy as np
 
-from ._checks import check_positive_float
+from ._checks import as_float_array, check_positive_float
+
+__all__ = ["global_norm", "clip_elementwise", "clip_global_norm"]
 
 
 def global_norm(grads):
-    """The L2 norm of all gradient entries together, sqrt(sum over every array of sum g^2)."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    """The L2 norm of all gradient entries together, sqrt(sum over every array of sum g^2).
+
+    grads: a non-empty dict name -> array (any shapes). Returns a float. Computed as
+    m sqrt(sum (g/m)^2) with m the largest |g|, so that squaring huge finite entries cannot
+    overflow. Raises ValueError naming grads if an entry is NaN or infinite.
+    """
+    arrays = _check_grads(grads)
+    return _norm(*arrays.values())
 
 
-def clip_elementwise(grads, limit=10.0):
-    """Clip every entry of every gradient to [-limit, limit] (the tutorial's clipping).
+def _norm(*arrays):
+    """The L2 norm of all entries of the arrays together, without overflow for large finite ones."""
+    m = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in arrays)
+    if m == 0.0 or not np.isfinite(m):
+        return m
+    plain = float(np.sqrt(sum(float(np.vdot(g, g)) for g in arrays)))
+    if 1e-150 < m < 1e150:          # squares cannot overflow or underflow: the plain sum is exact
+        return plain
+    return m * float(np.sqrt(sum(float(np.vdot(g / m, g / m)) for g in arrays)))
+
+
+def clip_elementwise(grads, clip_value=10.0):
+    """Clip every entry of every gradient to [-clip_value, clip_value] (the tutorial's clipping).
 
     It changes the direction of the step whenever some entries are clipped and others are not.
     Returns a new dict with the same keys and shapes.
     """
-    limit = check_positive_float("limit", limit)
-    _check_grads(grads)
-    return {name: np.clip(g, -limit, limit) for name, g in grads.items()}
+    clip_value = check_positive_float("clip_value", clip_value)
+    arrays = _check_grads(grads)
+    return {name: np.clip(g, -clip_value, clip_value) for name, g in arrays.items()}
 
 
-def clip_global_norm(grads, max_norm=1.0):
-    """Rescale all gradients together so that their global norm is at most max_norm.
+def clip_global_norm(grads, clip_norm=1.0):
+    """Rescale all gradients together so that their global norm is at most clip_norm.
 
     The direction of the step is kept; only its length shrinks. Returns (new_grads, norm_before).
     """
-    max_norm = check_positive_float("max_norm", max_norm)
-    _check_grads(grads)
-    norm = global_norm(grads)
-    factor = max_norm / norm if norm > max_norm else 1.0
-    return {name: g * factor for name, g in grads.items()}, norm
+    clip_norm = check_positive_float("clip_norm", clip_norm)
+    arrays = _check_grads(grads)
+    norm = global_norm(arrays)
+    factor = clip_norm / norm if norm > clip_norm else 1.0
+    return {name: g * factor for name, g in arrays.items()}, norm
 
 
 def _check_grads(grads):
+    """grads as a dict of finite float arrays; errors name grads and the key."""
     if not isinstance(grads, dict) or not grads:
         raise TypeError(f"grads must be a non-empty dict of arrays, like loss_and_grads returns; got "
                         f"{type(grads).__name__}.")
+    out = {}
     for name, g in grads.items():
         if not isinstance(g, np.ndarray):
             raise TypeError(f"grads[{name!r}] must be a numpy array, got {type(g).__name__}.")
+        try:
+            out[name] = as_float_array(f"grads[{name!r}]", g)
+        except ValueError as err:
+            raise ValueError(f"{err} An infinite or NaN gradient cannot be clipped to a direction: "
+                             "the step that produced it has already diverged.") from None
+    return out

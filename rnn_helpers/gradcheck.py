@@ -8,10 +8,15 @@ room to spare. (The plain centred difference with e = 1e-6 is typically good to 
 rounding error reaches about 1e-6 on single entries, above that tolerance: notebook 3 measures it.)
 """
 
+import numbers
+
 import numpy as np
 
-from ._checks import check_activation, check_inputs, check_positive_float, check_truncate
-from .bptt import loss_and_grads, truncated_loss
+from ._checks import as_float_array, check_activation, check_positive_float, check_truncate
+from .cells import cell_of, get_cell
+
+__all__ = ["DEFAULT_EPS", "DEFAULT_TOL", "numerical_gradient", "relative_error", "check_gradients",
+           "assert_gradients_match"]
 
 DEFAULT_EPS = 1e-3
 DEFAULT_TOL = 1e-7
@@ -20,14 +25,12 @@ DEFAULT_TOL = 1e-7
 def numerical_gradient(f, params, eps=DEFAULT_EPS):
     """The gradient of a scalar function f(params) by fourth-order centred differences.
 
-    params: dict name -> float64 array. f is called with dicts of the same shapes.
-    Returns a dict with the same keys and shapes. Costs 4 calls of f per parameter entry.
+    params: dict name -> float64 array (not changed). f is called with dicts of the same shapes
+    and must return a real number. Returns a dict with the same keys and shapes.
+    Costs 4 calls of f per parameter entry. Raises TypeError for integer or non-float arrays
+    (nudging an integer array by eps would round the nudge away) and a non-callable f.
     """
-    eps = check_positive_float("eps", eps)
-    if not callable(f):
-        raise TypeError(f"f must be a function of the params dict returning a float, got {type(f).__name__}.")
-    if not isinstance(params, dict) or not all(isinstance(v, np.ndarray) for v in params.values()):
-        raise TypeError("params must be a dict of numpy arrays, like init_params returns.")
+    eps = _check_numerical_args(f, params, eps)
     grads = {}
     for name, value in params.items():
         g = np.zeros_like(value)
@@ -37,16 +40,41 @@ def numerical_gradient(f, params, eps=DEFAULT_EPS):
                 p = value.copy()
                 p[idx] += delta
                 shifted[name] = p
-                return f(shifted)
+                return _real(f(shifted))
             g[idx] = (8.0 * (f_at(eps) - f_at(-eps)) - (f_at(2 * eps) - f_at(-2 * eps))) / (12.0 * eps)
         grads[name] = g
     return grads
 
 
+def _check_numerical_args(f, params, eps):
+    eps = check_positive_float("eps", eps)
+    if not callable(f):
+        raise TypeError(f"f must be a function of the params dict returning a float, got {type(f).__name__}.")
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"params must be a non-empty dict of float64 arrays, like init_params "
+                        f"returns; got {type(params).__name__}.")
+    for name, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+            raise TypeError(f"params[{name!r}] must be a float64 numpy array (a finite difference "
+                            f"nudges it by eps={eps:g}); got {type(value).__name__} "
+                            f"{getattr(value, 'dtype', '')}. Convert it with .astype(float).")
+        as_float_array(f"params[{name!r}]", value)
+    return eps
+
+
+def _real(value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating)):
+        raise TypeError(f"f must return a real number, got {value!r} ({type(value).__name__}).")
+    return float(value)
+
+
 def relative_error(analytic, numeric):
-    """||a - n|| / max(||a|| + ||n||, 1e-300): 0 when equal, 1 when opposite or one is zero."""
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    """||a - n|| / max(||a|| + ||n||, 1e-300): 0 when equal, 1 when opposite or one is zero.
+
+    analytic, numeric: arrays of one shape (any). Returns a float.
+    """
+    a = as_float_array("analytic", analytic)
+    n = as_float_array("numeric", numeric)
     if a.shape != n.shape:
         raise ValueError(f"analytic has shape {a.shape} but numeric has shape {n.shape}; they must match.")
     denom = np.linalg.norm(a) + np.linalg.norm(n)
@@ -54,21 +82,23 @@ def relative_error(analytic, numeric):
 
 
 def check_gradients(params, X, Y, truncate=None, activation="sigmoid", eps=DEFAULT_EPS):
-    """Relative error between loss_and_grads and the numerical gradient, for each parameter.
+    """Relative error between a cell's loss_and_grads and the numerical gradient, per parameter.
 
-    With truncate=k the numerical gradient is taken of the truncated objective (s_{T-k} held fixed
-    at its value under the unperturbed params), which is what truncated BPTT differentiates.
-    Keep the sizes small: the cost is 4 forward passes per parameter entry.
+    params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
+    X: (N, T, D).  Y: (N, O).  activation: the vanilla RNN's; ignored for the LSTM and GRU.
+    With truncate=k the numerical gradient is taken of the truncated objective (the state at step
+    T-k held fixed at its value under the unperturbed params), which is what truncated BPTT
+    differentiates. Keep the sizes small: the cost is 4 forward passes per parameter entry.
     Returns a dict name -> relative error (a float).
     """
-    check_activation(activation)
-    X, Y = check_inputs(params, X, Y)
+    module = get_cell(cell_of(params))
+    kwargs = {"activation": check_activation(activation)} if module.NAME == "rnn" else {}
     truncate = check_truncate(truncate)
-    _, analytic = loss_and_grads(params, X, Y, truncate=truncate, activation=activation)
+    _, analytic = module.loss_and_grads(params, X, Y, truncate=truncate, **kwargs)
     frozen = {name: value.copy() for name, value in params.items()}
 
     def objective(p):
-        return truncated_loss(p, X, Y, truncate, activation, state_params=frozen)
+        return module.truncated_loss(p, X, Y, truncate, state_params=frozen, **kwargs)
 
     numeric = numerical_gradient(objective, params, eps)
     return {name: relative_error(analytic[name], numeric[name]) for name in params}
@@ -79,6 +109,10 @@ def assert_gradients_match(errors, tol=DEFAULT_TOL):
 
     errors: dict name -> relative error, as check_gradients returns.
     """
+    if not isinstance(errors, dict) or not errors:
+        raise TypeError(f"errors must be the dict name -> relative error that check_gradients "
+                        f"returns, got {type(errors).__name__}.")
+    tol = check_positive_float("tol", tol)
     bad = {name: err for name, err in errors.items() if not err <= tol}
     if bad:
         listing = ", ".join(f"{name}: {err:.2e}" for name, err in bad.items())

@@ -7,6 +7,9 @@ blindness; targets are drawn as dots and predictions as lines, so the two differ
 import matplotlib.pyplot as plt
 import numpy as np
 
+__all__ = ["COLORS", "CYCLE", "use_course_style", "plot_series", "plot_predictions",
+           "plot_loss_curves", "plot_step_norms"]
+
 # Okabe & Ito (2008), "Color Universal Design".
 COLORS = {
     "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
@@ -16,7 +19,12 @@ CYCLE = [COLORS[k] for k in ("blue", "orange", "green", "vermillion", "purple", 
 
 
 def use_course_style():
-    """Set matplotlib defaults for every figure of the course: palette, grid, readable sizes."""
+    """Set matplotlib defaults for every figure of the course: palette, grid, readable sizes.
+
+    Inside a Jupyter kernel it also selects the inline backend, so that figures appear in the
+    notebook whatever the host sets (MPLBACKEND=Agg, common on servers and CI, would hide them).
+    """
+    _inline_in_a_kernel()
     plt.rcParams.update({
         "axes.prop_cycle": plt.cycler(color=CYCLE),
         "axes.grid": True, "grid.alpha": 0.3,
@@ -24,6 +32,16 @@ def use_course_style():
         "figure.figsize": (8, 3.2), "figure.dpi": 90,
         "font.size": 11, "legend.frameon": False,
     })
+
+
+def _inline_in_a_kernel():
+    try:
+        from IPython import get_ipython
+    except ImportError:                      # plain Python: nothing to display figures in
+        return
+    shell = get_ipython()
+    if shell is not None and "IPKernelApp" in shell.config:
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def plot_series(ax, values, start=0, label="series", **kwargs):

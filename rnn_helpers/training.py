@@ -1,6 +1,11 @@
-"""Training by gradient descent, prediction, and the error measure.
+"""Training by gradient descent, prediction, and the error measure, for any of the three cells.
 
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
+
+train() returns a Model: the trained weights (a dict of arrays, usable wherever a params dict is)
+that also records the cell and the activation it was trained with, so that predict() and
+forecast() compute exactly as training did. (The tutorial trained one way and predicted another:
+notebook 7.)
 """
 
 import math
@@ -9,15 +14,54 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
+from . import _fast
+from . import rnn as _rnn
+from ._checks import (as_float_array, check_activation, check_inputs, check_int,
                       check_positive_float, check_truncate)
-from .bptt import backward_into, loss_and_grads_loop, mse_unchecked
-from .clipping import clip_elementwise, clip_global_norm
-from .forward import StateBuffer, forward, forward_unchecked, recurrence_matrix
+from .cells import cell_of, get_cell
+from .clipping import _norm, clip_elementwise, clip_global_norm
+from .losses import _mse
+
+__all__ = ["Model", "History", "TrainingDiverged", "DIVERGENCE_FACTOR", "train", "train_reference",
+           "sgd_momentum_update", "predict", "rmse", "forecast"]
+
+#: Training stops with TrainingDiverged when a loss is NaN or infinite, or larger than
+#: DIVERGENCE_FACTOR * (1 + the loss before the first update): a loss grown that much means the
+#: weights have been thrown far away, even if it is still a finite number.
+DIVERGENCE_FACTOR = 1e8
 
 
 class TrainingDiverged(RuntimeError):
-    """Raised when the loss becomes NaN or infinite during training."""
+    """Raised when training diverges (see DIVERGENCE_FACTOR).
+
+    Attributes: epoch (1-based), record (the index of the first record of the batch, or N for the
+    check after the epoch's last update), loss (the offending value, a float).
+    """
+
+    def __init__(self, message, epoch, record, loss):
+        super().__init__(message)
+        self.epoch, self.record, self.loss = epoch, record, loss
+
+
+class Model(dict):
+    """Trained weights that remember how they compute: a dict name -> array, plus .cell and .activation.
+
+    cell: "rnn", "lstm" or "gru". activation: the RNN's hidden activation ("tanh" or "sigmoid"),
+    None for the LSTM and GRU (their gate functions are fixed). predict() and forecast() read both.
+    """
+
+    def __init__(self, params, cell, activation=None):
+        super().__init__(params)
+        self.cell = cell
+        self.activation = activation
+
+    def __repr__(self):
+        shapes = ", ".join(f"{k}: {v.shape}" for k, v in self.items())
+        act = f", activation={self.activation!r}" if self.activation else ""
+        return f"Model(cell={self.cell!r}{act}; {shapes})"
+
+    def __reduce__(self):
+        return (Model, (dict(self), self.cell, self.activation))
 
 
 @dataclass
@@ -32,6 +76,7 @@ class History:
     seconds: wall-clock time of the whole training.
     clipped: (epochs,) how many of the epoch's updates clipping changed (an entry beyond
         clip_value, or a norm above clip_norm); all zero without clipping.
+    settings: the keyword arguments train() ran with, after checking.
     """
     train_loss: np.ndarray
     val_loss: np.ndarray | None
@@ -41,212 +86,176 @@ class History:
     settings: dict = field(default_factory=dict)
 
 
-class FlatParams:
-    """All parameters in one flat float64 vector theta, with named views into it.
-
-    Layout: M = [W U b] (H, H + D + 1), then V (O, H), then c (O,). With one vector, clipping,
-    the global norm and the update are each one numpy call instead of one per parameter, which
-    matters when training one record at a time. `params` is a dict of views into theta (W, U, b,
-    V, c as in init_params), so an update to theta is seen through it. A model without biases keeps
-    b and c at zero (zero_unused clears their gradients).
-    """
-
-    def __init__(self, params, activation):
-        H, D, O, self.biases = check_params(params)
-        self.activation = activation
-        self.theta = np.zeros(H * (H + D + 1) + O * H + O)
-        self.M = self.theta[:H * (H + D + 1)].reshape(H, H + D + 1)
-        self.V = self.theta[H * (H + D + 1):-O].reshape(O, H)
-        self.c = self.theta[-O:]
-        self.params = {"U": self.M[:, H:H + D], "W": self.M[:, :H], "V": self.V}
-        if self.biases:
-            self.params["b"] = self.M[:, -1]
-            self.params["c"] = self.c
-        for name, value in params.items():
-            self.params[name][...] = value
-        self._rec = None if activation == "tanh" else np.empty_like(self.M)
-
-    @classmethod
-    def like(cls, other):
-        """A FlatParams of the same shapes, all zeros (for gradients)."""
-        H, D = other.params["U"].shape
-        O = other.V.shape[0]
-        zeros = {"U": np.zeros((H, D)), "W": np.zeros((H, H)), "V": np.zeros((O, H))}
-        if other.biases:
-            zeros.update(b=np.zeros(H), c=np.zeros(O))
-        return cls(zeros, other.activation)
-
-    def recurrence(self):
-        """recurrence_matrix for the current values: M itself for tanh, no copy."""
-        if self._rec is None:
-            return self.M
-        return recurrence_matrix(self.params, self.activation, out=self._rec)
-
-    def zero_unused(self):
-        if not self.biases:
-            self.M[:, -1] = 0.0
-            self.c[:] = 0.0
-
-
 def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2, batch_size=1,
-          truncate=None, activation="sigmoid", clip_value=None, clip_norm=None, momentum=0.0,
+          truncate=None, activation=None, clip_value=None, clip_norm=None, momentum=0.0,
           shuffle=False, seed=0):
     """Train a copy of params by (stochastic) gradient descent; params itself is not changed.
 
-    X (N, T, D), Y (N, O): training windows and targets. X_val, Y_val: optional validation set.
+    params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
+    X (N, T, D), Y (N, O): training windows and targets. X_val, Y_val: optional validation set
+        (an empty one counts as none).
     batch_size: 1 updates after every record (the tutorial's way); N, or None, is full batch.
     truncate: None for full BPTT, or k for the last k steps (see loss_and_grads).
+    activation: the vanilla RNN's, "sigmoid" (the default, as in the tutorial) or "tanh"; must be
+        None for the LSTM and GRU.
     clip_value: clip every gradient entry to [-clip_value, clip_value] (the tutorial used 10).
     clip_norm: rescale the gradients so their global norm is at most clip_norm (applied after
         clip_value when both are given).
-    momentum: 0 for plain gradient descent; mu in [0, 1) for classical momentum
-        (v <- mu v - lr g, p <- p + v).
+    momentum: 0 for plain gradient descent; mu in [0, 1) for classical momentum (sgd_momentum_update).
     shuffle: visit the records in a new random order each epoch, drawn from `seed`.
 
-    Returns (trained_params, history). Raises TrainingDiverged if the loss becomes NaN or infinite.
+    Returns (model, history): model a Model (the trained weights with their cell and activation).
+    Raises TrainingDiverged (see DIVERGENCE_FACTOR), ValueError/TypeError naming a bad argument.
 
-    This is train_reference's algorithm arranged for speed (one flat parameter vector, reused
-    buffers); the tests check that both give the same weights.
+    For the vanilla RNN this is train_reference's algorithm arranged for speed (one flat parameter
+    vector, reused buffers); the tests check that both give the same weights.
     """
-    check_activation(activation)
-    X, Y = check_inputs(params, X, Y)
+    cell, activation = _check_cell(params, activation)
+    X, Y = _check_data(params, cell, X, Y, "X", "Y")
     N = X.shape[0]
     if (X_val is None) != (Y_val is None):
         raise ValueError("pass both X_val and Y_val, or neither.")
     if X_val is not None:
-        X_val, Y_val = check_inputs(params, X_val, Y_val)
+        X_val, Y_val = _check_data(params, cell, X_val, Y_val, "X_val", "Y_val", allow_empty=True)
         if X_val.shape[0] == 0:
             X_val = Y_val = None
-    epochs = check_int("epochs", epochs, minimum=1)
-    learning_rate = check_positive_float("learning_rate", learning_rate)
-    batch_size = N if batch_size is None else check_int("batch_size", batch_size, minimum=1)
-    batch_size = min(batch_size, N)
-    truncate = check_truncate(truncate)
-    clip_value = check_positive_float("clip_value", clip_value, allow_none=True)
-    clip_norm = check_positive_float("clip_norm", clip_norm, allow_none=True)
-    momentum = check_positive_float("momentum", momentum, allow_zero=True)
-    if momentum >= 1:
-        raise ValueError(f"momentum must be below 1 (0.9 is typical), got {momentum}.")
-    seed = check_int("seed", seed, minimum=0)
-
-    flat = FlatParams(params, activation)
-    grad = FlatParams.like(flat)
-    velocity = np.zeros_like(flat.theta) if momentum else None
-    rng = np.random.default_rng(seed)
-    starts = range(0, N, batch_size)
-    train_loss = np.empty(epochs)
-    val_loss = np.empty(epochs) if X_val is not None else None
-    grad_norm = np.empty(epochs)
-    clipped = np.zeros(epochs, dtype=int)
-    T, H = X.shape[1], flat.params["W"].shape[0]
-    k = T if truncate is None else min(truncate, T)
-    buffers = {}  # one reused StateBuffer per array shape
-
-    def buffer(Xb):
-        if Xb.shape not in buffers:
-            buffers[Xb.shape] = StateBuffer(*Xb.shape, H)
-        return buffers[Xb.shape]
+    s = _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, clip_norm,
+                        momentum, seed)
+    shuffle = _check_flag("shuffle", shuffle)
+    engine = _RNNEngine(params, activation) if cell == "rnn" else _CellEngine(params, cell)
+    velocity = np.zeros_like(engine.theta) if s["momentum"] else None
+    rng = np.random.default_rng(s["seed"])
+    starts = range(0, N, s["batch_size"])
+    train_loss, grad_norm = np.empty(s["epochs"]), np.empty(s["epochs"])
+    val_loss = np.empty(s["epochs"]) if X_val is not None else None
+    clipped = np.zeros(s["epochs"], dtype=int)
+    limit = None                                    # DIVERGENCE_FACTOR * (1 + the first loss)
 
     t0 = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
+        for epoch in range(s["epochs"]):
             order = rng.permutation(N) if shuffle else None
             loss_sum = norm_sum = 0.0
             for start in starts:
-                if order is None:
-                    Xb, Yb = X[start:start + batch_size], Y[start:start + batch_size]
-                else:
-                    idx = order[start:start + batch_size]
-                    Xb, Yb = X[idx], Y[idx]
-                n = Yb.shape[0]
-                Y_hat, cache = forward_unchecked(flat.params, Xb, activation, buffer=buffer(Xb),
-                                                 convert_from=T - k, M=flat.recurrence())
-                diff = Y_hat - Yb
-                loss = 0.5 * float(np.vdot(diff, diff)) / n
-                if not math.isfinite(loss):
-                    _diverged(epoch, start, loss, learning_rate, clip_value, clip_norm)
-                diff *= 1.0 / n                                  # dloss/dY_hat
-                backward_into(diff, cache, truncate, grad.M, grad.V, grad.c)
-                grad.zero_unused()
-                norm = math.sqrt(float(np.vdot(grad.theta, grad.theta)))
-                loss_sum += loss * n
+                idx = slice(start, start + s["batch_size"]) if order is None else \
+                    order[start:start + s["batch_size"]]
+                Xb, Yb = X[idx], Y[idx]
+                loss = engine.loss_and_grad(Xb, Yb, s["truncate"])
+                if limit is None:
+                    if not math.isfinite(loss):
+                        raise TrainingDiverged(
+                            f"the loss is {loss} before any update: the data or the initial "
+                            "parameters are out of range (check X, Y and params; the learning rate "
+                            "has not been used yet).", 1, start, loss)
+                    limit = DIVERGENCE_FACTOR * (1.0 + loss)
+                _check_diverged(loss, limit, epoch, start, s)
+                g = engine.grad
+                norm = _norm(g)
+                _check_diverged(norm, math.inf, epoch, start, s, "gradient's norm")
+                loss_sum += loss * Yb.shape[0]
                 norm_sum += norm
-                g = grad.theta                                   # every gradient entry, flat
-                if clip_value is not None:
-                    was_clipped = g.max() > clip_value or g.min() < -clip_value
-                    np.clip(g, -clip_value, clip_value, out=g)
-                    clipped[epoch] += was_clipped
-                if clip_norm is not None:
-                    # the norm of what is left after any elementwise clip
-                    clipped_norm = norm if clip_value is None else math.sqrt(float(np.vdot(g, g)))
-                    if clipped_norm > clip_norm:
-                        g *= clip_norm / clipped_norm
-                        clipped[epoch] += clip_value is None or not was_clipped
-                if velocity is None:
-                    g *= learning_rate
-                    flat.theta -= g
-                else:
-                    velocity *= momentum
-                    g *= learning_rate
-                    velocity -= g
-                    flat.theta += velocity
+                clipped[epoch] += _clip_in_place(g, s["clip_value"], s["clip_norm"])
+                sgd_momentum_update(engine.theta, g, velocity, s["learning_rate"], s["momentum"])
             train_loss[epoch] = loss_sum / N
             grad_norm[epoch] = norm_sum / len(starts)
             if val_loss is not None:
-                Y_val_hat = forward_unchecked(flat.params, X_val, activation, buffer=buffer(X_val),
-                                              convert_from=X_val.shape[1], M=flat.recurrence())[0]
-                val_loss[epoch] = mse_unchecked(Y_val_hat, Y_val)
-                if not math.isfinite(val_loss[epoch]):
-                    _diverged(epoch, N, val_loss[epoch], learning_rate, clip_value, clip_norm)
-    params = {name: value.copy() for name, value in flat.params.items()}
+                val_loss[epoch] = _mse(engine.predict(X_val), Y_val)
+                _check_diverged(val_loss[epoch], limit, epoch, N, s, "validation loss")
+        # the weights after the last update: their loss was never looked at inside the loop
+        _check_diverged(_mse(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
     seconds = time.perf_counter() - t0
-    settings = dict(epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
-                    truncate=truncate, activation=activation, clip_value=clip_value,
-                    clip_norm=clip_norm, momentum=momentum, shuffle=shuffle, seed=seed)
-    return params, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped, settings=settings)
+    model = Model({name: value.copy() for name, value in engine.params.items()}, cell, activation)
+    settings = dict(s, activation=activation, shuffle=shuffle, cell=cell)
+    return model, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped,
+                          settings=settings)
+
+
+def sgd_momentum_update(theta, grad, velocity, learning_rate, momentum):
+    """One step of gradient descent with classical momentum, in place.
+
+    velocity <- momentum * velocity - learning_rate * grad;  theta <- theta + velocity.
+    With momentum 0 (velocity may then be None) this is plain gradient descent,
+    theta <- theta - learning_rate * grad.
+    theta, grad, velocity: arrays of one shape (any); theta and velocity are changed, grad is
+    scaled by learning_rate in place (it is scratch space in train's loop). Returns None.
+    """
+    grad *= learning_rate
+    if not momentum:
+        theta -= grad
+        return
+    velocity *= momentum
+    velocity -= grad
+    theta += velocity
 
 
 def train_reference(params, X, Y, *, epochs=25, learning_rate=1e-2, batch_size=1, truncate=None,
-                    activation="sigmoid", clip_value=None, clip_norm=None, momentum=0.0):
+                    activation=None, clip_value=None, clip_norm=None, momentum=0.0):
     """The training loop at its plainest: what train() computes, without its speed-ups.
 
     Same arguments and meaning as train (no validation set, no shuffling); returns the trained
-    params. Gradients come from loss_and_grads_loop, one record and one step at a time, so every
-    line here can be read against the maths. Slow: use it to read, test and compare, not to train.
+    Model. Gradients come from the cell's loss_and_grads_loop, one record and one step at a time,
+    so every line here can be read against the maths. Slow: use it to read, test and compare.
     """
-    check_activation(activation)
-    X, Y = check_inputs(params, X, Y)
-    epochs = check_int("epochs", epochs, minimum=1)
-    size = X.shape[0] if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    cell, activation = _check_cell(params, activation)
+    X, Y = _check_data(params, cell, X, Y, "X", "Y")
+    s = _check_settings(X.shape[0], epochs, learning_rate, batch_size, truncate, clip_value,
+                        clip_norm, momentum, 0)
+    module = get_cell(cell)
+    kwargs = {"activation": activation} if cell == "rnn" else {}
     params = {name: value.copy() for name, value in params.items()}
     velocity = {name: np.zeros_like(value) for name, value in params.items()}
-    for epoch in range(epochs):
-        for start in range(0, X.shape[0], size):
-            Xb, Yb = X[start:start + size], Y[start:start + size]
-            loss, grads = loss_and_grads_loop(params, Xb, Yb, truncate, activation)
-            if not math.isfinite(loss):
-                _diverged(epoch, start, loss, learning_rate, clip_value, clip_norm)
-            if clip_value is not None:
-                grads = clip_elementwise(grads, clip_value)
-            if clip_norm is not None:
-                grads, _ = clip_global_norm(grads, clip_norm)
+    limit = None
+    for epoch in range(s["epochs"]):
+        for start in range(0, X.shape[0], s["batch_size"]):
+            Xb, Yb = X[start:start + s["batch_size"]], Y[start:start + s["batch_size"]]
+            loss, grads = module.loss_and_grads_loop(params, Xb, Yb, s["truncate"], **kwargs)
+            limit = DIVERGENCE_FACTOR * (1.0 + loss) if limit is None else limit
+            _check_diverged(loss, limit, epoch, start, s)
+            if s["clip_value"] is not None:
+                grads = clip_elementwise(grads, s["clip_value"])
+            if s["clip_norm"] is not None:
+                grads, _ = clip_global_norm(grads, s["clip_norm"])
             for name in params:
-                velocity[name] = momentum * velocity[name] - learning_rate * grads[name]
+                velocity[name] = s["momentum"] * velocity[name] - s["learning_rate"] * grads[name]
                 params[name] = params[name] + velocity[name]
-    return params
+    return Model(params, cell, activation)
 
 
-def _diverged(epoch, record, loss, learning_rate, clip_value, clip_norm):
-    hint = "" if clip_value or clip_norm else ", or clip the gradients (for example clip_norm=1.0)"
-    raise TrainingDiverged(
-        f"training diverged in epoch {epoch + 1} (at record {record}): the loss became {loss}. "
-        f"Try a smaller learning_rate (it was {learning_rate:g}){hint}."
-    )
+def predict(model, X, activation=None):
+    """Predictions Y_hat (N, O) for the windows X (N, T, D).
+
+    model: what train returns (it knows its cell and activation), or a plain params dict, which
+    then needs activation ("tanh" or "sigmoid") for the vanilla RNN: predicting with another
+    activation than the one trained with gives wrong numbers without any error.
+    """
+    cell, activation = _how_it_computes(model, activation)
+    X = _check_data(model, cell, X, None, "X", None)
+    return _forward(model, cell, activation, X)
 
 
-def predict(params, X, activation="sigmoid"):
-    """Predictions Y_hat (N, O) for the windows X (N, T, D)."""
-    return forward(params, X, activation)[0]
+def forecast(model, window, n_steps, activation=None):
+    """Predict n_steps values ahead by feeding each prediction back in as the newest input.
+
+    model: as for predict.  window: (T, D), the last T observed values. Needs output_dim ==
+    input_dim (the model predicts the next input). Each step slides the window by one, so the model
+    always sees windows like the ones it was trained on. Returns (n_steps, D).
+    """
+    cell, activation = _how_it_computes(model, activation)
+    _check_data(model, cell, np.zeros((1, 1, _input_dim(model, cell))), None, "X", None)
+    D = _input_dim(model, cell)
+    O = model["V"].shape[0]
+    if O != D:
+        raise ValueError(f"forecast feeds predictions back as inputs, so output_dim ({O}) must equal "
+                         f"input_dim ({D}).")
+    window = as_float_array("window", window, ndim=2, what="(T, input_dim)")
+    if window.shape[1] != D or window.shape[0] < 1:
+        raise ValueError(f"window must have shape (T, {D}) with T >= 1, got {window.shape}.")
+    n_steps = check_int("n_steps", n_steps, minimum=1, maximum=1_000_000)
+    buf = np.concatenate([window, np.empty((n_steps, D))])
+    T = window.shape[0]
+    for i in range(n_steps):
+        buf[T + i] = _forward(model, cell, activation, buf[None, i:i + T])[0]
+    return buf[T:]
 
 
 def rmse(Y_hat, Y):
@@ -257,28 +266,177 @@ def rmse(Y_hat, Y):
         raise ValueError(f"Y_hat has shape {Y_hat.shape} but Y has shape {Y.shape}; they must match.")
     if Y.size == 0:
         raise ValueError("Y is empty: there is nothing to measure the error on.")
-    return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
+    with np.errstate(over="ignore"):
+        return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
 
 
-def forecast(params, window, n_steps, activation="sigmoid"):
-    """Predict n_steps values ahead by feeding each prediction back in as the newest input.
+# ---------------------------------------------------------------------------------------------
+# The two engines: the vanilla RNN's fast path, and any cell through its loss_and_grads
+# ---------------------------------------------------------------------------------------------
 
-    window: (T, D), the last T observed values. Needs output_dim == input_dim (the model predicts
-    the next input). Each step slides the window by one, so the model always sees windows like the
-    ones it was trained on. Returns (n_steps, D).
-    """
-    _, D, O, _ = check_params(params)
-    if O != D:
-        raise ValueError(f"forecast feeds predictions back as inputs, so output_dim ({O}) must equal "
-                         f"input_dim ({D}).")
-    window = as_float_array("window", window, ndim=2, what="(T, input_dim)")
-    if window.shape[1] != D or window.shape[0] < 1:
-        raise ValueError(f"window must have shape (T, {D}) with T >= 1, got {window.shape}.")
-    n_steps = check_int("n_steps", n_steps, minimum=1)
-    check_activation(activation)
-    buf = np.concatenate([window, np.empty((n_steps, D))])
-    T = window.shape[0]
-    for i in range(n_steps):
-        y = forward_unchecked(params, buf[None, i:i + T], activation)[0]
-        buf[T + i] = y[0]
-    return buf[T:]
+class _RNNEngine:
+    """The vanilla RNN on one flat parameter vector with reused buffers (see _fast)."""
+
+    def __init__(self, params, activation):
+        self.activation = activation
+        self.flat = _fast.FlatParams(params, activation)
+        self.flat_grad = _fast.FlatParams.like(self.flat)
+        self.theta, self.grad, self.params = self.flat.theta, self.flat_grad.theta, self.flat.params
+        self._buffers = {}
+
+    def _buffer(self, X):
+        if X.shape not in self._buffers:
+            self._buffers[X.shape] = _fast.StateBuffer(*X.shape, self.flat.V.shape[1])
+        return self._buffers[X.shape]
+
+    def _run(self, X, convert_from):
+        buf = _fast.run_states(self.params, X, self.activation, buffer=self._buffer(X),
+                               convert_from=convert_from, M=self.flat.recurrence())
+        H = self.flat.V.shape[1]
+        Y_hat = buf.A[-1, :, :H] @ self.flat.V.T
+        Y_hat += self.flat.c
+        return buf, Y_hat
+
+    def loss_and_grad(self, X, Y, truncate):
+        T = X.shape[1]
+        k = T if truncate is None else min(truncate, T)
+        buf, Y_hat = self._run(X, T - k)
+        loss = _mse(Y_hat, Y)
+        dY_hat = Y_hat
+        dY_hat -= Y
+        dY_hat *= 1.0 / Y.shape[0]
+        g = self.flat_grad
+        _fast.backward_into(dY_hat, buf, self.params["W"], self.flat.V, self.activation, truncate,
+                            g.M, g.V, g.c)
+        g.zero_unused()
+        return loss
+
+    def predict(self, X):
+        return self._run(X, X.shape[1])[1]
+
+
+class _CellEngine:
+    """Any cell, through its module's loss_and_grads, on one flat parameter vector."""
+
+    def __init__(self, params, cell):
+        self.module = get_cell(cell)
+        self.theta = np.concatenate([np.ravel(v) for v in params.values()])
+        self.grad = np.empty_like(self.theta)
+        self.params, self._grad_views, at = {}, {}, 0
+        for name, value in params.items():
+            self.params[name] = self.theta[at:at + value.size].reshape(value.shape)
+            self._grad_views[name] = self.grad[at:at + value.size].reshape(value.shape)
+            at += value.size
+
+    def loss_and_grad(self, X, Y, truncate):
+        loss, grads = self.module.loss_and_grads(self.params, X, Y, truncate=truncate)
+        for name, g in grads.items():
+            self._grad_views[name][...] = g
+        return loss
+
+    def predict(self, X):
+        return self.module.forward(self.params, X)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared by train and train_reference
+# ---------------------------------------------------------------------------------------------
+
+def _check_cell(params, activation):
+    cell = cell_of(params)
+    if cell == "rnn":
+        return cell, check_activation("sigmoid" if activation is None else activation)
+    if activation is not None:
+        raise ValueError(f"activation must be None for the {cell.upper()} (its gate functions are "
+                         f"fixed), got {activation!r}.")
+    return cell, None
+
+
+def _check_data(params, cell, X, Y, x_name, y_name, allow_empty=False):
+    """X (N, T, D) and Y (N, O) checked against params, with errors naming x_name and y_name."""
+    X = as_float_array(x_name, X, ndim=3, what="(N, T, input_dim)")
+    if Y is not None:
+        Y = as_float_array(y_name, Y, ndim=2, what="(N, output_dim)")
+    if allow_empty and X.shape[0] == 0 and (Y is None or Y.shape[0] == 0):
+        return X, Y
+    check = check_inputs if cell == "rnn" else get_cell(cell).check_inputs
+    return check(params, X, Y, x_name=x_name, y_name=y_name)
+
+
+def _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, clip_norm,
+                    momentum, seed):
+    momentum = check_positive_float("momentum", momentum, allow_zero=True)
+    if momentum >= 1:
+        raise ValueError(f"momentum must be below 1 (0.9 is typical), got {momentum}.")
+    batch_size = N if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    return dict(
+        epochs=check_int("epochs", epochs, minimum=1, maximum=100_000),
+        learning_rate=check_positive_float("learning_rate", learning_rate),
+        batch_size=min(batch_size, N),
+        truncate=check_truncate(truncate),
+        clip_value=check_positive_float("clip_value", clip_value, allow_none=True),
+        clip_norm=check_positive_float("clip_norm", clip_norm, allow_none=True),
+        momentum=momentum,
+        seed=check_int("seed", seed, minimum=0))
+
+
+def _check_flag(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__}).")
+    return bool(value)
+
+
+def _check_diverged(loss, limit, epoch, record, s, which="loss"):
+    if math.isfinite(loss) and loss <= limit:
+        return
+    hint = "" if s["clip_value"] or s["clip_norm"] else \
+        ", or clip the gradients (for example clip_norm=1.0)"
+    what = "became" if not math.isfinite(loss) else \
+        f"grew past {DIVERGENCE_FACTOR:.0e} times its starting size, to"
+    raise TrainingDiverged(
+        f"training diverged in epoch {epoch + 1} (at record {record}): the {which} {what} "
+        f"{loss:.3g}. Try a smaller learning_rate (it was {s['learning_rate']:g}){hint}.",
+        epoch + 1, record, float(loss))
+
+
+def _clip_in_place(g, clip_value, clip_norm):
+    """Clip the flat gradient g as clip_elementwise, then clip_global_norm, do; return 1 if either
+    changed it, else 0."""
+    changed = False
+    if clip_value is not None:
+        clipped = clip_elementwise({"all": g}, clip_value)["all"]
+        changed = not np.array_equal(clipped, g)
+        g[...] = clipped
+    if clip_norm is not None:
+        clipped, norm = clip_global_norm({"all": g}, clip_norm)
+        changed = changed or norm > clip_norm
+        g[...] = clipped["all"]
+    return int(changed)
+
+
+def _how_it_computes(model, activation):
+    """(cell, activation) for predict and forecast: from a Model, or the argument for a plain dict."""
+    if isinstance(model, Model):
+        if activation is not None and activation != model.activation:
+            raise ValueError(f"activation: this model was trained with {model.activation!r}; "
+                             f"predicting with {activation!r} would give wrong numbers. Leave "
+                             "activation out.")
+        return model.cell, model.activation
+    cell = cell_of(model)
+    if cell != "rnn":
+        return _check_cell(model, activation)
+    if activation is None:
+        raise ValueError("activation: a plain params dict does not say which activation it was "
+                         "trained with; pass activation='tanh' or 'sigmoid' (the one used in "
+                         "training), or pass the Model that rh.train returned.")
+    return cell, check_activation(activation)
+
+
+def _input_dim(params, cell):
+    return params["U"].shape[1] if cell == "rnn" else params["W_x"].shape[1]
+
+
+def _forward(params, cell, activation, X):
+    if cell == "rnn":
+        return _rnn._forward(params, X, activation)[0]
+    return get_cell(cell).forward(params, X)[0]

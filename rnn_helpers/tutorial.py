@@ -38,7 +38,9 @@ import numpy as np
 
 from ._checks import as_float_array, check_int, check_params, check_positive_float
 from .clipping import clip_elementwise
-from .forward import StateBuffer, forward_unchecked, init_params, sigmoid
+from . import _fast
+from .activations import sigmoid
+from .rnn import init_params
 
 
 def tutorial_init(hidden_dim=100, T=50, output_dim=1, *, seed=0):
@@ -213,7 +215,7 @@ def tutorial_train(params, X, Y, X_val, Y_val, *, epochs=25, learning_rate=1e-4,
 
     params = {name: params[name].copy() for name in ("U", "W", "V")}
     train_loss, val_loss = np.empty(epochs), np.empty(epochs)
-    X_pos, buffer = position_inputs(X), StateBuffer(1, T, T, H)   # for the fast forward pass
+    X_pos, buffer = position_inputs(X), _fast.StateBuffer(1, T, T, H)   # for the fast forward pass
     t0 = time.perf_counter()
     for epoch in range(epochs):
         train_loss[epoch] = tutorial_loss(params, X, Y)       # MISTAKE 3: sums, not means
@@ -223,9 +225,9 @@ def tutorial_train(params, X, Y, X_val, Y_val, *, epochs=25, learning_rate=1e-4,
                 grads = tutorial_gradients(params, X[n], Y[n], truncate)
             else:
                 # tutorial_forward's numbers (up to rounding) from the package's fast forward pass
-                Y_hat, cache = forward_unchecked(params, X_pos[n:n + 1], "sigmoid", buffer=buffer)
-                grads = _tutorial_gradients_fast(params, X[n], cache["states"][:, 0],
-                                                 Y_hat[0] - Y[n], truncate)
+                states = _fast.run_states(params, X_pos[n:n + 1], "sigmoid", buffer=buffer).states()
+                y_hat = states[-1, 0] @ params["V"].T
+                grads = _tutorial_gradients_fast(params, X[n], states[:, 0], y_hat - Y[n], truncate)
             grads = clip_elementwise(grads, clip)
             for name in params:
                 params[name] -= learning_rate * grads[name]

@@ -31,8 +31,8 @@ def test_clip_global_norm_rescales_together_and_keeps_direction():
 
 
 @pytest.mark.parametrize("call, exc, message", [
-    (lambda: rh.clip_elementwise(grads(), 0), ValueError, "limit must be"),
-    (lambda: rh.clip_global_norm(grads(), -1.0), ValueError, "max_norm must be"),
+    (lambda: rh.clip_elementwise(grads(), 0), ValueError, "clip_value must be"),
+    (lambda: rh.clip_global_norm(grads(), -1.0), ValueError, "clip_norm must be"),
     (lambda: rh.clip_global_norm([1.0], 1.0), TypeError, "grads must be a non-empty dict"),
     (lambda: rh.clip_elementwise({"U": [1.0]}, 1.0), TypeError, r"grads\['U'\] must be a numpy array"),
 ])

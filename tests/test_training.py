@@ -98,9 +98,9 @@ def test_forecast_feeds_predictions_back():
     (lambda p, X, Y: rh.train(p, X, Y, truncate=0), ValueError, "truncate must be"),
     (lambda p, X, Y: rh.train(p, X, Y[:1]), ValueError, "X has 3 records but Y has 1"),
     (lambda p, X, Y: rh.rmse(Y, Y[:1]), ValueError, "must match"),
-    (lambda p, X, Y: rh.forecast(p, X[0], 0), ValueError, "n_steps must be at least 1"),
-    (lambda p, X, Y: rh.forecast(p, X, 2), ValueError, "window must have 2 dimensions"),
-    (lambda p, X, Y: rh.forecast(rh.init_params(3, 1, 2), X[0], 2), ValueError, "output_dim"),
+    (lambda p, X, Y: rh.forecast(p, X[0], 0, "tanh"), ValueError, "n_steps must be at least 1"),
+    (lambda p, X, Y: rh.forecast(p, X, 2, "tanh"), ValueError, "window must have 2 dimensions"),
+    (lambda p, X, Y: rh.forecast(rh.init_params(3, 1, 2), X[0], 2, "tanh"), ValueError, "output_dim"),
     (lambda p, X, Y: rh.predict_linear(X[..., [0, 0]]), ValueError, "one series"),
 ])
 def test_training_rejects_bad_input(call, exc, message):

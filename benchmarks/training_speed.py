@@ -1,4 +1,4 @@
-"""Speed benchmark for training: python -m rnn_helpers.benchmark [--runs 7] [--epochs 25]
+"""Speed benchmark for training: python benchmarks/training_speed.py [--runs 7] [--epochs 25]
 
 Trains the tutorial's setting (hidden 100, T = 50, 100 training and 50 validation windows,
 truncation 5, sigmoid, elementwise clipping at 10, learning rate 1e-4, 25 epochs) in four ways,
@@ -16,10 +16,7 @@ import time
 
 import numpy as np
 
-from .bptt import mse_loss
-from .data import sine_windows
-from .forward import forward, init_params
-from .training import train, train_reference
+from rnn_helpers import forward, init_params, mse_loss, sine_windows, train, train_reference
 
 SETTING = dict(hidden_dim=100, truncate=5, activation="sigmoid", learning_rate=1e-4, clip_value=10.0)
 

@@ -1,4 +1,4 @@
-"""Latency of the live explorer: python -m rnn_helpers.benchmark_explorer [--runs 7]
+"""Latency of the live explorer: python benchmarks/explorer_latency.py [--runs 7]
 
 Measures, without a browser, what a learner waits for after moving a slider of notebook 6's
 explorer: from the change of a control to the redrawn picture, that is retraining from the seed,
@@ -9,7 +9,7 @@ size 200, truncation 50 = full BPTT), every other control at its default. Each r
 the explorer to a neighbouring setting (not timed) and then to the measured one, so that every
 timed change really retrains; the two settings take turns, so both see the same machine load.
 Prints the median, min and max of each, split into training and drawing, next to the targets
-(median at most 0.3 s at the defaults, 1 s at the largest). Inside a kernel the explorer also
+(widgets.LATENCY_TARGETS: median at most 0.15 s at the defaults, 0.5 s at the largest). Inside a kernel the explorer also
 waits LiveFigure.delay (0.02 s) for a burst of changes to end before it starts.
 
 These machines are shared and noisy: read medians, and run it again when the numbers look odd.
@@ -25,9 +25,9 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from . import widgets
+from rnn_helpers import widgets
 
-TARGETS = {"defaults": 0.3, "largest": 1.0}
+TARGETS = widgets.LATENCY_TARGETS
 SETTINGS = {
     "defaults": dict(hidden_size=100, truncation=5),
     "largest": dict(hidden_size=200, truncation=50),

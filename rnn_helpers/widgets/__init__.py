@@ -1,0 +1,24 @@
+"""Live widgets: move a control, and the network is retrained (or its gradient recomputed) and redrawn.
+
+    explorer()               notebook 6 (widgets.explorer_widget): hidden size, truncation, learning rate,
+                             activation, clipping, epochs and seed.
+    truncation_explorer()    notebook 3 (widgets.sliders): the truncated against the full gradient.
+    weight_scale_explorer()  notebook 4 (widgets.sliders): vanishing against exploding as W is scaled.
+
+Modules: live (the machinery every widget shares: last setting wins, checked values, a static
+picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget, sliders.
+"""
+
+from .drawing import NOTE, png_bytes
+from .explorer_widget import (BATCH_SIZE, CLIPPING, DEFAULTS, FULL_BPTT, LATENCY_TARGETS, LEARNING_RATES,
+                       Explorer, ExplorerPlot, Result, Settings, advice, diverged_message, explorer,
+                       explorer_figure, retrain)
+from .live import LiveFigure
+from .sliders import (TruncationExplorer, WeightScaleExplorer, truncation_explorer,
+                      weight_scale_explorer)
+
+__all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CLIPPING", "DEFAULTS", "FULL_BPTT",
+           "LATENCY_TARGETS", "LEARNING_RATES", "Explorer", "ExplorerPlot", "Result", "Settings",
+           "advice", "diverged_message", "explorer", "explorer_figure", "retrain", "LiveFigure",
+           "TruncationExplorer", "WeightScaleExplorer", "truncation_explorer",
+           "weight_scale_explorer"]

@@ -1,0 +1,135 @@
+"""Drawing for the live widgets: figures on matplotlib's Agg renderer, turned into PNG bytes.
+
+Each explorer draws on a Figure of its own (Agg, not pyplot, so nothing is displayed twice) and
+shows it as a PNG in an ipywidgets Image. Text is most of what a redraw costs, so axes keep few
+ticks and labels sit at fixed places.
+"""
+
+import io
+from contextlib import contextmanager
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from matplotlib.transforms import offset_copy
+from PIL import Image
+
+from ..plots import COLORS, use_course_style
+
+__all__ = ["DPI", "NOTE", "OFF_SCALE", "new_figure", "png_bytes", "course_style", "log_safe",
+           "log_problems", "off_scale", "fit_y", "fewer_ticks"]
+
+DPI = 80                # pixels per inch of the explorers' pictures
+NOTE = ("Static picture of the settings above: the sliders need a running kernel "
+        "(run the notebook, or serve it with Voila).")
+
+
+def new_figure(width, height, footer=None):
+    """A Figure on the Agg renderer (not pyplot's), with a footer note below if one is given.
+
+    Returns (fig, bottom): bottom is the fraction of the height the footer takes (0 without one).
+    """
+    extra = 0.4 if footer else 0.0
+    fig = Figure(figsize=(width, height + extra), dpi=DPI)
+    FigureCanvasAgg(fig)
+    if footer:
+        fig.text(0.5, 0.03, footer, ha="center", va="bottom", fontsize=10, color=COLORS["vermillion"])
+    return fig, extra / (height + extra)
+
+
+def png_bytes(fig):
+    """Draw fig in the course's style and return it as PNG bytes.
+
+    The picture is reduced to 256 colours first: for line plots this is invisible, makes the PNG
+    about three times smaller (less to send to the browser and to store in the notebook) and is
+    faster to encode than the full colour image.
+    """
+    with course_style():
+        fig.canvas.draw()
+    rgb = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
+    buf = io.BytesIO()
+    rgb.quantize(256, method=Image.Quantize.FASTOCTREE).save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()
+
+
+def log_safe(values):
+    """values for a log axis: entries that are not finite and positive become NaN (not drawn)."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def log_problems(values):
+    """A short note on what a log axis cannot show among values, or '' if it shows them all.
+    Two short lines, so that it fits inside a panel a third of the explorer wide."""
+    values = np.asarray(values, dtype=float)
+    zero, overflow = bool(np.any(values == 0)), not np.isfinite(values).all()
+    if not (zero or overflow):
+        return ""
+    what = "0 or overflowed" if zero and overflow else "0" if zero else "overflowed"
+    return f"some steps {what}:\nnot drawn (log scale)"
+
+
+#: How far beyond the targets the predictions panel's y axis may reach, in spans of the targets.
+OFF_SCALE = 3.0
+
+
+def off_scale(targets, y_hat):
+    """The size of predictions that lie beyond OFF_SCALE spans of the targets (or are not finite),
+    as a float (inf if none is finite), or None when they all fit near the targets."""
+    lo, hi = float(np.min(targets)), float(np.max(targets))
+    span = max(hi - lo, 1e-12)
+    y = np.asarray(y_hat, dtype=float)
+    finite = y[np.isfinite(y)]
+    inside = finite.size == y.size and np.all(finite >= lo - OFF_SCALE * span) \
+        and np.all(finite <= hi + OFF_SCALE * span)
+    if inside:
+        return None
+    return float(np.max(np.abs(finite))) if finite.size else float("inf")
+
+
+def fit_y(ax, values, log=False, headroom=0.0):
+    """Fit the y axis to the finite values, leaving `headroom` (a fraction) above for a legend."""
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
+    if v.size == 0:
+        return
+    lo, hi = float(v.min()), float(v.max())
+    if log:
+        lo, hi = np.log10(lo), np.log10(hi)
+    span = max(hi - lo, 1.0 if log else 0.2)
+    lo, hi = lo - 0.06 * span, hi + (0.06 + headroom) * span
+    if log:       # stay inside float64 (1e-308 to 1e308), with the ticks beyond the ends
+        lo, hi = max(lo, -200.0), min(hi, 200.0)
+        ax.set_ylim(10.0 ** lo, 10.0 ** max(hi, lo + 1))
+    else:
+        bound = 1e300
+        ax.set_ylim(max(lo, -bound), min(hi, bound))
+
+
+def fewer_ticks(axes):
+    """Make redrawing cheaper: text is most of what it costs. Fewer tick labels, no minor ticks,
+    and axis labels at fixed places (so matplotlib does not measure every tick label to place them;
+    titles are fixed by the rcParam axes.titley, see course_style)."""
+    for ax in axes:
+        log = ax.get_yscale() == "log"
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True, steps=[1, 2, 5, 10], min_n_ticks=1))
+        if log:
+            ax.yaxis.set_major_locator(LogLocator(numticks=5))
+            ax.yaxis.set_minor_locator(NullLocator())
+        # label positions in points from the axes' edges, whatever the figure's size
+        below = offset_copy(ax.transAxes, ax.figure, y=-26, units="points")
+        left = offset_copy(ax.transAxes, ax.figure, x=-44 if log else -36, units="points")
+        ax.xaxis.set_label_coords(0.5, 0.0, transform=below)
+        ax.yaxis.set_label_coords(0.0, 0.5, transform=left)
+
+
+@contextmanager
+def course_style():
+    """The course's matplotlib style for the block, whatever the global settings are."""
+    with matplotlib.rc_context():
+        use_course_style()
+        matplotlib.rcParams["axes.titley"] = 1.02      # a fixed place: not measured at every draw
+        yield

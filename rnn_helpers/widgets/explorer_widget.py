@@ -1,0 +1,348 @@
+"""The live explorer of notebook 6: move a control, and the network retrains from its seed and redraws.
+
+Its controls: hidden size, truncation, learning rate, activation, clipping, epochs and seed. Every
+change retrains from the same seed and redraws three panels: predictions on the validation
+windows, the loss per epoch, and the gradient norm at each time step with the steps that
+truncated BPTT uses shaded. The choices below were measured in notebook 6 and by
+benchmarks/explorer_latency.py.
+
+Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
+"""
+
+import types
+from dataclasses import dataclass, replace
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from ..baselines import predict_mean
+from ..data import sine_windows
+from ..gradient_flow import state_gradients
+from ..plots import COLORS, plot_loss_curves, plot_predictions, plot_step_norms
+from ..rnn import init_params
+from ..training import TrainingDiverged, predict, rmse, train
+from .drawing import course_style, fewer_ticks, fit_y, log_problems, log_safe, new_figure, off_scale
+from .live import STYLE, LiveFigure, slider_args
+
+__all__ = ["BATCH_SIZE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
+           "DEFAULTS", "Result", "advice", "diverged_message", "retrain", "ExplorerPlot",
+           "explorer_figure", "Explorer", "explorer"]
+
+#: What a learner should wait at most, from a change to the redrawn picture (seconds, medians on
+#: the course's 2-core machines), at the defaults and at the largest setting (hidden size 200,
+#: full BPTT). benchmarks/explorer_latency.py measures against them.
+LATENCY_TARGETS = {"defaults": 0.15, "largest": 0.5}
+
+#: Records per gradient step. One record at a time (the tutorial's way) takes about a second for
+#: 25 epochs here, too slow to follow a slider, and full batch needs many more epochs. Mini-batches
+#: of 20 with learning rate 0.1 reach about the same validation error in 8 epochs.
+BATCH_SIZE = 20
+FULL_BPTT = 50          # the truncation slider's top value: as many steps as a window has (T = 50)
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+CLIPPING = {            # the clipping menu: its label -> keyword arguments for rh.train
+    "no clipping": {},
+    "global norm at most 1": {"clip_norm": 1.0},
+    "global norm at most 10": {"clip_norm": 10.0},
+    "each entry to [-10, 10] (tutorial)": {"clip_value": 10.0},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One position of the explorer's controls. truncation 50 means full BPTT (T = 50)."""
+    hidden_size: int = 100
+    truncation: int = 5
+    learning_rate: float = 0.1
+    activation: str = "tanh"
+    clipping: str = "no clipping"
+    epochs: int = 8
+    seed: int = 0
+
+    def describe(self):
+        """The settings in words, for titles: 'hidden 100, truncation 5, learning rate 0.1, ...'."""
+        k = f"{self.truncation} (full BPTT)" if self.truncation >= FULL_BPTT else str(self.truncation)
+        return (f"hidden {self.hidden_size}, truncation {k}, learning rate {self.learning_rate:g}, "
+                f"{self.activation}, {self.clipping}, {self.epochs} epochs, seed {self.seed}")
+
+
+DEFAULTS = Settings()
+
+
+@dataclass
+class Result:
+    """What one retrain produced: everything the explorer draws and prints.
+
+    Y_val_hat: (50, O) predictions on the validation windows; history: the rh.History of training;
+    step_norms: (T,) the norm of dloss/ds_t for t = 1 .. T (full BPTT) with the trained weights, on
+    the first mini-batch of training windows, the gradient one training step sees.
+    If training failed, `error` says why and the other fields are None.
+    """
+    settings: Settings
+    rmse: float | None = None
+    seconds: float | None = None
+    history: object = None
+    Y_val_hat: np.ndarray | None = None
+    step_norms: np.ndarray | None = None
+    error: str | None = None
+    mean_rmse: float | None = None      # the RMSE of always predicting the training mean
+
+    @property
+    def text(self):
+        """The text line: validation RMSE and how long training took, or what went wrong."""
+        if self.error:
+            return f"no result: {self.error}"
+        line = f"validation RMSE {self.rmse:.2g}, training took {self.seconds:.2f} s"
+        if self.rmse > 10:
+            line += f": the weights blew up; {advice(self.settings)}"
+        elif self.mean_rmse is not None and self.rmse >= self.mean_rmse:
+            line += f": no better than always predicting the mean ({self.mean_rmse:.2g})"
+        return line
+
+
+#: The clipping the advice suggests when a run without clipping blows up (a label of CLIPPING).
+SUGGESTED_CLIPPING = "global norm at most 1"
+
+
+def advice(settings):
+    """What to try after a run blew up, in the words of the explorer's controls.
+
+    The clipping hint is given only when clipping is off: with clipping on, the learning rate is
+    what is left to change.
+    """
+    smaller = [lr for lr in LEARNING_RATES if lr < settings.learning_rate]
+    lr = (f"choose a learning rate below {settings.learning_rate:g}" if smaller
+          else f"the learning rate is already at its smallest ({settings.learning_rate:g})")
+    if settings.clipping == "no clipping":
+        return f'{lr}, or choose the clipping "{SUGGESTED_CLIPPING}"'
+    return f'{lr} (clipping "{settings.clipping}" is already on)'
+
+
+def diverged_message(settings, err):
+    """The explorer's line for a run that rh.train stopped with TrainingDiverged `err`:
+    the epoch it stopped in and advice(settings)."""
+    what = "infinite or NaN" if not np.isfinite(err.loss) else "far too large"
+    return (f"training diverged in epoch {err.epoch}: the loss became {what}; "
+            f"{advice(settings)}")
+
+
+def retrain(settings=DEFAULTS, data=None):
+    """Train from scratch with `settings` (a Settings) and compute what the explorer draws.
+
+    data: (X, Y, X_val, Y_val), by default rh.sine_windows(). The weights come from
+    init_params(hidden_size, seed=seed) and training uses the same seed, so the same settings
+    always give the same result. A bad combination never raises: a diverging run returns a
+    Result whose `error` says what happened and what to try. Returns a Result.
+    """
+    X, Y, X_val, Y_val = sine_windows() if data is None else data
+    s = settings
+    truncate = None if s.truncation >= X.shape[1] else s.truncation
+    params = init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
+    with np.errstate(all="ignore"):
+        try:
+            params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
+                                    learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
+                                    truncate=truncate, activation=s.activation, seed=s.seed,
+                                    **CLIPPING[s.clipping])
+        except TrainingDiverged as err:
+            return Result(s, error=diverged_message(s, err))
+        Y_val_hat = predict(params, X_val)
+        dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], s.activation)   # (T, N, H)
+        step_norms = np.sqrt(np.einsum("tnh,tnh->t", dS, dS))                        # (T,)
+    mean_rmse = rmse(predict_mean(Y, len(Y_val)), Y_val)
+    return Result(s, rmse(Y_val_hat, Y_val), history.seconds, history, Y_val_hat, step_norms,
+                  mean_rmse=mean_rmse)
+
+
+class ExplorerPlot:
+    """The explorer's three panels on three Axes: predictions against targets on the validation
+    windows, training and validation loss per epoch, and the norm of dloss/ds_t at each time step
+    with the steps that truncated BPTT uses shaded.
+
+    ExplorerPlot(axes, result) draws `result` (a Result) with rnn_helpers.plots; update(result)
+    then puts new data into the same artists, much faster than drawing anew.
+    """
+
+    #: y limits of the log panels when there is nothing to show (a failed run, or all values 0)
+    BLANK_LOG_YLIM = (1e-2, 1e2)
+
+    def __init__(self, axes, result, Y_val=None):
+        self.axes = ax_pred, ax_loss, ax_norm = list(axes)
+        self.figure = ax_pred.figure
+        Y_val = sine_windows()[3] if Y_val is None else Y_val
+        self.T = FULL_BPTT if result.step_norms is None else len(result.step_norms)
+        placeholder = types.SimpleNamespace(train_loss=np.ones(2), val_loss=np.ones(2))
+        plot_predictions(ax_pred, np.zeros_like(Y_val), Y_val, start=100,
+                         title="predictions on the validation windows")
+        ax_pred.legend(loc="upper center", ncol=2)
+        plot_loss_curves(ax_loss, placeholder, title="loss per epoch")
+        plot_step_norms(ax_norm, np.ones(self.T), color=COLORS["green"],
+                        title="gradient at each time step")
+        ax_norm.set_ylabel("norm of dloss/ds_t (log)")
+        self.span = ax_norm.axvspan(self.T + 0.5, self.T + 0.5, color=COLORS["sky"], alpha=0.35,
+                                    lw=0, label="steps truncated BPTT uses")
+        ax_norm.legend(loc="upper left")
+        fewer_ticks(self.axes)
+        self.pred_line = ax_pred.lines[1]
+        self.loss_lines = ax_loss.lines[:2]
+        for line in self.loss_lines:
+            line.set_marker(".")        # so that a single epoch still shows
+        self.norm_line = ax_norm.lines[0]
+        self.messages = [ax.text(0.5, 0.45, "", transform=ax.transAxes, ha="center",
+                                 va="center", color=COLORS["vermillion"], clip_on=True, wrap=True,
+                                 bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=2))
+                         for ax in self.axes]
+        # the y tick locators of a result; a failed run shows no y ticks (see update)
+        self.y_locators = [ax.yaxis.get_major_locator() for ax in self.axes]
+        self.title = self.figure.suptitle("")
+        self.update(result)
+
+    def update(self, result):
+        """Show `result`: its data in the same artists, axes refitted, title set to its settings."""
+        s = result.settings
+        k = min(s.truncation, self.T)
+        self.span.set_x(self.T - k + 0.5)
+        self.span.set_width(k)
+        failed = result.error is not None
+        for text in self.messages:
+            text.set_text("training diverged:\nno picture for these settings" if failed else "")
+        targets = self.axes[0].lines[0].get_ydata()
+        ax_pred, ax_loss, ax_norm = self.axes
+        # predictions: the y axis stays near the targets whatever the predictions do
+        fit_y(ax_pred, targets, headroom=0.3)
+        if failed:
+            # nothing of the previous run may remain: no data, no y ticks, fixed limits
+            self.title.set_text(f"{s.describe()}: no result")
+            self.pred_line.set_ydata(np.full(len(targets), np.nan))
+            for line in self.loss_lines:
+                line.set_data([], [])
+            ax_loss.set_xlim(0.5, s.epochs + 0.5)
+            self.norm_line.set_ydata(np.full(self.T, np.nan))
+            for ax in (ax_loss, ax_norm):
+                ax.set_ylim(*self.BLANK_LOG_YLIM)
+                ax.yaxis.set_major_locator(NullLocator())
+            return
+        for ax, locator in zip(self.axes, self.y_locators):
+            ax.yaxis.set_major_locator(locator)
+        self.title.set_text(f"{s.describe()}: validation RMSE {result.rmse:.2g}")
+        y_hat = result.Y_val_hat[:, 0]
+        off = off_scale(targets, y_hat)
+        if off is None:
+            self.pred_line.set_ydata(y_hat)
+            fit_y(ax_pred, np.concatenate([targets, y_hat]), headroom=0.3)
+        else:       # draw only the predictions that fit the targets' axis, and say how far off they are
+            lo, hi = ax_pred.get_ylim()
+            with np.errstate(invalid="ignore"):
+                self.pred_line.set_ydata(np.where((y_hat >= lo) & (y_hat <= hi), y_hat, np.nan))
+            self.messages[0].set_text("predictions off the scale\n"
+                                      + (f"(about {off:.0e})" if np.isfinite(off) else "(not finite)"))
+        h = result.history
+        epochs = np.arange(1, len(h.train_loss) + 1)
+        self.loss_lines[0].set_data(epochs, h.train_loss)
+        self.loss_lines[1].set_data(epochs, h.val_loss)
+        ax_loss.set_xlim(0.5, len(epochs) + 0.5)
+        ax_loss.set_ylim(*self.BLANK_LOG_YLIM)          # refitted below when any loss is finite
+        fit_y(ax_loss, np.concatenate([h.train_loss, h.val_loss]), log=True, headroom=0.3)
+        norms = log_safe(result.step_norms)
+        self.norm_line.set_ydata(norms)
+        ax_norm.set_ylim(*self.BLANK_LOG_YLIM)
+        fit_y(ax_norm, norms, log=True, headroom=0.3)
+        for ax, values in ((ax_loss, log_safe(np.concatenate([h.train_loss, h.val_loss]))),
+                           (ax_norm, norms)):
+            if np.isnan(values).all():              # nothing drawn: no ticks that mean nothing
+                ax.yaxis.set_major_locator(NullLocator())
+        self.messages[2].set_text(log_problems(result.step_norms))
+
+
+def explorer_figure(result, footer=None):
+    """A new Figure (Agg, not pyplot) with ExplorerPlot's panels showing `result`: (fig, plot)."""
+    with course_style():
+        fig, bottom = new_figure(*Explorer.figsize, footer)
+        plot = _explorer_plot(fig, bottom, result)
+    return fig, plot
+
+
+def _explorer_plot(fig, bottom, result):
+    axes = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.065, right=0.99, bottom=bottom + 0.15 * (1 - bottom),
+                        top=0.8 - 0.2 * bottom, wspace=0.34)
+    return ExplorerPlot(axes, result)
+
+
+class Explorer(LiveFigure):
+    """The live explorer of notebook 6; build it with explorer()."""
+
+    figsize = (12, 3.6)
+
+    def __init__(self, settings=DEFAULTS, data=None):
+        self.data = sine_windows() if data is None else data
+        d = DEFAULTS
+        self.hidden_size = widgets.IntSlider(d.hidden_size, 1, 200, description="hidden size",
+                                             **slider_args())
+        self.truncation = widgets.IntSlider(d.truncation, 1, FULL_BPTT, description="truncation",
+                                            **slider_args())
+        self.learning_rate = widgets.SelectionSlider(options=LEARNING_RATES, value=d.learning_rate,
+                                                     description="learning rate", **slider_args())
+        self.epochs = widgets.IntSlider(d.epochs, 1, 100, description="epochs", **slider_args())
+        self.activation = widgets.ToggleButtons(options=("tanh", "sigmoid"), value=d.activation,
+                                                description="activation", style=STYLE)
+        self.clipping = widgets.Dropdown(options=tuple(CLIPPING), value=d.clipping,
+                                         description="clipping", style=STYLE,
+                                         layout=widgets.Layout(width="400px"))
+        self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
+                                           style=STYLE, layout=widgets.Layout(width="200px"))
+        self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
+                      "learning_rate": self.learning_rate, "epochs": self.epochs,
+                      "activation": self.activation, "clipping": self.clipping, "seed": self.seed}
+        # the requested settings, all checked against the controls before any of them moves
+        for name, value in self.checked(vars(settings)).items():
+            self.named[name].value = value
+        controls = list(self.named.values())
+        note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50). Each change retrains "
+                            f"from the seed, in mini-batches of {BATCH_SIZE}.</small>")
+        box = widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:] + [note])])
+        super().__init__(controls, retrain(self.settings(), self.data), box)
+        self.plot = self.artists
+        for widget, name in ((self, "rnn-explorer"), (self.text, "rnn-explorer-text"),
+                             (self.image, "rnn-explorer-picture")):
+            widget.add_class(name)          # names a browser test can find
+        for name, control in self.named.items():
+            control.add_class("rnn-" + name.replace("_", "-"))
+
+    @property
+    def result(self):
+        """The Result on display."""
+        return self.state
+
+    def settings(self):
+        return Settings(self.hidden_size.value, self.truncation.value,
+                        float(self.learning_rate.value), self.activation.value,
+                        self.clipping.value, self.epochs.value, int(self.seed.value))
+
+    def compute(self, settings):
+        return retrain(settings, self.data)
+
+    def failed(self, settings, message):
+        return Result(settings, error=message)
+
+    def build(self, fig, bottom):
+        return _explorer_plot(fig, bottom, self.state)
+
+    def draw_on(self, plot, state):
+        plot.update(state)
+
+
+def explorer(**settings):
+    """The live explorer of notebook 6, trained and drawn at `settings` (default: DEFAULTS).
+
+    Keyword arguments are the fields of Settings: hidden_size (1 to 200), truncation (1 to 50;
+    50 = full BPTT), learning_rate (one of LEARNING_RATES), activation, clipping (a key of
+    CLIPPING), epochs (1 to 100), seed (0 to 9999). Display it as the last line of a cell; its
+    .result is the Result on display; .set(hidden_size=20, ...) moves controls and retrains at once.
+    Raises ValueError/TypeError naming the control (by its label) and its range for a bad value.
+    """
+    unknown = set(settings) - set(vars(DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the settings are "
+                         f"{sorted(vars(DEFAULTS))}.")
+    return Explorer(replace(DEFAULTS, **settings))
