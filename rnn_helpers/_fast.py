@@ -24,18 +24,19 @@ class StateBuffer:
     """The arrays run_states fills, allocated once and reused for every batch of one shape.
 
     A: (T + 1, N, H + D + 1), row A[t] = [s_t, x_{t+1}, 1].  z: (N, H) scratch for z_t.
-    dZ: (T, N, H) scratch for backward_into's dz_t.
+    dZ: (T, N, H) scratch for backward_into's dz_t. dtype: float64, or float32 for speed.
     """
 
-    def __init__(self, N, T, D, H):
+    def __init__(self, N, T, D, H, dtype=np.float64):
         self.shape = (N, T, D, H)
-        self.A = np.empty((T + 1, N, H + D + 1))
+        self.dtype = np.dtype(dtype)
+        self.A = np.empty((T + 1, N, H + D + 1), dtype)
         self.A[:, :, -1] = 1.0
         self.A[T, :, H:H + D] = 0.0
         self.rows = list(self.A)[:-1]                        # A[t], the input of step t + 1
         self.heads = [a[:, :H] for a in self.A][1:]          # where s_{t+1} is written
-        self.z = np.empty((N, H))
-        self.dZ = np.empty((T, N, H))
+        self.z = np.empty((N, H), dtype)
+        self.dZ = np.empty((T, N, H), dtype)
 
     def states(self):
         """s_0 .. s_T as a view (T + 1, N, H)."""
@@ -75,7 +76,7 @@ def run_states(params, X, activation, s0=None, buffer=None, convert_from=0, M=No
     N, T, D = X.shape
     H = params["W"].shape[0]
     if buffer is None or buffer.shape != (N, T, D, H):
-        buffer = StateBuffer(N, T, D, H)
+        buffer = StateBuffer(N, T, D, H, X.dtype)
     A, z = buffer.A, buffer.z
     A[:T, :, H:H + D] = X.transpose(1, 0, 2)
     if s0 is None:
@@ -126,17 +127,18 @@ def backward_into(dY_hat, buffer, W, V, activation, truncate, dM, dV, dc):
 class FlatParams:
     """All parameters in one flat float64 vector theta, with named views into it.
 
-    Layout: M = [W U b] (H, H + D + 1), then V (O, H), then c (O,). With one vector, clipping,
+    Layout: M = [W U b] (H, H + D + 1), then V (O, H), then c (O,), of one dtype (float64, or
+    float32 for speed: the explorer's choice). With one vector, clipping,
     the global norm and the update are each one numpy call instead of one per parameter, which
     matters when training one record at a time. `params` is a dict of views into theta (W, U, b,
     V, c as in init_params), so an update to theta is seen through it. A model without biases keeps
     b and c at zero (zero_unused clears their gradients).
     """
 
-    def __init__(self, params, activation):
+    def __init__(self, params, activation, dtype=np.float64):
         H, D, O, self.biases = check_params(params)
         self.activation = activation
-        self.theta = np.zeros(H * (H + D + 1) + O * H + O)
+        self.theta = np.zeros(H * (H + D + 1) + O * H + O, dtype)
         self.M = self.theta[:H * (H + D + 1)].reshape(H, H + D + 1)
         self.V = self.theta[H * (H + D + 1):-O].reshape(O, H)
         self.c = self.theta[-O:]
@@ -151,8 +153,8 @@ class FlatParams:
     @classmethod
     def like(cls, other):
         """A FlatParams of the same shapes, all zeros (for gradients)."""
-        zeros = {name: np.zeros_like(value) for name, value in other.params.items()}
-        return cls(zeros, other.activation)
+        zeros = {name: np.zeros(value.shape) for name, value in other.params.items()}
+        return cls(zeros, other.activation, other.theta.dtype)
 
     def recurrence(self):
         """recurrence_matrix for the current values: M itself for tanh, no copy."""

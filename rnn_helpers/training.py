@@ -88,7 +88,7 @@ class History:
 
 def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2, batch_size=1,
           truncate=None, activation=None, clip_value=None, clip_norm=None, momentum=0.0,
-          shuffle=False, seed=0):
+          shuffle=False, seed=0, dtype="float64"):
     """Train a copy of params by (stochastic) gradient descent; params itself is not changed.
 
     params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
@@ -103,6 +103,9 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
         clip_value when both are given).
     momentum: 0 for plain gradient descent; mu in [0, 1) for classical momentum (sgd_momentum_update).
     shuffle: visit the records in a new random order each epoch, drawn from `seed`.
+    dtype: "float64" (the default, what every check in the course uses) or "float32", about
+        half the time for the vanilla RNN (the live explorer's choice); the returned weights are
+        float64 either way. The LSTM and GRU train in float64 only.
 
     Returns (model, history): model a Model (the trained weights with their cell and activation).
     Raises TrainingDiverged (see DIVERGENCE_FACTOR), ValueError/TypeError naming a bad argument.
@@ -122,7 +125,14 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     s = _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, clip_norm,
                         momentum, seed)
     shuffle = _check_flag("shuffle", shuffle)
-    engine = _RNNEngine(params, activation) if cell == "rnn" else _CellEngine(params, cell)
+    dtype = _check_dtype(dtype, cell)
+    if cell == "rnn":
+        engine = _RNNEngine(params, activation, dtype)
+        X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+        if X_val is not None:
+            X_val, Y_val = X_val.astype(dtype, copy=False), Y_val.astype(dtype, copy=False)
+    else:
+        engine = _CellEngine(params, cell)
     velocity = np.zeros_like(engine.theta) if s["momentum"] else None
     rng = np.random.default_rng(s["seed"])
     starts = range(0, N, s["batch_size"])
@@ -161,11 +171,14 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
             if val_loss is not None:
                 val_loss[epoch] = _mse(engine.predict(X_val), Y_val)
                 _check_diverged(val_loss[epoch], limit, epoch, N, s, "validation loss")
-        # the weights after the last update: their loss was never looked at inside the loop
-        _check_diverged(_mse(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
+        if val_loss is None:
+            # the weights after the last update: their loss was never looked at inside the loop
+            # (with a validation set, its loss after the last epoch was that check)
+            _check_diverged(_mse(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
     seconds = time.perf_counter() - t0
-    model = Model({name: value.copy() for name, value in engine.params.items()}, cell, activation)
-    settings = dict(s, activation=activation, shuffle=shuffle, cell=cell)
+    model = Model({name: value.astype(np.float64) for name, value in engine.params.items()}, cell,
+                  activation)
+    settings = dict(s, activation=activation, shuffle=shuffle, cell=cell, dtype=dtype.name)
     return model, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped,
                           settings=settings)
 
@@ -277,16 +290,16 @@ def rmse(Y_hat, Y):
 class _RNNEngine:
     """The vanilla RNN on one flat parameter vector with reused buffers (see _fast)."""
 
-    def __init__(self, params, activation):
+    def __init__(self, params, activation, dtype):
         self.activation = activation
-        self.flat = _fast.FlatParams(params, activation)
+        self.flat = _fast.FlatParams(params, activation, dtype)
         self.flat_grad = _fast.FlatParams.like(self.flat)
         self.theta, self.grad, self.params = self.flat.theta, self.flat_grad.theta, self.flat.params
         self._buffers = {}
 
     def _buffer(self, X):
         if X.shape not in self._buffers:
-            self._buffers[X.shape] = _fast.StateBuffer(*X.shape, self.flat.V.shape[1])
+            self._buffers[X.shape] = _fast.StateBuffer(*X.shape, self.flat.V.shape[1], X.dtype)
         return self._buffers[X.shape]
 
     def _run(self, X, convert_from):
@@ -378,6 +391,20 @@ def _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, 
         clip_norm=check_positive_float("clip_norm", clip_norm, allow_none=True),
         momentum=momentum,
         seed=check_int("seed", seed, minimum=0))
+
+
+def _check_dtype(dtype, cell):
+    """np.dtype float64 or float32 (the latter for the vanilla RNN only)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be 'float64' or 'float32', got {dtype!r}.") from None
+    if dt not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}.")
+    if dt == np.float32 and cell != "rnn":
+        raise ValueError(f"dtype 'float32' is available for the vanilla RNN only; the {cell.upper()} "
+                         "trains in float64.")
+    return dt
 
 
 def _check_flag(name, value):

@@ -137,3 +137,23 @@ def test_history_counts_the_updates_clipping_changed():
         p = {k: p[k] - 0.01 * g[k] for k in p}
     _, h = rh.train(params, X, Y, epochs=1, activation="tanh", clip_norm=0.05)
     assert h.clipped[0] == expected
+
+
+def test_float32_training_is_close_to_float64_and_returns_float64(sine):
+    X, Y, X_val, Y_val = sine
+    kwargs = dict(epochs=3, learning_rate=0.1, batch_size=20, truncate=5, activation="tanh")
+    m64, h64 = rh.train(rh.init_params(16, seed=0), X, Y, X_val, Y_val, **kwargs)
+    m32, h32 = rh.train(rh.init_params(16, seed=0), X, Y, X_val, Y_val, dtype="float32", **kwargs)
+    assert all(v.dtype == np.float64 for v in m32.values()) and h32.settings["dtype"] == "float32"
+    for name in m64:
+        np.testing.assert_allclose(m32[name], m64[name], rtol=0, atol=1e-5)
+    assert not all(np.array_equal(m32[k], m64[k]) for k in m64)     # really computed in float32
+    np.testing.assert_allclose(h32.val_loss, h64.val_loss, rtol=1e-4)
+
+
+@pytest.mark.parametrize("dtype, exc", [("float16", ValueError), ("int", ValueError),
+                                        (np.complex128, ValueError), ("nonsense", TypeError)])
+def test_train_rejects_other_dtypes(sine, dtype, exc):
+    X, Y, _, _ = sine
+    with pytest.raises(exc, match="dtype"):
+        rh.train(rh.init_params(4, seed=0), X, Y, epochs=1, dtype=dtype)

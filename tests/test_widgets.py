@@ -41,9 +41,15 @@ def test_default_state_is_a_real_training_run(explorer, sine):
     # the same training, called directly, gives the same predictions and RMSE
     params = rh.init_params(100, seed=0)
     params, history = rh.train(params, X, Y, X_val, Y_val, epochs=8, learning_rate=0.1,
-                               batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
+                               batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0,
+                               dtype=w.DTYPE)
     Y_val_hat = rh.predict(params, X_val, "tanh")
     np.testing.assert_allclose(result.Y_val_hat, Y_val_hat, rtol=1e-10, atol=1e-12)
+    # and float32 training (the explorer's, for speed) agrees with float64 to about 1e-7
+    params64, _ = rh.train(rh.init_params(100, seed=0), X, Y, X_val, Y_val, epochs=8,
+                           learning_rate=0.1, batch_size=w.BATCH_SIZE, truncate=5,
+                           activation="tanh", seed=0)
+    np.testing.assert_allclose(result.Y_val_hat, rh.predict(params64, X_val), rtol=0, atol=1e-6)
     assert result.rmse == pytest.approx(rh.rmse(Y_val_hat, Y_val), rel=1e-9)
     np.testing.assert_allclose(result.history.val_loss, history.val_loss, rtol=1e-9)
     assert result.rmse < 2e-3, f"the defaults should learn the sine; RMSE {result.rmse:.2g}"
@@ -61,7 +67,8 @@ def test_step_norms_are_the_state_gradients_of_the_trained_weights(sine):
     result = w.retrain(s)
     params = rh.init_params(8, seed=0)
     params, _ = rh.train(params, X, Y, X_val, Y_val, epochs=2, learning_rate=0.1,
-                         batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
+                         batch_size=w.BATCH_SIZE, truncate=5, activation="tanh", seed=0,
+                         dtype=w.DTYPE)
     dS = rh.state_gradients(params, X[:w.BATCH_SIZE], Y[:w.BATCH_SIZE], "tanh")
     expected = [np.linalg.norm(dS[t]) for t in range(X.shape[1])]
     np.testing.assert_allclose(result.step_norms, expected, rtol=1e-9)

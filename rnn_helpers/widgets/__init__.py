@@ -10,14 +10,14 @@ picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget,
 """
 
 from .drawing import NOTE, png_bytes
-from .explorer_widget import (BATCH_SIZE, CLIPPING, DEFAULTS, FULL_BPTT, LATENCY_TARGETS, LEARNING_RATES,
-                       Explorer, ExplorerPlot, Result, Settings, advice, diverged_message, explorer,
-                       explorer_figure, retrain)
+from .explorer_widget import (BATCH_SIZE, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT, LATENCY_TARGETS,
+                              LEARNING_RATES, Explorer, ExplorerPlot, Result, Settings, advice,
+                              diverged_message, explorer, explorer_figure, retrain)
 from .live import LiveFigure
 from .sliders import (TruncationExplorer, WeightScaleExplorer, truncation_explorer,
                       weight_scale_explorer)
 
-__all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CLIPPING", "DEFAULTS", "FULL_BPTT",
+__all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CLIPPING", "DEFAULTS", "DTYPE", "FULL_BPTT",
            "LATENCY_TARGETS", "LEARNING_RATES", "Explorer", "ExplorerPlot", "Result", "Settings",
            "advice", "diverged_message", "explorer", "explorer_figure", "retrain", "LiveFigure",
            "TruncationExplorer", "WeightScaleExplorer", "truncation_explorer",

@@ -22,10 +22,10 @@ from ..gradient_flow import state_gradients
 from ..plots import COLORS, plot_loss_curves, plot_predictions, plot_step_norms
 from ..rnn import init_params
 from ..training import TrainingDiverged, predict, rmse, train
-from .drawing import course_style, fewer_ticks, fit_y, log_problems, log_safe, new_figure, off_scale
+from .drawing import FastRedraw, course_style, fewer_ticks, fit_y, log_problems, log_safe, new_figure, off_scale
 from .live import STYLE, LiveFigure, slider_args
 
-__all__ = ["BATCH_SIZE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
+__all__ = ["BATCH_SIZE", "DTYPE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
            "DEFAULTS", "Result", "advice", "diverged_message", "retrain", "ExplorerPlot",
            "explorer_figure", "Explorer", "explorer"]
 
@@ -38,6 +38,10 @@ LATENCY_TARGETS = {"defaults": 0.15, "largest": 0.5}
 #: 25 epochs here, too slow to follow a slider, and full batch needs many more epochs. Mini-batches
 #: of 20 with learning rate 0.1 reach about the same validation error in 8 epochs.
 BATCH_SIZE = 20
+#: Training runs in float32: about half the time of float64, and at the defaults the validation
+#: RMSE agrees with float64 training to 3 significant digits (benchmarks/explorer_latency.py prints
+#: both). The course's checked numbers elsewhere stay float64.
+DTYPE = "float32"
 FULL_BPTT = 50          # the truncation slider's top value: as many steps as a window has (T = 50)
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 CLIPPING = {            # the clipping menu: its label -> keyword arguments for rh.train
@@ -143,7 +147,7 @@ def retrain(settings=DEFAULTS, data=None):
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
                                     truncate=truncate, activation=s.activation, seed=s.seed,
-                                    **CLIPPING[s.clipping])
+                                    dtype=DTYPE, **CLIPPING[s.clipping])
         except TrainingDiverged as err:
             return Result(s, error=diverged_message(s, err))
         Y_val_hat = predict(params, X_val)
@@ -301,6 +305,7 @@ class Explorer(LiveFigure):
         note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50). Each change retrains "
                             f"from the seed, in mini-batches of {BATCH_SIZE}.</small>")
         box = widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:] + [note])])
+        self._redraw = None
         super().__init__(controls, retrain(self.settings(), self.data), box)
         self.plot = self.artists
         for widget, name in ((self, "rnn-explorer"), (self.text, "rnn-explorer-text"),
@@ -330,6 +335,17 @@ class Explorer(LiveFigure):
 
     def draw_on(self, plot, state):
         plot.update(state)
+
+    def picture(self):
+        if self._redraw is None:        # made on first use: the first picture is drawn in full
+            plot = self.plot
+            self._redraw = FastRedraw(self.figure, [plot.pred_line, *plot.loss_lines,
+                                                    plot.norm_line, plot.span, *plot.messages,
+                                                    plot.title])
+        # the rest of the picture depends only on the axes' limits and tick locators
+        key = tuple((ax.get_xlim(), ax.get_ylim(), type(ax.yaxis.get_major_locator()).__name__)
+                    for ax in self.plot.axes)
+        return self._redraw.png(key)
 
 
 def explorer(**settings):

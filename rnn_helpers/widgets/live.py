@@ -191,7 +191,11 @@ class LiveFigure(widgets.VBox):
         with warnings.catch_warnings(), np.errstate(all="ignore"), course_style():
             warnings.simplefilter("ignore")
             self.draw(state)
-            return png_bytes(self.figure)
+            return self.picture()
+
+    def picture(self):
+        """The live figure as PNG bytes (a subclass may redraw only what changed)."""
+        return png_bytes(self.figure)
 
     def set(self, **values):
         """Set controls by name (see .named) and update once, now. Returns self."""
