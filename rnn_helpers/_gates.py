@@ -1,0 +1,276 @@
+"""What the gated cells (rnn_helpers.lstm, rnn_helpers.gru) share: the checks of their params,
+states and caches, the output layer, and the two loops over time that do not depend on the gates
+(run a step forward over the sequence; walk back through its last k steps).
+
+Letters used in shapes: N records, T time steps, D input size (input_dim), H hidden size
+(hidden_dim), O output size (output_dim).
+
+Both cells predict from the last hidden state exactly as the RNN does,
+
+    y_hat = h_T V^T + c                           (N, O)
+    loss  = mean over the N records of 1/2 ||y_hat - y||^2,
+
+so only the recurrence differs between the three models. The maths of each cell (its step forward,
+its step backward, and the one-record loop that reads like the equations) stays in its own module.
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, check_int, check_truncate, check_windows
+from .losses import _mse
+
+__all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
+           "check_step", "check_cache", "check_backward", "steps_to_walk", "run_forward",
+           "output_forward", "output_backward", "walk_back", "record_output", "held_state_loss"]
+
+
+def draw_params(blocks, biases, hidden_dim, input_dim, output_dim, seed):
+    """A gated cell's weights from a seeded generator, at the scale PyTorch's layers use.
+
+    W_x (blocks * H, D), W_h (blocks * H, H) and V (O, H), in that order, from uniform(-a, a) with
+    a = 1 / sqrt(hidden_dim), which keeps every gate's input of order 1; the biases named in
+    `biases`, (blocks * H,) each, and c (O,) at zero. blocks: 4 for the LSTM, 3 for the GRU.
+    Returns the dict, keys in the order W_x, W_h, biases, V, c. Raises TypeError if a size or the
+    seed is not a whole number, ValueError if a size is below 1 or above 100 000, or the seed
+    negative.
+    """
+    H = check_int("hidden_dim", hidden_dim, minimum=1, maximum=100_000)
+    D = check_int("input_dim", input_dim, minimum=1, maximum=100_000)
+    O = check_int("output_dim", output_dim, minimum=1, maximum=100_000)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    a = 1.0 / np.sqrt(H)
+    params = {"W_x": rng.uniform(-a, a, size=(blocks * H, D)),
+              "W_h": rng.uniform(-a, a, size=(blocks * H, H))}
+    params.update({name: np.zeros(blocks * H) for name in biases})
+    params.update(V=rng.uniform(-a, a, size=(O, H)), c=np.zeros(O))
+    return params
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------------
+
+def check_params(params, names, blocks, cell, name="params"):
+    """Check a gated cell's params (called `name` in messages); return (H, D, O).
+
+    names: the cell's keys, in order. blocks: how many blocks of H rows W_x, W_h and the biases
+    have (4 for the LSTM, 3 for the GRU). cell: "lstm" or "gru", for the messages.
+    Raises TypeError (not a dict, not a float64 numpy array, complex) or ValueError (missing or
+    unknown keys, NaN/inf, a wrong shape), naming the key that is wrong.
+    """
+    _check_param_arrays(params, names, cell, name)
+    rows = f"{blocks} * hidden_dim"
+    for k, words in (("W_h", f"({rows}, hidden_dim)"), ("W_x", f"({rows}, input_dim)"),
+                     ("V", "(output_dim, hidden_dim)")):
+        if params[k].ndim != 2 or 0 in params[k].shape:
+            raise ValueError(f"{name}[{k!r}] must be a non-empty 2-D array {words}, got shape "
+                             f"{params[k].shape}.")
+    H, D, O = params["W_h"].shape[1], params["W_x"].shape[1], params["V"].shape[0]
+    expected = {"W_h": ((blocks * H, H), f"({rows}, hidden_dim)"),
+                "W_x": ((blocks * H, D), f"({rows}, input_dim)")}
+    expected.update({k: ((blocks * H,), f"({rows},)") for k in names if k.startswith("b")})
+    expected.update(V=((O, H), "(output_dim, hidden_dim)"), c=((O,), "(output_dim,)"))
+    for k, (shape, words) in expected.items():
+        if params[k].shape != shape:
+            raise ValueError(f"{name}[{k!r}] has shape {params[k].shape}, expected {words} = {shape} "
+                             f"(hidden_dim={H} from the columns of W_h, input_dim={D} from those of "
+                             f"W_x, output_dim={O} from the rows of V).")
+    return H, D, O
+
+
+def _check_param_arrays(params, names, cell, name):
+    """params is a dict with exactly the keys `names`, each a finite float64 numpy array."""
+    build = f"rnn_helpers.{cell}.init_params(hidden_dim, input_dim, output_dim)"
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict like {build} returns, got {type(params).__name__}.")
+    missing = [k for k in names if k not in params]
+    extra = [k for k in params if k not in names]
+    if missing or extra:
+        found = [f"is missing {missing}"] * bool(missing) + [f"has unknown keys {extra}"] * bool(extra)
+        raise ValueError(f"{name} {' and '.join(found)}: {cell.upper()} params have exactly the keys "
+                         f"{list(names)}; build them with {build}.")
+    for k in names:
+        v = params[k]
+        if not isinstance(v, np.ndarray):
+            raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got {type(v).__name__}.")
+        if v.dtype.kind == "c":
+            raise TypeError(f"{name}[{k!r}] is complex ({v.dtype}); the weights must be real float64.")
+        if v.dtype != np.float64:
+            raise TypeError(f"{name}[{k!r}] must have dtype float64, got {v.dtype}; convert it with "
+                            f"{name}[{k!r}].astype(np.float64).")
+        if not np.isfinite(v).all():
+            raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
+                             f"diverged; start again from {build} with a smaller learning rate.")
+
+
+def check_state_params(state_params, params, names, blocks, cell):
+    """Check truncated_loss's state_params: None, or a valid params dict of params' shapes.
+
+    names, blocks, cell: as for check_params. Raises TypeError or ValueError naming state_params.
+    """
+    if state_params is None:
+        return
+    check_params(state_params, names, blocks, cell, "state_params")
+    if any(state_params[k].shape != params[k].shape for k in names):
+        raise ValueError("state_params must have the same shapes as params (it is the model the "
+                         "held state is computed with).")
+
+
+def check_data(params, X, Y=None, x_name="X", y_name="Y"):
+    """X (N, T, D) and, unless Y is None, Y (N, O) checked against the sizes of params (already
+    checked) by _checks.check_windows. Returns X, or (X, Y), as float64 arrays.
+
+    Raises TypeError or ValueError naming x_name or y_name.
+    """
+    W_x, V = params["W_x"], params["V"]
+    return check_windows(X, Y, W_x.shape[1], V.shape[0], f"params['W_x'] has shape {W_x.shape}",
+                         f"params['V'] has shape {V.shape}", x_name, y_name)
+
+
+def check_state(name, value, N, H):
+    """Check a state such as h_prev, c0 or dh_t: an (N, H) real array. Returns it as float64.
+
+    Raises TypeError or ValueError naming `name` and the shape it must have.
+    """
+    value = as_float_array(name, value, ndim=2, what="(N, hidden_dim)")
+    if value.shape != (N, H):
+        raise ValueError(f"{name} must have shape (N, hidden_dim) = {(N, H)}, got {value.shape}.")
+    return value
+
+
+def check_step(H, D, x_t, **states):
+    """Check one step's input x_t (N, D) and its states, (N, H) each, as keyword arguments named as
+    the caller's (h_prev, and c_prev for the LSTM). Returns [x_t, *states] as float64 arrays.
+    """
+    x_t = as_float_array("x_t", x_t, ndim=2, what="(N, input_dim)")
+    if x_t.shape[1] != D:
+        raise ValueError(f"x_t must have shape (N, input_dim) = (N, {D}), got {x_t.shape}.")
+    checked = [x_t]
+    for name, value in states.items():
+        value = as_float_array(name, value, ndim=2, what="(N, hidden_dim)")
+        if value.shape[1] != H:
+            raise ValueError(f"{name} must have shape (N, hidden_dim) = (N, {H}), got "
+                             f"{value.shape}.")
+        if value.shape[0] != x_t.shape[0]:
+            raise ValueError(f"x_t has {x_t.shape[0]} rows but {name} has {value.shape[0]}: every "
+                             "array of one step must hold the same N records.")
+        checked.append(value)
+    return checked
+
+
+def check_cache(cache, keys, cell, made_by):
+    """Raise TypeError unless cache is a dict with `keys`, as rnn_helpers.`cell`.`made_by` returns."""
+    if not isinstance(cache, dict) or any(k not in cache for k in keys):
+        raise TypeError(f"cache must be the dict that rnn_helpers.{cell}.{made_by} returned, with the "
+                        f"keys {list(keys)}.")
+
+
+def check_backward(dY_hat, cache, keys, cell, truncate):
+    """The checks of backward: cache from `cell`'s forward (with `keys`), dY_hat (N, O) to match it,
+    truncate. Returns (dY_hat as float64, k the number of steps to walk back)."""
+    check_cache(cache, keys, cell, "forward")
+    N, O = cache["h"].shape[1], cache["params"]["V"].shape[0]
+    dY_hat = as_float_array("dY_hat", dY_hat, ndim=2, what="(N, output_dim)")
+    if dY_hat.shape != (N, O):
+        raise ValueError(f"dY_hat must have shape (N, output_dim) = {(N, O)} to match the cache, "
+                         f"got {dY_hat.shape}.")
+    return dY_hat, steps_to_walk(truncate, cache["X"].shape[1])
+
+
+def steps_to_walk(truncate, T):
+    """k, the number of steps BPTT walks back: T for None or truncate >= T. Checks truncate.
+
+    Raises TypeError (not a whole number, or a bool) or ValueError (below 1) naming truncate.
+    """
+    truncate = check_truncate(truncate)
+    return T if truncate is None else min(truncate, T)
+
+
+# ---------------------------------------------------------------------------------------------
+# The loops over time, and the output layer
+# ---------------------------------------------------------------------------------------------
+
+def run_forward(step_forward, params, X, starts, stacked):
+    """Run a cell's step over the T steps of X, keeping what backward needs, time first.
+
+    step_forward: the cell's, without checks, called as step_forward(x_t, *states, params) and
+        returning (*new states, step cache).  X: (N, T, D).
+    starts: the starting states, each (N, H) or None for zeros: (h_0,) or (h_0, c_0).
+    stacked: the names of the step-cache entries to keep, each (N, H).
+    Returns (states, kept): a list with one (T + 1, N, H) array per state, time first (entry t is
+    the state after step t, entry 0 the start); a dict name -> (T, N, H), entry t - 1 from step t.
+    """
+    N, T, _ = X.shape
+    H = params["W_h"].shape[1]
+    states = [np.zeros((T + 1, N, H)) for _ in starts]
+    for state, start in zip(states, starts):
+        if start is not None:
+            state[0] = start
+    kept = {name: np.empty((T, N, H)) for name in stacked}
+    for t in range(1, T + 1):
+        *new, step = step_forward(X[:, t - 1], *(state[t - 1] for state in states), params)
+        for state, value in zip(states, new):
+            state[t] = value
+        for name, array in kept.items():
+            array[t - 1] = step[name]
+    return states, kept
+
+
+def walk_back(step_backward, upstream, steps, params, k, grads):
+    """BPTT through the last k steps: add each step's parameter gradients into grads; return grads.
+
+    step_backward: the cell's, without checks, called as step_backward(*upstream, step cache,
+        params) and returning (*upstream for the step before, step_grads).
+    upstream: what reaches the last step's states, (N, H) each: (dh_T,) or (dh_T, dc_T).
+    steps: the step caches, steps[t - 1] from step t.  k: 1 .. T = len(steps).
+    """
+    T = len(steps)
+    for t in range(T, T - k, -1):
+        *upstream, step_grads = step_backward(*upstream, steps[t - 1], params)
+        for name, g in step_grads.items():
+            grads[name] += g
+    return grads
+
+
+def output_forward(h_T, params):
+    """y_hat = h_T V^T + c. h_T: (N, H). Returns Y_hat (N, O)."""
+    return h_T @ params["V"].T + params["c"]
+
+
+def output_backward(dY_hat, h_T, params):
+    """The output layer's chain rule. dY_hat: (N, O), h_T: (N, H).
+
+    Returns (grads, dh_T): grads a dict with the keys and shapes of params, zero but for
+    dV = dY_hat^T h_T (O, H) and dc = sum_n dY_hat (O,); and dh_T = dY_hat V (N, H).
+    """
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    grads["V"], grads["c"] = dY_hat.T @ h_T, dY_hat.sum(axis=0)
+    return grads, dY_hat @ params["V"]
+
+
+def record_output(h_T, y, N, params, grads):
+    """The output layer for one record of N, as the one-record loops write it.
+
+    h_T: (1, H), y: (O,). Adds the record's share of dV (O, H) and dc (O,) into grads.
+    Returns (its term of the mean loss, a float; dloss/dh_T (1, H)).
+    """
+    y_hat = params["V"] @ h_T[0] + params["c"]         # (O,)
+    dy = (y_hat - y) / N                               # (O,)
+    grads["V"] += np.outer(dy, h_T[0])
+    grads["c"] += dy
+    return 0.5 * np.sum((y_hat - y) ** 2) / N, (params["V"].T @ dy)[None, :]
+
+
+def held_state_loss(forward, held, params, state_params, X, Y, k):
+    """The loss with the states at step T-k computed with state_params (None: params) and then
+    held fixed; only the last k steps and the output use params. Returns a float.
+
+    forward: the cell's, without checks: forward(params, X, *starts) -> (Y_hat, cache).
+    held: the cache's names of the states to hold, ("h",) or ("h", "c").
+    """
+    T = X.shape[1]
+    if k == T:
+        return _mse(forward(params, X)[0], Y)
+    _, start = forward(params if state_params is None else state_params, X[:, :T - k])
+    starts = [start[name][-1] for name in held]        # (N, H) each: constants from here on
+    return _mse(forward(params, X[:, T - k:], *starts)[0], Y)

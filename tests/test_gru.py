@@ -1,0 +1,474 @@
+"""The GRU cell (rnn_helpers.gru): its gradients against a numerical gradient of the objective they
+claim, the vectorised code against the one-record loop, the equations, and every bad input.
+
+The numerical gradient is the fourth-order centred difference of rnn_helpers.gradcheck; on these sizes
+its own error is about 1e-11, so the tolerance of 1e-7 fails any gradient that is really wrong
+(test_check_fails_on_a_gradient_wrong_by_one_part_in_a_million shows a 1e-6 error is caught).
+"""
+
+import copy
+
+import numpy as np
+import pytest
+
+from rnn_helpers import gru, lstm
+from rnn_helpers.gradcheck import (assert_gradients_match, check_gradients, numerical_gradient,
+                                   relative_error)
+
+T = 6
+TRUNCATIONS = [None, 1, 2, T - 1, T, T + 4]
+GATES = ("r", "z", "n", "hn")
+
+
+def problem(N=3, T=T, D=1, H=4, O=1, seed=0):
+    """A small random GRU problem. The biases are drawn non-zero so that their gradients, and their
+    effect on the others, are tested."""
+    rng = np.random.default_rng(seed)
+    params = gru.init_params(H, D, O, seed=seed)
+    params["b_x"] = rng.normal(scale=0.5, size=3 * H)
+    params["b_h"] = rng.normal(scale=0.5, size=3 * H)
+    params["c"] = rng.normal(scale=0.5, size=O)
+    return params, rng.normal(size=(N, T, D)), rng.normal(size=(N, O))
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# --- gradients ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dims", [(1, 1), (2, 3)], ids=["D1-O1", "D2-O3"])
+@pytest.mark.parametrize("truncate", TRUNCATIONS, ids=lambda k: f"trunc-{k}")
+def test_gradients_match_numerical(truncate, dims):
+    D, O = dims
+    params, X, Y = problem(D=D, O=O, seed=D + O)
+    errors = check_gradients(params, X, Y, truncate=truncate)
+    assert set(errors) == set(params)
+    assert_gradients_match(errors, tol=1e-7)
+
+
+@pytest.mark.parametrize("name", ["W_x", "W_h", "b_x", "b_h", "V", "c"])
+def test_check_fails_on_a_gradient_wrong_by_one_part_in_a_million(monkeypatch, name):
+    """check_gradients itself, fed a gradient whose largest entry in one array is off by 1e-6."""
+    params, X, Y = problem()
+    right = gru.loss_and_grads
+
+    def wrong(*args, **kwargs):
+        loss, grads = right(*args, **kwargs)
+        g = grads[name]
+        g[np.unravel_index(np.argmax(np.abs(g)), g.shape)] *= 1 + 1e-6
+        return loss, grads
+
+    monkeypatch.setattr(gru, "loss_and_grads", wrong)
+    errors = check_gradients(params, X, Y)
+    assert errors[name] > 1e-7
+    assert max(err for key, err in errors.items() if key != name) < 1e-9
+    with pytest.raises(AssertionError, match=f"{name}: "):
+        assert_gradients_match(errors, tol=1e-7)
+
+
+@pytest.mark.parametrize("truncate", TRUNCATIONS, ids=lambda k: f"trunc-{k}")
+def test_vectorised_matches_one_record_loop(truncate):
+    params, X, Y = problem(N=5, D=2, H=6, O=2)
+    loss, grads = gru.loss_and_grads(params, X, Y, truncate)
+    loss_loop, grads_loop = gru.loss_and_grads_loop(params, X, Y, truncate)
+    assert loss == pytest.approx(loss_loop, rel=1e-12)
+    assert set(grads_loop) == set(params)
+    for name in params:
+        np.testing.assert_allclose(grads[name], grads_loop[name], rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+def test_truncate_at_or_beyond_T_is_full_bptt_bit_for_bit():
+    params, X, Y = problem()
+    loss_full, full = gru.loss_and_grads(params, X, Y)
+    for k in (T, T + 1, 1000):
+        loss, grads = gru.loss_and_grads(params, X, Y, k)
+        assert loss == loss_full
+        assert all(np.array_equal(grads[name], full[name]) for name in params), k
+        assert gru.truncated_loss(params, X, Y, k) == gru.truncated_loss(params, X, Y, None)
+    assert gru.truncated_loss(params, X, Y, None) == loss_full
+
+
+@pytest.mark.parametrize("k", [1, 2, T - 1])
+def test_truncated_gradient_differs_from_full(k):
+    """Truncation changes the recurrent weights' gradient, never the output layer's."""
+    params, X, Y = problem()
+    _, trunc = gru.loss_and_grads(params, X, Y, k)
+    _, full = gru.loss_and_grads(params, X, Y)
+    for name in ("W_x", "b_x", "b_h"):
+        assert relative_error(trunc[name], full[name]) > 1e-3, name
+    for name in ("V", "c"):
+        assert np.array_equal(trunc[name], full[name]), name
+
+
+def test_truncated_gradient_is_not_a_finite_difference_of_the_full_loss():
+    """So checking it needs truncated_loss, the objective with h_{T-k} held fixed."""
+    params, X, Y = problem()
+    _, trunc = gru.loss_and_grads(params, X, Y, 2)
+    _, full = gru.loss_and_grads(params, X, Y)
+    numeric_full = numerical_gradient(lambda p: gru.truncated_loss(p, X, Y, None), params)
+    assert relative_error(full["W_h"], numeric_full["W_h"]) < 1e-9
+    assert relative_error(trunc["W_h"], numeric_full["W_h"]) > 1e-3
+
+
+def test_step_backward_matches_numerical():
+    """One step, with a random upstream gradient dh_t: every output of step_backward is the
+    gradient of <dh_t, h_t> with respect to that input."""
+    rng = np.random.default_rng(4)
+    params, _, _ = problem(D=2, H=3)
+    weights = ("W_x", "W_h", "b_x", "b_h")
+    point = {"x_t": rng.normal(size=(2, 2)), "h_prev": rng.normal(size=(2, 3)),
+             **{k: params[k] for k in weights}}
+    dh_t = rng.normal(size=(2, 3))
+
+    def scalar(p):
+        h_t, _ = gru.step_forward(p["x_t"], p["h_prev"], {**params, **{k: p[k] for k in weights}})
+        return np.sum(dh_t * h_t)
+
+    numeric = numerical_gradient(scalar, point)
+    _, cache = gru.step_forward(point["x_t"], point["h_prev"], params)
+    dh_prev, step_grads = gru.step_backward(dh_t, cache, params)
+    assert set(step_grads) == set(weights)
+    assert relative_error(dh_prev, numeric["h_prev"]) < 1e-9
+    for name, g in step_grads.items():
+        assert relative_error(g, numeric[name]) < 1e-9, name
+
+
+# --- the forward pass ----------------------------------------------------------------------------
+
+def test_step_forward_follows_the_equations():
+    """Blocks in the order r, z, n, as nn.GRU, with r scaling only W_hn h_{t-1} + b_hn."""
+    params, X, _ = problem(N=4, D=2, H=3)
+    rng = np.random.default_rng(1)
+    x_t, h_prev = X[:, 0], rng.normal(size=(4, 3))
+    h_t, cache = gru.step_forward(x_t, h_prev, params)
+    W_x, W_h, b_x, b_h = params["W_x"], params["W_h"], params["b_x"], params["b_h"]
+    r = _sigmoid(x_t @ W_x[:3].T + b_x[:3] + h_prev @ W_h[:3].T + b_h[:3])
+    z = _sigmoid(x_t @ W_x[3:6].T + b_x[3:6] + h_prev @ W_h[3:6].T + b_h[3:6])
+    n = np.tanh(x_t @ W_x[6:].T + b_x[6:] + r * (h_prev @ W_h[6:].T + b_h[6:]))
+    for name, expected in zip(("r", "z", "n"), (r, z, n)):
+        np.testing.assert_allclose(cache[name], expected, rtol=0, atol=1e-15, err_msg=name)
+    np.testing.assert_allclose(h_t, (1 - z) * n + z * h_prev, rtol=0, atol=1e-15)
+    assert set(cache) == {"x_t", "h_prev", "r", "z", "n", "hn"}
+    assert all(cache[k].shape == (4, 3) for k in cache if k != "x_t")
+
+
+def test_the_two_biases_of_n_are_not_interchangeable():
+    """Moving b_hn into b_xn changes h_t: the reset gate scales only the h side of n."""
+    params, X, _ = problem()
+    moved = {**params, "b_x": params["b_x"].copy(), "b_h": params["b_h"].copy()}
+    moved["b_x"][8:] += moved["b_h"][8:]
+    moved["b_h"][8:] = 0.0
+    assert not np.allclose(gru.forward(params, X)[0], gru.forward(moved, X)[0], rtol=0, atol=1e-6)
+    moved_rz = {**params, "b_x": params["b_x"].copy(), "b_h": params["b_h"].copy()}
+    moved_rz["b_x"][:8] += moved_rz["b_h"][:8]                          # r and z: only the sum counts
+    moved_rz["b_h"][:8] = 0.0
+    np.testing.assert_allclose(gru.forward(params, X)[0], gru.forward(moved_rz, X)[0], rtol=0,
+                               atol=1e-14)
+
+
+def test_step_forward_agrees_with_forward():
+    params, X, _ = problem(N=4, T=7, D=2, H=5, O=3)
+    Y_hat, cache = gru.forward(params, X)
+    h_t = np.zeros((4, 5))
+    for t in range(1, 8):
+        h_t, step = gru.step_forward(X[:, t - 1], h_t, params)
+        np.testing.assert_allclose(cache["h"][t], h_t, rtol=0, atol=1e-14)
+        for name in GATES:
+            np.testing.assert_allclose(cache[name][t - 1], step[name], rtol=0, atol=1e-14)
+    np.testing.assert_allclose(Y_hat, h_t @ params["V"].T + params["c"], rtol=0, atol=1e-14)
+
+
+def test_forward_from_given_state_continues_the_sequence():
+    params, X, _ = problem(T=8)
+    _, full = gru.forward(params, X)
+    _, first = gru.forward(params, X[:, :5])
+    _, rest = gru.forward(params, X[:, 5:], h0=first["h"][-1])
+    np.testing.assert_allclose(rest["h"], full["h"][5:], rtol=0, atol=1e-15)
+
+
+def test_shapes_and_dtypes():
+    N, D, H, O = 3, 2, 5, 4
+    params, X, Y = problem(N=N, D=D, H=H, O=O)
+    Y_hat, cache = gru.forward(params, X)
+    assert Y_hat.shape == (N, O) and Y_hat.dtype == np.float64
+    assert set(cache) == {"h", "r", "z", "n", "hn", "X", "params"}
+    assert cache["h"].shape == (T + 1, N, H) and not cache["h"][0].any()
+    assert all(cache[name].shape == (T, N, H) for name in GATES)
+    grads = gru.backward((Y_hat - Y) / N, cache, truncate=2)
+    assert {k: g.shape for k, g in grads.items()} == {k: p.shape for k, p in params.items()}
+    assert all(g.dtype == np.float64 for g in grads.values())
+    _, step = gru.step_forward(X[:, 0], cache["h"][0], params)
+    dh_prev, step_grads = gru.step_backward(np.ones((N, H)), step, params)
+    assert dh_prev.shape == (N, H)
+    assert {k: g.shape for k, g in step_grads.items()} == {k: params[k].shape for k in step_grads}
+
+
+def test_lists_and_integer_arrays_are_accepted():
+    params, X, Y = problem()
+    X_int = np.round(3 * X).astype(int)
+    assert gru.loss_and_grads(params, X_int.tolist(), Y.tolist())[0] == \
+        gru.loss_and_grads(params, X_int.astype(float), Y)[0]
+
+
+def test_inputs_are_not_mutated():
+    rng = np.random.default_rng(2)
+    params, X, Y = problem(D=2, O=2)
+    h0 = rng.normal(size=(3, 4))
+    before = copy.deepcopy((params, X, Y, h0))
+    Y_hat, cache = gru.forward(params, X, h0)
+    dY_hat = Y_hat - Y
+    dY_before = dY_hat.copy()
+    gru.backward(dY_hat, cache, truncate=2)
+    gru.loss_and_grads(params, X, Y, 3)
+    gru.loss_and_grads_loop(params, X, Y, 3)
+    gru.truncated_loss(params, X, Y, 2, state_params=params)
+    check_gradients(params, X, Y, truncate=2)
+    _, step = gru.step_forward(X[:, 0], h0, params)
+    step_before = copy.deepcopy(step)
+    dh = rng.normal(size=(3, 4))
+    dh_before = dh.copy()
+    gru.step_backward(dh, step, params)
+    for was, now in zip(before, (params, X, Y, h0)):
+        if isinstance(was, dict):
+            assert all(np.array_equal(was[k], now[k]) for k in was)
+        else:
+            assert np.array_equal(was, now)
+    assert all(np.array_equal(step_before[k], step[k]) for k in step)
+    assert np.array_equal(dY_hat, dY_before) and np.array_equal(dh, dh_before)
+
+
+def test_init_params_shapes_scale_zero_biases_and_seed():
+    H, D, O = 7, 3, 2
+    p = gru.init_params(H, input_dim=D, output_dim=O, seed=5)
+    assert {k: v.shape for k, v in p.items()} == {"W_x": (3 * H, D), "W_h": (3 * H, H),
+                                                  "b_x": (3 * H,), "b_h": (3 * H,), "V": (O, H),
+                                                  "c": (O,)}
+    assert all(v.dtype == np.float64 for v in p.values())
+    a = 1 / np.sqrt(H)
+    for k in ("W_x", "W_h", "V"):
+        assert a / 2 < np.abs(p[k]).max() <= a, k
+    assert not p["b_x"].any() and not p["b_h"].any() and not p["c"].any()
+    q = gru.init_params(H, D, O, seed=5)
+    assert all(np.array_equal(p[k], q[k]) for k in p)
+    assert not np.array_equal(p["W_h"], gru.init_params(H, D, O, seed=6)["W_h"])
+    assert {k: v.shape for k, v in gru.init_params(4).items()}["W_x"] == (12, 1)
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+CALLS_WITH_Y = {
+    "loss_and_grads": lambda p, X, Y, k=None: gru.loss_and_grads(p, X, Y, k),
+    "loss_and_grads_loop": lambda p, X, Y, k=None: gru.loss_and_grads_loop(p, X, Y, k),
+    "truncated_loss": lambda p, X, Y, k=2: gru.truncated_loss(p, X, Y, k),
+    "check_gradients": lambda p, X, Y, k=None: check_gradients(p, X, Y, k),
+}
+CALLS = {"forward": lambda p, X, Y: gru.forward(p, X), **CALLS_WITH_Y}
+
+BAD_PARAMS = [
+    ("not-a-dict", lambda p: list(p.values()), TypeError, "params must be a dict"),
+    ("missing", lambda p: {k: v for k, v in p.items() if k != "b_h"}, ValueError,
+     r"params is missing \['b_h'\]"),
+    ("rnn-keys", lambda p: {**p, "U": p["W_x"]}, ValueError, r"params has unknown keys \['U'\]"),
+    ("lstm-params", lambda p: lstm.init_params(4), ValueError,
+     r"params is missing \['b_x', 'b_h'\] and has unknown keys \['b'\]"),
+    ("W_x-shape", lambda p: {**p, "W_x": p["W_x"][:9]}, ValueError,
+     r"params\['W_x'\] has shape \(9, 1\), expected \(3 \* hidden_dim, input_dim\) = \(12, 1\)"),
+    ("W_h-shape", lambda p: {**p, "W_h": p["W_h"][:, :3]}, ValueError,
+     r"params\['W_h'\] has shape \(12, 3\), expected \(3 \* hidden_dim, hidden_dim\) = \(9, 3\)"),
+    ("W_h-1d", lambda p: {**p, "W_h": p["W_h"].ravel()}, ValueError,
+     r"params\['W_h'\] must be a non-empty 2-D array"),
+    ("b_x-shape", lambda p: {**p, "b_x": p["b_x"][:4]}, ValueError,
+     r"params\['b_x'\] has shape \(4,\), expected \(3 \* hidden_dim,\) = \(12,\)"),
+    ("b_h-shape", lambda p: {**p, "b_h": np.zeros((12, 1))}, ValueError,
+     r"params\['b_h'\] has shape \(12, 1\)"),
+    ("V-shape", lambda p: {**p, "V": np.zeros((1, 3))}, ValueError,
+     r"params\['V'\] has shape \(1, 3\), expected \(output_dim, hidden_dim\) = \(1, 4\)"),
+    ("c-shape", lambda p: {**p, "c": np.zeros(2)}, ValueError, r"params\['c'\] has shape \(2,\)"),
+    ("float32", lambda p: {**p, "W_x": p["W_x"].astype(np.float32)}, TypeError,
+     r"params\['W_x'\] must have dtype float64"),
+    ("complex", lambda p: {**p, "W_h": p["W_h"] + 0j}, TypeError, r"params\['W_h'\] is complex"),
+    ("list", lambda p: {**p, "V": p["V"].tolist()}, TypeError,
+     r"params\['V'\] must be a float64 numpy array"),
+    ("nan", lambda p: {**p, "b_x": p["b_x"] * np.nan}, ValueError, r"params\['b_x'\] contains NaN"),
+    ("inf", lambda p: {**p, "W_h": p["W_h"] * np.inf}, ValueError, r"params\['W_h'\] contains NaN or inf"),
+]
+
+
+# check_gradients reads the cell off the keys (rnn_helpers.cells.cell_of): keys that fit no cell are
+# refused there, and LSTM params are checked as a LSTM (tests/test_cells.py).
+FIT_NO_CELL = {"missing", "rnn-keys"}
+
+
+@pytest.mark.parametrize("case, change, exc, message, call", [
+    pytest.param(*row, call, id=f"{row[0]}-{call}") for row in BAD_PARAMS for call in CALLS
+    if not (call == "check_gradients" and row[0] == "lstm-params")])
+def test_bad_params_are_rejected(case, change, exc, message, call):
+    params, X, Y = problem()
+    if call == "check_gradients" and case in FIT_NO_CELL:
+        exc, message = ValueError, r"params has the keys .* which fit no cell"
+    with pytest.raises(exc, match=message):
+        CALLS[call](change(params), X, Y)
+
+
+def _object_with_text(X):
+    X = X.astype(object)
+    X[0, 0, 0] = "0.5"
+    return X
+
+
+BAD_X = [
+    ("2d", lambda X: X[:, :, 0], ValueError, r"X must have 3 dimensions .*X\[\.\.\., None\]"),
+    ("wrong-D", lambda X: np.concatenate([X, X], axis=2), ValueError,
+     r"X has 2 input features .* input_dim=1"),
+    ("nan", lambda X: np.where(X > 0, np.nan, X), ValueError, "X contains NaN"),
+    ("inf", lambda X: X * np.inf, ValueError, "X contains infinite"),
+    ("complex", lambda X: X + 1j, TypeError, "X must hold real numbers .* complex numbers"),
+    ("complex-real-valued", lambda X: X.astype(complex), TypeError,
+     "X must hold real numbers .* complex numbers"),
+    ("text", lambda X: X.astype(str), TypeError, "X must hold real numbers .* holds text"),
+    ("object-text", _object_with_text, TypeError, "X must hold real numbers .* holds text"),
+    ("bool", lambda X: X > 0, TypeError, "X must hold real numbers .* holds booleans"),
+    ("none", lambda X: None, TypeError, "X must be a numpy array"),
+    ("no-records", lambda X: X[:0], ValueError, "X has shape .* at least one record"),
+    ("ragged", lambda X: [[[1.0]], [[1.0], [2.0]]], TypeError,
+     "X must be an array of numbers .* could not be converted"),
+]
+
+
+@pytest.mark.parametrize("call", CALLS, ids=str)
+@pytest.mark.parametrize("case, change, exc, message", BAD_X, ids=[c[0] for c in BAD_X])
+def test_bad_X_is_rejected(case, change, exc, message, call):
+    params, X, Y = problem()
+    with pytest.raises(exc, match=message):
+        CALLS[call](params, change(X), Y)
+
+
+BAD_Y = [
+    ("fewer-records", lambda Y: Y[:2], ValueError, "X has 3 records but Y has 2"),
+    ("1d", lambda Y: Y[:, 0], ValueError, "Y must have 2 dimensions"),
+    ("wrong-O", lambda Y: np.hstack([Y, Y]), ValueError, r"Y has 2 outputs .* output_dim=1"),
+    ("inf", lambda Y: Y * np.inf, ValueError, "Y contains infinite"),
+    ("complex", lambda Y: Y * (1 + 1j), TypeError, "Y must hold real numbers .* complex numbers"),
+    ("text", lambda Y: Y.astype(str), TypeError, "Y must hold real numbers .* holds text"),
+]
+
+
+@pytest.mark.parametrize("call", CALLS_WITH_Y, ids=str)
+@pytest.mark.parametrize("case, change, exc, message", BAD_Y, ids=[c[0] for c in BAD_Y])
+def test_bad_Y_is_rejected(case, change, exc, message, call):
+    params, X, Y = problem()
+    with pytest.raises(exc, match=message):
+        CALLS_WITH_Y[call](params, X, change(Y))
+
+
+BAD_TRUNCATE = [
+    (0, ValueError, "truncate must be at least 1"),
+    (-1, ValueError, "truncate must be at least 1"),
+    (2.5, TypeError, "truncate must be a whole number"),
+    (np.float64(2.0), TypeError, "truncate must be a whole number"),
+    (True, TypeError, "truncate must be a whole number"),
+    ("3", TypeError, "truncate must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("call", [*CALLS_WITH_Y, "backward"], ids=str)
+@pytest.mark.parametrize("truncate, exc, message", BAD_TRUNCATE, ids=repr)
+def test_bad_truncate_is_rejected(truncate, exc, message, call):
+    params, X, Y = problem()
+    with pytest.raises(exc, match=message):
+        if call == "backward":
+            Y_hat, cache = gru.forward(params, X)
+            gru.backward(Y_hat - Y, cache, truncate)
+        else:
+            CALLS_WITH_Y[call](params, X, Y, truncate)
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    (dict(hidden_dim=0), ValueError, "hidden_dim must be at least 1"),
+    (dict(hidden_dim=-3), ValueError, "hidden_dim must be at least 1"),
+    (dict(hidden_dim=4.0), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim=True), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim="4"), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim=4, input_dim=0), ValueError, "input_dim must be at least 1"),
+    (dict(hidden_dim=4, output_dim=0), ValueError, "output_dim must be at least 1"),
+    (dict(hidden_dim=10**30), ValueError, "hidden_dim must be at most 100000"),
+    (dict(hidden_dim=4, input_dim=10**30), ValueError, "input_dim must be at most 100000"),
+    (dict(hidden_dim=4, seed=-1), ValueError, "seed must be at least 0"),
+    (dict(hidden_dim=4, seed=1.5), TypeError, "seed must be a whole number"),
+])
+def test_init_params_rejects_bad_input(kwargs, exc, message):
+    with pytest.raises(exc, match=message):
+        gru.init_params(**kwargs)
+
+
+def _step(params, X):
+    return gru.step_forward(X[:, 0], np.zeros((3, 4)), params)[1]
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda p, X, Y: gru.forward(p, X, h0=np.zeros((2, 4))), ValueError,
+     r"h0 must have shape \(N, hidden_dim\) = \(3, 4\)"),
+    (lambda p, X, Y: gru.forward(p, X, h0=np.zeros((3, 4)) + 0j), TypeError,
+     "h0 must hold real numbers .* complex numbers"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0, 0], np.zeros((3, 4)), p), ValueError,
+     "x_t must have 2 dimensions"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0].repeat(2, 1), np.zeros((3, 4)), p), ValueError,
+     r"x_t must have shape \(N, input_dim\) = \(N, 1\)"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0], np.zeros((2, 4)), p), ValueError,
+     "x_t has 3 rows but h_prev has 2: every array of one step"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0], np.zeros((3, 5)), p), ValueError,
+     r"h_prev must have shape \(N, hidden_dim\) = \(N, 4\), got \(3, 5\)"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0], np.full((3, 4), np.inf), p), ValueError,
+     "h_prev contains infinite"),
+    (lambda p, X, Y: gru.step_forward(X[:, 0], np.zeros((3, 4)), {}), ValueError, "params is missing"),
+    (lambda p, X, Y: gru.step_backward(np.zeros((3, 3)), _step(p, X), p), ValueError,
+     "dh_t must have shape"),
+    (lambda p, X, Y: gru.step_backward(np.zeros((3, 4)), {"r": 1}, p), TypeError,
+     "cache must be the dict that rnn_helpers.gru.step_forward returned"),
+    (lambda p, X, Y: gru.step_backward(np.zeros((3, 4)), gru.forward(p, X)[1], p), TypeError,
+     "cache must be the dict that rnn_helpers.gru.step_forward returned"),
+    (lambda p, X, Y: gru.backward(Y[:2], gru.forward(p, X)[1]), ValueError,
+     r"dY_hat must have shape \(N, output_dim\) = \(3, 1\)"),
+    (lambda p, X, Y: gru.backward(Y + 0j, gru.forward(p, X)[1]), TypeError,
+     "dY_hat must hold real numbers .* complex numbers"),
+    (lambda p, X, Y: gru.backward(Y, lstm.forward(lstm.init_params(4), X)[1]), TypeError,
+     "cache must be the dict that rnn_helpers.gru.forward returned"),
+    (lambda p, X, Y: gru.truncated_loss(p, X, Y, 2, state_params=gru.init_params(5)), ValueError,
+     "state_params must have the same shapes as params"),
+    (lambda p, X, Y: gru.truncated_loss(p, X, Y, 2, state_params={"b_x": p["b_x"]}), ValueError,
+     "state_params is missing"),
+    (lambda p, X, Y: check_gradients(p, X, Y, eps=0), ValueError, "eps must be a finite number > 0"),
+    (lambda p, X, Y: check_gradients(p, X, Y, eps="small"), TypeError, "eps must be a number"),
+])
+def test_steps_states_caches_and_eps_are_checked(call, exc, message):
+    params, X, Y = problem()
+    with pytest.raises(exc, match=message):
+        call(params, X, Y)
+
+
+# --- an independent implementation, when one is installed --------------------------------------
+
+def test_forward_and_gradients_match_pytorch():
+    """nn.GRU with the same weights, in float64. torch is not a dependency of the course: this test
+    runs only where it happens to be installed."""
+    torch = pytest.importorskip("torch")
+    params, X, Y = problem(N=4, T=20, D=2, H=5, O=3)
+    Y_hat, cache = gru.forward(params, X)
+    _, grads = gru.loss_and_grads(params, X, Y)
+    net = torch.nn.GRU(2, 5, batch_first=True).double()
+    with torch.no_grad():
+        for theirs, ours in (("weight_ih_l0", "W_x"), ("weight_hh_l0", "W_h"), ("bias_ih_l0", "b_x"),
+                             ("bias_hh_l0", "b_h")):
+            getattr(net, theirs).copy_(torch.from_numpy(params[ours]))
+    V = torch.tensor(params["V"], requires_grad=True)
+    c = torch.tensor(params["c"], requires_grad=True)
+    out, _ = net(torch.from_numpy(X))
+    Y_hat_torch = out[:, -1] @ V.T + c
+    (0.5 * ((Y_hat_torch - torch.from_numpy(Y)) ** 2).sum() / 4).backward()
+    np.testing.assert_allclose(out.detach().numpy(), cache["h"][1:].transpose(1, 0, 2), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(Y_hat_torch.detach().numpy(), Y_hat, rtol=0, atol=1e-12)
+    theirs = {"W_x": net.weight_ih_l0.grad, "W_h": net.weight_hh_l0.grad, "b_x": net.bias_ih_l0.grad,
+              "b_h": net.bias_hh_l0.grad, "V": V.grad, "c": c.grad}
+    for name, g in theirs.items():
+        assert relative_error(grads[name], g.numpy()) < 1e-12, name
