@@ -20,7 +20,7 @@ from ._checks import as_float_array, check_int, check_truncate, check_windows
 from .losses import _mse
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
-           "check_step", "check_cache", "check_backward", "steps_to_walk", "run_forward",
+           "check_step", "check_cache", "check_backward", "steps_to_walk", "steps_back", "run_forward",
            "output_forward", "output_backward", "walk_back", "record_output", "held_state_loss"]
 
 
@@ -224,12 +224,23 @@ def walk_back(step_backward, upstream, steps, params, k, grads):
     upstream: what reaches the last step's states, (N, H) each: (dh_T,) or (dh_T, dc_T).
     steps: the step caches, steps[t - 1] from step t.  k: 1 .. T = len(steps).
     """
-    T = len(steps)
-    for t in range(T, T - k, -1):
-        *upstream, step_grads = step_backward(*upstream, steps[t - 1], params)
+    for _, _, step_grads in steps_back(step_backward, upstream, steps, params, k):
         for name, g in step_grads.items():
             grads[name] += g
     return grads
+
+
+def steps_back(step_backward, upstream, steps, params, k):
+    """The steps of walk_back one by one: yields (t, upstream_t, step_grads) for t = T .. T-k+1.
+
+    upstream_t: what reaches step t's states, (dh_t,) or (dh_t, dc_t), each (N, H); step_grads:
+    step t's parameter gradients. rnn_helpers.gradient_flow reads the upstream gradients.
+    """
+    T = len(steps)
+    for t in range(T, T - k, -1):
+        *before, step_grads = step_backward(*upstream, steps[t - 1], params)
+        yield t, tuple(upstream), step_grads
+        upstream = before
 
 
 def output_forward(h_T, params):

@@ -22,7 +22,11 @@ def sigmoid(z):
     outputs are exact to about 1e-16 in absolute terms (tiny values for z << 0 are not exact
     relatively). Raises TypeError for non-numeric, complex or string input.
     """
-    z = as_float_array("z", z)
+    return _sigmoid(as_float_array("z", z))
+
+
+def _sigmoid(z):
+    """sigmoid without argument checks, for the cells' inner loops."""
     return 0.5 * np.tanh(0.5 * z) + 0.5
 
 

@@ -40,7 +40,7 @@ import numpy as np
 from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, walk_back)
-from .activations import sigmoid
+from .activations import _sigmoid as sigmoid
 from .losses import _mse as mse_unchecked
 
 __all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",

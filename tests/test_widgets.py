@@ -437,3 +437,21 @@ def test_when_even_the_error_picture_fails_the_text_says_so(explorer, monkeypatc
     monkeypatch.undo()
     explorer.set(hidden_size=100)
     assert explorer.result.error is None and picture(explorer).startswith(PNG)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_the_cell_control_trains_that_cell(explorer, sine, cell):
+    explorer.set(cell=cell, hidden_size=8, epochs=2)
+    result = explorer.result
+    assert result.error is None and result.settings.cell == cell
+    assert title(explorer).startswith(f"{cell.upper()}, hidden 8") and "tanh" not in title(explorer)
+    X, Y, X_val, Y_val = sine
+    module = rh.get_cell(cell)
+    model, _ = rh.train(module.init_params(8, seed=0), X, Y, X_val, Y_val, epochs=2,
+                        learning_rate=0.1, batch_size=w.BATCH_SIZE, truncate=5, seed=0)
+    assert model.cell == cell
+    np.testing.assert_allclose(result.Y_val_hat, rh.predict(model, X_val), rtol=0, atol=1e-12)
+    dS = rh.state_gradients(model, X[:w.BATCH_SIZE], Y[:w.BATCH_SIZE])
+    np.testing.assert_allclose(result.step_norms, np.linalg.norm(dS, axis=(1, 2)), rtol=1e-12)
+    explorer.set(cell="rnn", hidden_size=100, epochs=8)
+    assert explorer.result.settings == w.DEFAULTS

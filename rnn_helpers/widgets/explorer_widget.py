@@ -20,7 +20,7 @@ from ..baselines import predict_mean
 from ..data import sine_windows
 from ..gradient_flow import state_gradients
 from ..plots import COLORS, plot_loss_curves, plot_predictions, plot_step_norms
-from ..rnn import init_params
+from ..cells import get_cell
 from ..training import TrainingDiverged, predict, rmse, train
 from .drawing import FastRedraw, course_style, fewer_ticks, fit_y, log_problems, log_safe, new_figure, off_scale
 from .live import STYLE, LiveFigure, slider_args
@@ -54,7 +54,10 @@ CLIPPING = {            # the clipping menu: its label -> keyword arguments for 
 
 @dataclass(frozen=True)
 class Settings:
-    """One position of the explorer's controls. truncation 50 means full BPTT (T = 50)."""
+    """One position of the explorer's controls. truncation 50 means full BPTT (T = 50).
+
+    cell: "rnn", "lstm" or "gru"; activation applies to the vanilla RNN only.
+    """
     hidden_size: int = 100
     truncation: int = 5
     learning_rate: float = 0.1
@@ -62,12 +65,17 @@ class Settings:
     clipping: str = "no clipping"
     epochs: int = 8
     seed: int = 0
+    cell: str = "rnn"
 
     def describe(self):
-        """The settings in words, for titles: 'hidden 100, truncation 5, learning rate 0.1, ...'."""
+        """The settings in words, for titles: 'hidden 100, truncation 5, learning rate 0.1, ...'
+        (for the LSTM and GRU 'LSTM, hidden 100, ...' without the activation)."""
         k = f"{self.truncation} (full BPTT)" if self.truncation >= FULL_BPTT else str(self.truncation)
-        return (f"hidden {self.hidden_size}, truncation {k}, learning rate {self.learning_rate:g}, "
-                f"{self.activation}, {self.clipping}, {self.epochs} epochs, seed {self.seed}")
+        cell = "" if self.cell == "rnn" else f"{self.cell.upper()}, "
+        activation = f"{self.activation}, " if self.cell == "rnn" else ""
+        return (f"{cell}hidden {self.hidden_size}, truncation {k}, learning rate "
+                f"{self.learning_rate:g}, {activation}{self.clipping}, {self.epochs} epochs, "
+                f"seed {self.seed}")
 
 
 DEFAULTS = Settings()
@@ -133,7 +141,7 @@ def diverged_message(settings, err):
 def retrain(settings=DEFAULTS, data=None):
     """Train from scratch with `settings` (a Settings) and compute what the explorer draws.
 
-    data: (X, Y, X_val, Y_val), by default rh.sine_windows(). The weights come from
+    data: (X, Y, X_val, Y_val), by default rh.sine_windows(). The weights come from the cell's
     init_params(hidden_size, seed=seed) and training uses the same seed, so the same settings
     always give the same result. A bad combination never raises: a diverging run returns a
     Result whose `error` says what happened and what to try. Returns a Result.
@@ -141,13 +149,15 @@ def retrain(settings=DEFAULTS, data=None):
     X, Y, X_val, Y_val = sine_windows() if data is None else data
     s = settings
     truncate = None if s.truncation >= X.shape[1] else s.truncation
-    params = init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
+    params = get_cell(s.cell).init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
+    rnn = s.cell == "rnn"
     with np.errstate(all="ignore"):
         try:
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
-                                    truncate=truncate, activation=s.activation, seed=s.seed,
-                                    dtype=DTYPE, **CLIPPING[s.clipping])
+                                    truncate=truncate, activation=s.activation if rnn else None,
+                                    seed=s.seed, dtype=DTYPE if rnn else "float64",
+                                    **CLIPPING[s.clipping])
         except TrainingDiverged as err:
             return Result(s, error=diverged_message(s, err))
         Y_val_hat = predict(params, X_val)
@@ -182,7 +192,7 @@ class ExplorerPlot:
         plot_loss_curves(ax_loss, placeholder, title="loss per epoch")
         plot_step_norms(ax_norm, np.ones(self.T), color=COLORS["green"],
                         title="gradient at each time step")
-        ax_norm.set_ylabel("norm of dloss/ds_t (log)")
+        ax_norm.set_ylabel("norm of dloss/dh_t (log)")
         self.span = ax_norm.axvspan(self.T + 0.5, self.T + 0.5, color=COLORS["sky"], alpha=0.35,
                                     lw=0, label="steps truncated BPTT uses")
         ax_norm.legend(loc="upper left")
@@ -295,15 +305,19 @@ class Explorer(LiveFigure):
                                          layout=widgets.Layout(width="400px"))
         self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
                                            style=STYLE, layout=widgets.Layout(width="200px"))
+        self.cell = widgets.ToggleButtons(options=(("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")),
+                                          value=d.cell, description="cell", style=STYLE)
         self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
                       "learning_rate": self.learning_rate, "epochs": self.epochs,
-                      "activation": self.activation, "clipping": self.clipping, "seed": self.seed}
+                      "cell": self.cell, "activation": self.activation, "clipping": self.clipping,
+                      "seed": self.seed}
         # the requested settings, all checked against the controls before any of them moves
         for name, value in self.checked(vars(settings)).items():
             self.named[name].value = value
         controls = list(self.named.values())
-        note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50). Each change retrains "
-                            f"from the seed, in mini-batches of {BATCH_SIZE}.</small>")
+        note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50); the activation is the "
+                            "vanilla RNN's. Each change retrains from the seed, in mini-batches of "
+                            f"{BATCH_SIZE}.</small>")
         box = widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:] + [note])])
         self._redraw = None
         super().__init__(controls, retrain(self.settings(), self.data), box)
@@ -322,7 +336,8 @@ class Explorer(LiveFigure):
     def settings(self):
         return Settings(self.hidden_size.value, self.truncation.value,
                         float(self.learning_rate.value), self.activation.value,
-                        self.clipping.value, self.epochs.value, int(self.seed.value))
+                        self.clipping.value, self.epochs.value, int(self.seed.value),
+                        self.cell.value)
 
     def compute(self, settings):
         return retrain(settings, self.data)
