@@ -7,12 +7,16 @@ drawing the figure (matplotlib, Agg) and encoding the PNG that the Image widget 
 Two settings are measured: the defaults (hidden size 100, truncation 5) and the largest (hidden
 size 200, truncation 50 = full BPTT), every other control at its default. Each run first moves
 the explorer to a neighbouring setting (not timed) and then to the measured one, so that every
-timed change really retrains; the two settings take turns, so both see the same machine load.
-Prints the median, min and max of each, split into training and drawing, next to the targets
-(widgets.LATENCY_TARGETS: median at most 0.15 s at the defaults, 0.5 s at the largest). Inside a kernel the explorer also
+timed change really retrains. Every round also times rh.train alone at both settings in float64
+and in the explorer's widgets.DTYPE. All of these take turns, round by round, so that they see
+the same machine load. Prints the median, min and max of each change, split into compute (of
+which rh.train) and drawing (explorer.timing), next to the targets (widgets.LATENCY_TARGETS: a
+median of at most 0.15 s at the defaults, 0.5 s at the largest), and the validation RMSE of
+training in widgets.DTYPE against float64 at the same settings. Inside a kernel the explorer also
 waits LiveFigure.delay (0.02 s) for a burst of changes to end before it starts.
 
-These machines are shared and noisy: read medians, and run it again when the numbers look odd.
+These machines are shared and noisy: read medians, compare wall with CPU time (a CPU time far
+below the wall time means the process waited for a core), and run it again when numbers look odd.
 --all-blas-threads measures without rnn_helpers' limit of one BLAS thread, for comparison.
 """
 
@@ -21,10 +25,12 @@ import os
 import platform
 import statistics
 import time
+from dataclasses import replace
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+import rnn_helpers as rh
 from rnn_helpers import widgets
 
 TARGETS = widgets.LATENCY_TARGETS
@@ -41,57 +47,110 @@ NEIGHBOURS = {
 def measure(explorer, name):
     """Move to the neighbour of setting `name`, then time the change to `name`.
 
-    Returns (total, training, drawing) in seconds for the timed change.
+    Returns (total, cpu, compute, of which rh.train, draw) in seconds for the timed change.
     """
     explorer.set(**NEIGHBOURS[name])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     explorer.set(**SETTINGS[name])
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
     assert explorer.result.settings.hidden_size == SETTINGS[name]["hidden_size"]
     assert explorer.updates and explorer.result.error is None, explorer.result.error
     compute, draw = explorer.timing
-    return total, compute, draw
+    return total, cpu, compute, explorer.result.seconds, draw
+
+
+def train_as_explorer(name, dtype):
+    """rh.train exactly as the explorer's retrain calls it at setting `name`, in `dtype`.
+
+    Returns the validation RMSE of the trained model."""
+    s = replace(widgets.DEFAULTS, **SETTINGS[name])
+    X, Y, X_val, Y_val = rh.sine_windows()
+    truncate = None if s.truncation >= X.shape[1] else s.truncation
+    params = rh.init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
+    with np.errstate(all="ignore"):
+        model, _ = rh.train(params, X, Y, X_val, Y_val, epochs=s.epochs, learning_rate=s.learning_rate,
+                            batch_size=widgets.BATCH_SIZE, truncate=truncate, activation=s.activation,
+                            seed=s.seed, dtype=dtype, **widgets.CLIPPING[s.clipping])
+    return rh.rmse(rh.predict(model, X_val), Y_val)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed changes per setting (at least 5)")
+    parser.add_argument("--runs", type=int, default=7, help="timed changes per setting (at least 7)")
     parser.add_argument("--all-blas-threads", action="store_true",
                         help="do not limit OpenBLAS to one thread while training")
     args = parser.parse_args(argv)
-    if args.runs < 5:
-        parser.error("--runs must be at least 5, so that the median means something")
+    if args.runs < 7:
+        parser.error("--runs must be at least 7, so that the median means something")
     if args.all_blas_threads:
         threadpool_limits(os.cpu_count(), user_api="blas")   # undo rnn_helpers' one-thread default
+    start = time.perf_counter()
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
-    blas_threads = max(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
-    blas = f"{blas_threads} BLAS thread(s)"
-    print(f"explorer: mini-batches of {widgets.BATCH_SIZE}, {widgets.DEFAULTS.epochs} epochs, "
-          f"learning rate {widgets.DEFAULTS.learning_rate:g}, {widgets.DEFAULTS.activation}; {blas}")
-    explorer = widgets.explorer()
-    for name in SETTINGS:                      # warm-up: first calls allocate and fill caches
-        measure(explorer, name)
-    times = {name: [] for name in SETTINGS}
-    for _ in range(args.runs):
-        for name in SETTINGS:
-            times[name].append(measure(explorer, name))
+          f"load average at start {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for info in threadpool_info():
+        print(f"  {info['user_api']}: {info['internal_api']} {info.get('version') or ''} "
+              f"({os.path.basename(info['filepath'])}), {info['num_threads']} thread(s)")
+    d = widgets.DEFAULTS
+    print(f"explorer: mini-batches of {widgets.BATCH_SIZE}, {d.epochs} epochs, learning rate "
+          f"{d.learning_rate:g}, {d.activation}, {d.clipping}, training in {widgets.DTYPE}")
 
-    print(f"\nfrom a change to the redrawn picture, {args.runs} runs each (seconds)")
-    header = f"{'setting':34s} {'median':>7s} {'min':>7s} {'max':>7s} {'train':>7s} {'draw':>7s}  target"
+    explorer = widgets.explorer()
+    other = "float64" if widgets.DTYPE != "float64" else "float32"
+    ways = {}
+    for name in SETTINGS:
+        ways[("change", name)] = lambda name=name: measure(explorer, name)
+        for dtype in (widgets.DTYPE, other):
+            ways[("train", name, dtype)] = lambda name=name, dtype=dtype: train_as_explorer(name, dtype)
+    results = {key: way() for key, way in ways.items()}          # warm-up: allocate, fill caches
+    times = {key: [] for key in ways}
+    for _ in range(args.runs):
+        for key, way in ways.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            results[key] = way()
+            if key[0] == "change":
+                times[key].append(results[key])
+            else:
+                times[key].append((time.perf_counter() - t0, time.process_time() - c0))
+
+    print(f"\nfrom a change to the redrawn picture, {args.runs} runs each (seconds; medians but for "
+          "min and max)")
+    header = (f"{'setting':36s} {'median':>7s} {'min':>7s} {'max':>7s} {'cpu':>7s} {'compute':>8s} "
+              f"{'rh.train':>8s} {'draw':>7s}  target")
     print(header)
     print("-" * len(header))
-    for name, runs in times.items():
+    for name in SETTINGS:
+        runs = times[("change", name)]
         total = [r[0] for r in runs]
         label = f"{name} ({SETTINGS[name]['hidden_size']} hidden, truncation {SETTINGS[name]['truncation']})"
         median = statistics.median(total)
         verdict = "met" if median <= TARGETS[name] else "MISSED"
-        print(f"{label:34s} {median:7.3f} {min(total):7.3f} {max(total):7.3f} "
-              f"{statistics.median(r[1] for r in runs):7.3f} "
-              f"{statistics.median(r[2] for r in runs):7.3f}  <= {TARGETS[name]:g} s: {verdict}")
-    print("\ntrain: retraining and the numbers drawn (predictions, gradient norms); "
-          "draw: the figure and its PNG.")
+        cols = " ".join(f"{statistics.median(r[i] for r in runs):{w}.3f}" for i, w in ((1, 7), (2, 8),
+                                                                                       (3, 8), (4, 7)))
+        print(f"{label:36s} {median:7.3f} {min(total):7.3f} {max(total):7.3f} {cols}  "
+              f"<= {TARGETS[name]:g} s: {verdict}")
+    print("compute: retraining and the numbers drawn (predictions, gradient norms), of which rh.train's "
+          "loop; draw: the figure and its PNG; cpu: this process's CPU time for the change.")
+
+    print("\nrh.train alone, as the explorer calls it (seconds, wall and cpu medians)")
+    for name in SETTINGS:
+        med = {dt: [statistics.median(t[i] for t in times[("train", name, dt)]) for i in (0, 1)]
+               for dt in (widgets.DTYPE, other)}
+        a, b = med[widgets.DTYPE], med[other]
+        print(f"{name:9s} {widgets.DTYPE} {a[0]:.3f} (cpu {a[1]:.3f}), {other} {b[0]:.3f} (cpu {b[1]:.3f}): "
+              f"{widgets.DTYPE} / {other} = {a[0] / b[0]:.2f}x ({a[1] / b[1]:.2f}x cpu)")
+
+    print(f"\naccuracy: validation RMSE of {widgets.DTYPE} against {other} training, the same settings and seed")
+    for name in SETTINGS:
+        r32, r64 = results[("train", name, widgets.DTYPE)], results[("train", name, other)]
+        rel = abs(r32 - r64) / r64
+        print(f"{name:9s} {widgets.DTYPE} {r32:.6g}, {other} {r64:.6g}: relative difference {rel:.1e}")
+    explorer.set(**SETTINGS["defaults"])
+    same = explorer.result.rmse == results[("train", "defaults", widgets.DTYPE)]
+    print(f"(the explorer's own RMSE at the defaults is {explorer.result.rmse:.6g}: "
+          f"{'the same number' if same else 'NOT the same number: this script no longer mirrors retrain'})")
+    print(f"\nload average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"this run took {time.perf_counter() - start:.0f} s ({time.process_time():.0f} s cpu)")
 
 
 if __name__ == "__main__":

@@ -430,10 +430,9 @@ def _clip_in_place(g, clip_value, clip_norm):
     """Clip the flat gradient g as clip_elementwise, then clip_global_norm, do; return 1 if either
     changed it, else 0."""
     changed = False
-    if clip_value is not None:
-        clipped = clip_elementwise({"all": g}, clip_value)["all"]
-        changed = not np.array_equal(clipped, g)
-        g[...] = clipped
+    if clip_value is not None and np.abs(g).max() > clip_value:   # else clipping changes nothing
+        g[...] = clip_elementwise({"all": g}, clip_value)["all"]
+        changed = True
     if clip_norm is not None:
         clipped, norm = clip_global_norm({"all": g}, clip_norm)
         changed = changed or norm > clip_norm
