@@ -15,9 +15,15 @@ One module per idea, in the order the course teaches them:
     widgets         the live explorer and the sliders of notebooks 3, 4 and 6   (import rnn_helpers.widgets)
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
-    cells           the cell types by name: rnn, lstm, gru (each a module with the same functions)
+    lstm, gru       the gated cells, with the rnn module's function names     (notebook 8)
+    cells           the cell types by name: rnn, lstm, gru (training, prediction, gradient checks
+                    and the explorer take any of them)
+    weather         real data: a daily weather record, scaling, dated windows (notebook 9; pandas)
+    text            a character-level language model on the RNN cell        (notebook 10)
+    datasets/       the data files the package ships (README.md and TEXT_README.md: provenance)
 
-The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on).
+The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on); import
+lstm, gru, weather, text, widgets and exercises as submodules (from rnn_helpers import lstm).
 Speed benchmarks live outside the package: python benchmarks/training_speed.py and
 python benchmarks/explorer_latency.py.
 """

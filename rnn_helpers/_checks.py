@@ -12,10 +12,12 @@ ACTIVATIONS = ("sigmoid", "tanh")
 PARAM_NAMES = ("U", "W", "V", "b", "c")
 
 
-def as_float_array(name, value, ndim=None, what=None):
+def as_float_array(name, value, ndim=None, what=None, finite=True):
     """Return `value` as a float64 array, checking its number of dimensions and that it is finite.
 
-    `what` describes the expected shape in words, e.g. "(N, T, input_dim)".
+    `what` describes the expected shape in words, e.g. "(N, T, input_dim)". finite=False lets NaN
+    and inf through (for plots, which draw them as gaps). Complex, boolean, text and object data
+    are refused by their kind before any conversion, with a TypeError naming `name`.
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a numpy array{_shape_words(what)}, got {type(value).__name__}.")
@@ -48,7 +50,7 @@ def as_float_array(name, value, ndim=None, what=None):
             f"{name} must have {ndim} dimensions{_shape_words(what)}, but has shape {arr.shape}. "
             f"{_reshape_hint(name, arr.ndim, ndim)}"
         )
-    if arr.size and not np.isfinite(arr).all():
+    if finite and arr.size and not np.isfinite(arr).all():
         bad = "NaN" if np.isnan(arr).any() else "infinite"
         raise ValueError(f"{name} contains {bad} values; remove or fill them before passing {name}.")
     return arr
@@ -80,6 +82,36 @@ def check_int(name, value, minimum=None, maximum=None, allow_none=False):
     return value
 
 
+def check_real(name, value, allow_none=False):
+    """Return `value` as a float, checking that it is a finite real number (not a bool)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}.")
+    return value
+
+
+def check_flag(name, value):
+    """Return `value` as a bool; only True and False (numpy's too) are accepted, so that a string
+    such as 'no' (which Python counts as true) is an error instead of a silent True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__}).")
+    return bool(value)
+
+
+def check_text(name, value, allow_none=False):
+    """Return `value`, checking that it is a str (or None when allowed)."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if allow_none else ''}, got {value!r} "
+                        f"({type(value).__name__}).")
+    return value
+
+
 def check_positive_float(name, value, allow_zero=False, allow_none=False):
     """Return `value` as a float, checking it is a finite number > 0 (or >= 0)."""
     if value is None and allow_none:
@@ -101,45 +133,64 @@ def check_activation(activation):
     return activation
 
 
-def check_params(params):
-    """Check a parameter dict; return (hidden_dim, input_dim, output_dim, has_biases)."""
+def check_params(params, name="params"):
+    """Check a parameter dict; return (hidden_dim, input_dim, output_dim, has_biases).
+
+    name: what the caller's user calls the dict (e.g. "state_params"), for messages.
+    """
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict like init_params returns, got {type(params).__name__}.")
+        raise TypeError(f"{name} must be a dict like init_params returns, got {type(params).__name__}.")
     missing = [k for k in ("U", "W", "V") if k not in params]
     if missing:
-        raise ValueError(f"params is missing {missing}; build it with init_params(hidden_dim, ...).")
+        raise ValueError(f"{name} is missing {missing}; build it with init_params(hidden_dim, ...).")
     extra = [k for k in params if k not in PARAM_NAMES]
     if extra:
-        raise ValueError(f"params has unknown keys {extra}; the keys are {list(PARAM_NAMES)}.")
+        raise ValueError(f"{name} has unknown keys {extra}; the keys are {list(PARAM_NAMES)}.")
     if ("b" in params) != ("c" in params):
-        raise ValueError("params must have both biases 'b' and 'c', or neither.")
+        raise ValueError(f"{name} must have both biases 'b' and 'c', or neither.")
     for k, v in params.items():
         if not isinstance(v, np.ndarray) or v.dtype != np.float64:
-            raise TypeError(f"params[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
+            raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
                             f"{getattr(v, 'dtype', '')}.")
         if not np.isfinite(v).all():
-            raise ValueError(f"params[{k!r}] contains NaN or infinite values: training probably "
+            raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
                              "diverged; start again from init_params with a smaller learning rate.")
     U, W, V = params["U"], params["W"], params["V"]
     if U.ndim != 2 or W.ndim != 2 or V.ndim != 2:
-        raise ValueError("params 'U', 'W', 'V' must be 2-D: U (hidden_dim, input_dim), "
+        raise ValueError(f"{name} 'U', 'W', 'V' must be 2-D: U (hidden_dim, input_dim), "
                          f"W (hidden_dim, hidden_dim), V (output_dim, hidden_dim); got {U.shape}, "
                          f"{W.shape}, {V.shape}.")
     H, D = U.shape
     O = V.shape[0]
+    if 0 in U.shape or O == 0:
+        raise ValueError(f"{name} has an empty weight matrix (U {U.shape}, V {V.shape}); build it "
+                         "with init_params(hidden_dim, ...).")
     expected = {"W": (H, H), "V": (O, H), "b": (H,), "c": (O,)}
     for k, shape in expected.items():
         if k in params and params[k].shape != shape:
-            raise ValueError(f"params[{k!r}] has shape {params[k].shape}, but U {U.shape} implies "
+            raise ValueError(f"{name}[{k!r}] has shape {params[k].shape}, but U {U.shape} implies "
                              f"{shape} (hidden_dim={H}, output_dim={O}).")
     return H, D, O, "b" in params
 
 
-def check_inputs(params, X, Y=None, *, x_name="X", y_name="Y"):
-    """Check params with X (N, T, input_dim) and optionally Y (N, output_dim); return them as arrays.
+#: check_inputs' default for Y: "no targets", as forward and predict need. Y=None passed on purpose
+#: is a mistake to report (the learner forgot the targets), not a silent "no targets".
+NO_TARGETS = object()
 
+
+def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
+    """Check params with X (N, T, input_dim) and, if given, Y (N, output_dim); return X, or (X, Y),
+    as float64 arrays.
+
+    Leave Y out when there are no targets; Y=None is refused with a TypeError naming Y, because a
+    caller that unpacks X, Y = check_inputs(...) would otherwise split X in two. (Y=None together
+    with y_name=None still means "no targets", for callers that pass both on.)
     x_name, y_name: the names the caller's user knows the arrays by (e.g. "X_val"), for messages.
     """
+    if Y is NO_TARGETS or (Y is None and y_name is None):
+        Y = None
+    elif Y is None:
+        raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     H, D, O, _ = check_params(params)
     return check_windows(X, Y, D, O, f"params['U'] has shape {params['U'].shape}",
                          f"params['V'] has shape {params['V'].shape}", x_name, y_name)

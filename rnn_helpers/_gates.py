@@ -16,7 +16,7 @@ its step backward, and the one-record loop that reads like the equations) stays 
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_truncate, check_windows
+from ._checks import NO_TARGETS, as_float_array, check_int, check_truncate, check_windows
 from .losses import _mse
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
@@ -116,12 +116,17 @@ def check_state_params(state_params, params, names, blocks, cell):
                          "held state is computed with).")
 
 
-def check_data(params, X, Y=None, x_name="X", y_name="Y"):
-    """X (N, T, D) and, unless Y is None, Y (N, O) checked against the sizes of params (already
-    checked) by _checks.check_windows. Returns X, or (X, Y), as float64 arrays.
+def check_data(params, X, Y=NO_TARGETS, x_name="X", y_name="Y"):
+    """X (N, T, D) and, if given, Y (N, O) checked against the sizes of params (already checked) by
+    _checks.check_windows. Returns X, or (X, Y), as float64 arrays.
 
+    Y=None is refused (naming y_name) unless y_name is None too, as in _checks.check_inputs.
     Raises TypeError or ValueError naming x_name or y_name.
     """
+    if Y is NO_TARGETS or (Y is None and y_name is None):
+        Y = None
+    elif Y is None:
+        raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     W_x, V = params["W_x"], params["V"]
     return check_windows(X, Y, W_x.shape[1], V.shape[0], f"params['W_x'] has shape {W_x.shape}",
                          f"params['V'] has shape {V.shape}", x_name, y_name)

@@ -5,19 +5,33 @@ Each returns predictions of shape (N, 1).
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
+from ._checks import as_float_array, check_int, check_real
+
+#: The most predictions predict_mean makes at once (a larger n is a mistake, not a request).
+MAX_PREDICTIONS = 100_000_000
 
 
-def _windows(X):
+def _windows(X, min_steps=1, who=None):
+    """X (N, T, 1) with N >= 1 and T >= min_steps, checked; `who` names the caller for messages."""
     X = as_float_array("X", X, ndim=3, what="(N, T, 1)")
     if X.shape[2] != 1:
         raise ValueError(f"the baselines take one series, X of shape (N, T, 1); got {X.shape}.")
+    if X.shape[0] < 1 or X.shape[1] < min_steps:
+        need = f"windows of at least {min_steps} steps" if min_steps > 1 else "at least one step"
+        raise ValueError(f"X has shape {X.shape}: {who or 'the baseline'} needs at least one "
+                         f"window and {need}.")
     return X
 
 
 def predict_mean(Y_train, n):
-    """Always predict the mean of the training targets Y_train (N_train, O); returns (n, O)."""
+    """Always predict the mean of the training targets Y_train (N_train, O); returns (n, O).
+
+    n: how many predictions, a whole number from 1 to MAX_PREDICTIONS.
+    """
     Y_train = as_float_array("Y_train", Y_train, ndim=2, what="(N, output_dim)")
+    if 0 in Y_train.shape:
+        raise ValueError(f"Y_train has shape {Y_train.shape}: its mean needs at least one target.")
+    n = check_int("n", n, minimum=1, maximum=MAX_PREDICTIONS)
     return np.repeat(Y_train.mean(axis=0, keepdims=True), n, axis=0)
 
 
@@ -29,9 +43,7 @@ def predict_last(X):
 
 def predict_linear(X):
     """Continue the straight line through the last two values: 2 x_T - x_{T-1}."""
-    X = _windows(X)
-    if X.shape[1] < 2:
-        raise ValueError("predict_linear needs windows of at least 2 steps.")
+    X = _windows(X, 2, "predict_linear")
     return 2.0 * X[:, -1] - X[:, -2]
 
 
@@ -40,9 +52,8 @@ def predict_sine_recurrence(X, omega=1.0):
 
     From sin(a + w) + sin(a - w) = 2 cos(w) sin(a). A linear model with two weights.
     """
-    X = _windows(X)
-    if X.shape[1] < 2:
-        raise ValueError("predict_sine_recurrence needs windows of at least 2 steps.")
+    X = _windows(X, 2, "predict_sine_recurrence")
+    omega = check_real("omega", omega)
     return 2.0 * np.cos(omega) * X[:, -1] - X[:, -2]
 
 
@@ -72,11 +83,17 @@ def predict_persistence(X, columns=0):
     Returns (N, O): X[:, -1, columns]. Raises TypeError / ValueError naming X or columns.
     """
     X = _many_windows("X", X)
-    cols = [columns] if np.isscalar(columns) else list(columns)
+    if isinstance(columns, (list, tuple, np.ndarray)):
+        cols = list(columns)
+    else:
+        cols = [check_int("columns", columns, minimum=0)]
     if not cols:
         raise ValueError("columns must name at least one input variable.")
     for c in cols:
-        check_int("columns", c, minimum=0, maximum=X.shape[2] - 1)
+        check_int("columns", c, minimum=0)
+        if c >= X.shape[2]:
+            raise ValueError(f"columns names position {c}, but X (shape {X.shape}) has only "
+                             f"{X.shape[2]} input variable(s), positions 0 to {X.shape[2] - 1}.")
     return X[:, -1, cols].copy()
 
 
@@ -118,8 +135,8 @@ def fit_climatology(dates, values, half_width=7):
     if values.ndim == 1:
         values = values[:, None]
     if values.ndim != 2 or values.shape[0] != doy.size:
-        raise ValueError(f"values must have shape (N,) or (N, O) with N = {doy.size} (one row "
-                         f"per date), got {values.shape}.")
+        raise ValueError(f"values must have shape (N,) or (N, O) with one row per entry of dates "
+                         f"(N = {doy.size}), got {values.shape}.")
     half_width = check_int("half_width", half_width, minimum=0, maximum=182)
     sums = np.zeros((366, values.shape[1]))
     np.add.at(sums, doy, values)

@@ -27,22 +27,23 @@ _KEYS = {
 def get_cell(name):
     """The module of the cell called `name` ("rnn", "lstm" or "gru"). Raises ValueError otherwise."""
     if not isinstance(name, str) or name not in CELLS:
-        raise ValueError(f"cell must be one of {', '.join(map(repr, CELLS))}, got {name!r}.")
+        raise ValueError(f"name (the cell) must be one of {', '.join(map(repr, CELLS))}, got {name!r}.")
     return importlib.import_module(f".{name}", __package__)
 
 
-def cell_of(params):
+def cell_of(params, name="params"):
     """The name of the cell whose init_params makes a dict with params' keys.
 
+    name: what the caller's user calls params (e.g. "model"), for messages.
     Raises TypeError if params is not a dict, ValueError if its keys fit no cell (naming them).
     """
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict of weight arrays like init_params returns, got "
+        raise TypeError(f"{name} must be a dict of weight arrays like init_params returns, got "
                         f"{type(params).__name__}.")
     keys = set(params)
-    for name, (required, optional) in _KEYS.items():
+    for cell, (required, optional) in _KEYS.items():
         if required <= keys <= required | optional:
-            return name
-    listing = "; ".join(f"{name}: {sorted(req | opt)}" for name, (req, opt) in _KEYS.items())
-    raise ValueError(f"params has the keys {sorted(keys)}, which fit no cell ({listing}). "
+            return cell
+    listing = "; ".join(f"{cell}: {sorted(req | opt)}" for cell, (req, opt) in _KEYS.items())
+    raise ValueError(f"{name} has the keys {sorted(map(repr, keys))}, which fit no cell ({listing}). "
                      "Build it with the init_params of rnn_helpers.rnn, .lstm or .gru.")

@@ -29,7 +29,12 @@ def _norm(*arrays):
     plain = float(np.sqrt(sum(float(np.vdot(g, g)) for g in arrays)))
     if 1e-150 < m < 1e150:          # squares cannot overflow or underflow: the plain sum is exact
         return plain
-    return m * float(np.sqrt(sum(float(np.vdot(g / m, g / m)) for g in arrays)))
+    return m * _unit_norm(arrays, m)
+
+
+def _unit_norm(arrays, m):
+    """||g / m|| over all the arrays, m > 0 their largest |entry|: a number in [1, sqrt(size)]."""
+    return float(np.sqrt(sum(float(np.vdot(g / m, g / m)) for g in arrays)))
 
 
 def clip_elementwise(grads, clip_value=10.0):
@@ -47,12 +52,25 @@ def clip_global_norm(grads, clip_norm=1.0):
     """Rescale all gradients together so that their global norm is at most clip_norm.
 
     The direction of the step is kept; only its length shrinks. Returns (new_grads, norm_before).
+    Any finite gradient is rescaled with its direction, even one whose norm is beyond the largest
+    float (norm_before is then inf); a NaN or infinite entry raises ValueError naming grads.
     """
     clip_norm = check_positive_float("clip_norm", clip_norm)
     arrays = _check_grads(grads)
     norm = global_norm(arrays)
     factor = clip_norm / norm if norm > clip_norm else 1.0
+    if factor < 1e-290:            # a norm near the largest float: see _rescale_huge
+        return _rescale_huge(arrays, clip_norm), norm
     return {name: g * factor for name, g in arrays.items()}, norm
+
+
+def _rescale_huge(arrays, clip_norm):
+    """clip_global_norm for a norm so large that clip_norm / norm underflows (or the norm is inf):
+    g / m (entries in [-1, 1], m the largest |entry|) times clip_norm / ||g / m||, in two steps
+    neither of which can overflow or lose the direction."""
+    m = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in arrays.values())
+    scale = clip_norm / _unit_norm(arrays.values(), m)
+    return {name: (g / m) * scale for name, g in arrays.items()}
 
 
 def _check_grads(grads):

@@ -35,14 +35,20 @@ def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1
     if last_start < 0:
         raise ValueError(
             f"series is too short for the window: it has {n_time} time steps, but one window of "
-            f"seq_len={seq_len} plus a target {horizon} step(s) ahead needs {seq_len + horizon}. "
-            "Use a longer series or a shorter seq_len."
+            f"seq_len={seq_len} plus a target horizon={horizon} step(s) ahead needs "
+            f"{seq_len + horizon}. Use a longer series or a shorter seq_len."
+        )
+    if start > last_start:
+        raise ValueError(
+            f"start={start} is too late: with {n_time} time steps, seq_len={seq_len} and "
+            f"horizon={horizon}, the last window can start at {last_start}."
         )
     stop = last_start + 1 if stop is None else check_int("stop", stop, minimum=start + 1)
-    if start > last_start or stop > last_start + 1:
+    if stop > last_start + 1:
         raise ValueError(
-            f"windows starting at {start}..{stop - 1} do not fit: with {n_time} time steps, "
-            f"seq_len={seq_len} and horizon={horizon}, the last window can start at {last_start}."
+            f"windows starting at start={start} .. stop - 1 = {stop - 1} do not fit: with {n_time} "
+            f"time steps, seq_len={seq_len} and horizon={horizon}, the last window can start at "
+            f"{last_start} (stop at most {last_start + 1})."
         )
     columns = _target_columns(targets, n_features)
     starts = np.arange(start, stop)
@@ -54,7 +60,10 @@ def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1
 def _target_columns(targets, n_features):
     if targets is None:
         return list(range(n_features))
-    cols = [targets] if np.isscalar(targets) else list(targets)
+    if isinstance(targets, (list, tuple, np.ndarray)):
+        cols = list(np.ravel(targets)) if isinstance(targets, np.ndarray) else list(targets)
+    else:
+        cols = [check_int("targets", targets, minimum=0)]
     if not cols:
         raise ValueError("targets must name at least one column of series.")
     for c in cols:

@@ -47,6 +47,8 @@ def numerical_gradient(f, params, eps=DEFAULT_EPS):
 
 
 def _check_numerical_args(f, params, eps):
+    """numerical_gradient's checks: TypeError for a non-callable f or params that are not a dict of
+    float64 arrays; ValueError naming eps if params +- 2 eps is not finite (eps far too large)."""
     eps = check_positive_float("eps", eps)
     if not callable(f):
         raise TypeError(f"f must be a function of the params dict returning a float, got {type(f).__name__}.")
@@ -59,13 +61,25 @@ def _check_numerical_args(f, params, eps):
                             f"nudges it by eps={eps:g}); got {type(value).__name__} "
                             f"{getattr(value, 'dtype', '')}. Convert it with .astype(float).")
         as_float_array(f"params[{name!r}]", value)
+        with np.errstate(over="ignore"):
+            reach = np.abs(value).max(initial=0.0) + 2 * eps
+        if not np.isfinite(reach):
+            raise ValueError(f"eps={eps:g} is too large: params[{name!r}] +- 2 eps is not a finite "
+                             "number. The check needs a small eps (the default is "
+                             f"{DEFAULT_EPS:g}).")
     return eps
 
 
 def _real(value):
+    """f's value as a float: TypeError naming f unless it is a real number, ValueError naming f
+    and eps if it is NaN or infinite (a finite difference of such values means nothing)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating)):
         raise TypeError(f"f must return a real number, got {value!r} ({type(value).__name__}).")
-    return float(value)
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"f returned {value} at params moved by eps or 2 eps: a finite difference "
+                         "needs finite values; choose a smaller eps, or check f.")
+    return value
 
 
 def relative_error(analytic, numeric):
@@ -107,11 +121,16 @@ def check_gradients(params, X, Y, truncate=None, activation="sigmoid", eps=DEFAU
 def assert_gradients_match(errors, tol=DEFAULT_TOL):
     """Raise AssertionError naming every parameter whose relative error exceeds tol.
 
-    errors: dict name -> relative error, as check_gradients returns.
+    errors: dict name -> relative error, as check_gradients returns. A NaN error fails the check.
+    Raises TypeError naming errors if it is not such a dict of real numbers.
     """
     if not isinstance(errors, dict) or not errors:
         raise TypeError(f"errors must be the dict name -> relative error that check_gradients "
                         f"returns, got {type(errors).__name__}.")
+    for name, err in errors.items():
+        if isinstance(err, (bool, np.bool_)) or not isinstance(err, (numbers.Real, np.floating)):
+            raise TypeError(f"errors[{name!r}] must be a relative error (a number), got {err!r} "
+                            f"({type(err).__name__}).")
     tol = check_positive_float("tol", tol)
     bad = {name: err for name, err in errors.items() if not err <= tol}
     if bad:

@@ -37,6 +37,7 @@ the argument checks, the output layer and the loops over time are shared with th
 
 import numpy as np
 
+from ._checks import NO_TARGETS
 from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, walk_back)
@@ -70,7 +71,7 @@ def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0):
     return draw_params(len(BLOCKS), ("b_x", "b_h"), hidden_dim, input_dim, output_dim, seed)
 
 
-def check_inputs(params, X, Y=None, *, x_name="X", y_name="Y"):
+def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
     """Check GRU params, the windows X (N, T, D) and the targets Y (N, O) (or X alone, with Y None)
     exactly as rnn_helpers._checks.check_inputs checks the RNN's; return X or (X, Y), float64.
     Messages call the arrays x_name and y_name (e.g. "X_val", "Y_val")."""
@@ -239,6 +240,6 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
     return held_state_loss(_forward, ("h",), params, state_params, X, Y, k)
 
 
-def _check_params(params):
-    """Check a GRU's params; return (H, D, O)."""
-    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME)
+def _check_params(params, name="params"):
+    """Check an GRU's params (called `name` in messages); return (H, D, O)."""
+    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)

@@ -34,6 +34,7 @@ rnn_helpers._gates holds what the LSTM shares with the GRU: checks, output layer
 
 import numpy as np
 
+from ._checks import NO_TARGETS
 from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, walk_back)
@@ -69,8 +70,8 @@ def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0):
     return params
 
 
-def check_inputs(params, X, Y=None, *, x_name="X", y_name="Y"):
-    """LSTM params with windows X (N, T, D) and, unless None, targets Y (N, O), checked as the RNN's
+def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
+    """LSTM params with windows X (N, T, D) and, if given, targets Y (N, O), checked as the RNN's
     are by rnn_helpers._checks.check_inputs. Returns X, or (X, Y), as float64 arrays.
 
     x_name, y_name: what the caller's user calls X and Y (e.g. "X_val"), for the messages."""
@@ -248,6 +249,6 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
     return held_state_loss(_forward, ("h", "c"), params, state_params, X, Y, k)
 
 
-def _check_params(params):
-    """Check an LSTM's params; return (H, D, O)."""
-    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME)
+def _check_params(params, name="params"):
+    """Check an LSTM's params (called `name` in messages); return (H, D, O)."""
+    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)

@@ -6,6 +6,9 @@ blindness; targets are drawn as dots and predictions as lines, so the two differ
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+
+from ._checks import as_float_array, check_int, check_text
 
 __all__ = ["COLORS", "CYCLE", "use_course_style", "plot_series", "plot_predictions",
            "plot_loss_curves", "plot_step_norms"]
@@ -45,7 +48,14 @@ def _inline_in_a_kernel():
 
 
 def plot_series(ax, values, start=0, label="series", **kwargs):
-    """values (time,) drawn against their time index start, start + 1, ..."""
+    """values (time,) drawn against their time index start, start + 1, ...
+
+    NaN and inf are drawn as gaps. Raises TypeError/ValueError naming a bad argument.
+    """
+    ax = _check_ax(ax)
+    values = as_float_array("values", values, ndim=1, what="(time,)", finite=False)
+    start = check_int("start", start)
+    label = check_text("label", label, allow_none=True)
     t = np.arange(start, start + len(values))
     ax.plot(t, values, marker=".", label=label, **kwargs)
     ax.set_xlabel("time step k")
@@ -54,10 +64,22 @@ def plot_series(ax, values, start=0, label="series", **kwargs):
 
 
 def plot_predictions(ax, Y_hat, Y, start=0, title=None):
-    """Targets (dots) and predictions (line) for records start, start + 1, ...; Y_hat, Y (N, 1)."""
+    """Targets (dots) and predictions (line) for records start, start + 1, ...; Y_hat, Y (N, 1).
+
+    With several outputs (N, O), the first column is drawn. Raises TypeError/ValueError naming a
+    bad argument.
+    """
+    ax = _check_ax(ax)
+    Y_hat = as_float_array("Y_hat", Y_hat, ndim=2, what="(N, 1)", finite=False)
+    Y = as_float_array("Y", Y, ndim=2, what="(N, 1)", finite=False)
+    if Y_hat.shape[0] != Y.shape[0] or 0 in Y_hat.shape or 0 in Y.shape:
+        raise ValueError(f"Y_hat {Y_hat.shape} and Y {Y.shape} must hold the same number N >= 1 of "
+                         "records, one prediction per target.")
+    start = check_int("start", start)
+    title = check_text("title", title, allow_none=True)
     t = np.arange(start, start + len(Y))
-    ax.plot(t, np.asarray(Y)[:, 0], "o", ms=4, color=COLORS["black"], label="target")
-    ax.plot(t, np.asarray(Y_hat)[:, 0], "-", lw=2, color=COLORS["orange"], label="prediction")
+    ax.plot(t, Y[:, 0], "o", ms=4, color=COLORS["black"], label="target")
+    ax.plot(t, Y_hat[:, 0], "-", lw=2, color=COLORS["orange"], label="prediction")
     ax.set_xlabel("window start")
     ax.set_ylabel("next value")
     ax.legend(loc="upper right")
@@ -67,11 +89,19 @@ def plot_predictions(ax, Y_hat, Y, start=0, title=None):
 
 
 def plot_loss_curves(ax, history, title=None):
-    """Training and validation loss per epoch from a History, on a log scale."""
-    epochs = np.arange(1, len(history.train_loss) + 1)
-    ax.semilogy(epochs, history.train_loss, "-", color=COLORS["blue"], label="training")
-    if history.val_loss is not None:
-        ax.semilogy(epochs, history.val_loss, "--", color=COLORS["vermillion"], label="validation")
+    """Training and validation loss per epoch from a History, on a log scale.
+
+    history: what rh.train returns second (anything with train_loss (epochs,) and val_loss
+    (epochs,) or None). Raises TypeError naming history for anything else, such as the
+    (model, history) pair itself.
+    """
+    ax = _check_ax(ax)
+    train_loss, val_loss = _check_history(history)
+    title = check_text("title", title, allow_none=True)
+    epochs = np.arange(1, len(train_loss) + 1)
+    ax.semilogy(epochs, train_loss, "-", color=COLORS["blue"], label="training")
+    if val_loss is not None:
+        ax.semilogy(epochs, val_loss, "--", color=COLORS["vermillion"], label="validation")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (log scale)")
     ax.legend(loc="upper right")
@@ -81,9 +111,17 @@ def plot_loss_curves(ax, history, title=None):
 
 
 def plot_step_norms(ax, norms, label=None, title=None, **kwargs):
-    """A norm per time step, norms (T,) for t = 1 .. T, on a log scale (for vanishing gradients)."""
+    """A norm per time step, norms (T,) for t = 1 .. T, on a log scale (for vanishing gradients).
+
+    NaN and inf are drawn as gaps. Raises TypeError/ValueError naming a bad argument.
+    """
+    ax = _check_ax(ax)
+    norms = as_float_array("norms", norms, ndim=1, what="(T,)", finite=False)
+    label = check_text("label", label, allow_none=True)
+    title = check_text("title", title, allow_none=True)
     t = np.arange(1, len(norms) + 1)
-    ax.semilogy(t, np.maximum(norms, 1e-300), marker=".", label=label, **kwargs)
+    with np.errstate(invalid="ignore"):
+        ax.semilogy(t, np.maximum(norms, 1e-300), marker=".", label=label, **kwargs)
     ax.set_xlabel("time step t")
     ax.set_ylabel("norm (log scale)")
     if label:
@@ -91,3 +129,34 @@ def plot_step_norms(ax, norms, label=None, title=None, **kwargs):
     if title:
         ax.set_title(title)
     return ax
+
+
+def _check_ax(ax):
+    if not isinstance(ax, Axes):
+        hint = ""
+        if isinstance(ax, np.ndarray):
+            hint = " plt.subplots(1, n) returns an array of Axes: pass one of them, e.g. axes[0]."
+        elif hasattr(ax, "subplots"):
+            hint = " This is a Figure: pass one of its Axes (fig, ax = plt.subplots())."
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}.{hint}")
+    return ax
+
+
+def _check_history(history):
+    """(train_loss, val_loss or None) from a History, checked."""
+    if isinstance(history, tuple) and len(history) == 2 and hasattr(history[1], "train_loss"):
+        raise TypeError("history must be a History, but this is the (model, history) pair that "
+                        "train returns: pass its second item, e.g. model, history = rh.train(...).")
+    if not (hasattr(history, "train_loss") and hasattr(history, "val_loss")):
+        raise TypeError(f"history must be the History that rh.train returns (with train_loss and "
+                        f"val_loss), got {type(history).__name__}.")
+    train_loss = as_float_array("history.train_loss", history.train_loss, ndim=1, what="(epochs,)",
+                                finite=False)
+    val_loss = history.val_loss
+    if val_loss is not None:
+        val_loss = as_float_array("history.val_loss", val_loss, ndim=1, what="(epochs,)",
+                                  finite=False)
+        if val_loss.shape != train_loss.shape:
+            raise ValueError(f"history.val_loss has {val_loss.size} entries but history.train_loss "
+                             f"{train_loss.size}: plot_loss_curves needs one of each per epoch.")
+    return train_loss, val_loss

@@ -70,6 +70,9 @@ def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0, biases=True, s
         low, high = 0.0, 1.0
     else:
         a = 1.0 / np.sqrt(H) if scale is None else check_positive_float("scale", scale)
+        if a > 1e6:
+            raise ValueError(f"scale must be at most 1e6 (weights of order 1 are the sensible "
+                             f"range; 1 / sqrt(hidden_dim) is the default), got {a:g}.")
         low, high = -a, a
     params = {
         "U": rng.uniform(low, high, size=(H, D)),
@@ -218,7 +221,7 @@ def truncated_loss(params, X, Y, truncate, activation="sigmoid", state_params=No
     T = X.shape[1]
     k = T if truncate is None else min(check_truncate(truncate), T)
     if state_params is not None:
-        check_params(state_params)
+        check_params(state_params, "state_params")
     if k == T:
         return mse_loss(_forward(params, X, activation)[0], Y)
     _, cache = _forward(params if state_params is None else state_params, X[:, :T - k], activation)

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _fast
 from . import rnn as _rnn
-from ._checks import (as_float_array, check_activation, check_inputs, check_int,
+from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
 from .clipping import _norm, clip_elementwise, clip_global_norm
@@ -165,7 +165,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                 loss_sum += loss * Yb.shape[0]
                 norm_sum += norm
                 clipped[epoch] += _clip_in_place(g, s["clip_value"], s["clip_norm"])
-                sgd_momentum_update(engine.theta, g, velocity, s["learning_rate"], s["momentum"])
+                _sgd_momentum_update(engine.theta, g, velocity, s["learning_rate"], s["momentum"])
             train_loss[epoch] = loss_sum / N
             grad_norm[epoch] = norm_sum / len(starts)
             if val_loss is not None:
@@ -189,15 +189,35 @@ def sgd_momentum_update(theta, grad, velocity, learning_rate, momentum):
     velocity <- momentum * velocity - learning_rate * grad;  theta <- theta + velocity.
     With momentum 0 (velocity may then be None) this is plain gradient descent,
     theta <- theta - learning_rate * grad.
-    theta, grad, velocity: arrays of one shape (any); theta and velocity are changed, grad is
-    scaled by learning_rate in place (it is scratch space in train's loop). Returns None.
+    theta, grad, velocity: float arrays of one shape (any); theta and velocity are changed in
+    place, grad is not. Returns None. Raises TypeError/ValueError naming a bad argument.
     """
-    grad *= learning_rate
+    learning_rate = check_positive_float("learning_rate", learning_rate)
+    momentum = check_positive_float("momentum", momentum, allow_zero=True)
+    if momentum >= 1:
+        raise ValueError(f"momentum must be below 1 (0.9 is typical), got {momentum}.")
+    arrays = {"theta": theta, "grad": grad}
+    if momentum or velocity is not None:
+        arrays["velocity"] = velocity
+    for name, value in arrays.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            raise TypeError(f"{name} must be a float numpy array (it is updated in place), got "
+                            f"{type(value).__name__} {getattr(value, 'dtype', '')}.")
+        as_float_array(name, value)
+        if value.shape != theta.shape:
+            raise ValueError(f"{name} has shape {value.shape} but theta has shape {theta.shape}; "
+                             "they must match.")
+    _sgd_momentum_update(theta, grad, velocity, learning_rate, momentum)
+
+
+def _sgd_momentum_update(theta, grad, velocity, learning_rate, momentum):
+    """sgd_momentum_update without argument checks, for train's loop."""
+    step = learning_rate * grad
     if not momentum:
-        theta -= grad
+        theta -= step
         return
     velocity *= momentum
-    velocity -= grad
+    velocity -= step
     theta += velocity
 
 
@@ -242,6 +262,7 @@ def predict(model, X, activation=None):
     activation than the one trained with gives wrong numbers without any error.
     """
     cell, activation = _how_it_computes(model, activation)
+    _check_model(model, cell)
     X = _check_data(model, cell, X, None, "X", None)
     return _forward(model, cell, activation, X)
 
@@ -254,7 +275,7 @@ def forecast(model, window, n_steps, activation=None):
     always sees windows like the ones it was trained on. Returns (n_steps, D).
     """
     cell, activation = _how_it_computes(model, activation)
-    _check_data(model, cell, np.zeros((1, 1, _input_dim(model, cell))), None, "X", None)
+    _check_model(model, cell)
     D = _input_dim(model, cell)
     O = model["V"].shape[0]
     if O != D:
@@ -440,6 +461,14 @@ def _clip_in_place(g, clip_value, clip_norm):
     return int(changed)
 
 
+def _check_model(model, cell):
+    """model's arrays checked as params are, with messages that say model."""
+    if cell == "rnn":
+        check_params(model, "model")
+    else:
+        get_cell(cell)._check_params(model, "model")
+
+
 def _how_it_computes(model, activation):
     """(cell, activation) for predict and forecast: from a Model, or the argument for a plain dict."""
     if isinstance(model, Model):
@@ -448,7 +477,7 @@ def _how_it_computes(model, activation):
                              f"predicting with {activation!r} would give wrong numbers. Leave "
                              "activation out.")
         return model.cell, model.activation
-    cell = cell_of(model)
+    cell = cell_of(model, "model")
     if cell != "rnn":
         return _check_cell(model, activation)
     if activation is None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_params, check_positive_float
+from ._checks import as_float_array, check_flag, check_int, check_params, check_positive_float
 from .clipping import clip_elementwise
 from . import _fast
 from .activations import sigmoid
@@ -50,6 +50,7 @@ def tutorial_init(hidden_dim=100, T=50, output_dim=1, *, seed=0):
     two steps every pre-activation is far above 36 and the sigmoid rounds to exactly 1.0. It is
     init_params(hidden_dim, input_dim=T, output_dim, scheme="tutorial", biases=False).
     """
+    T = check_int("T", T, minimum=1, maximum=100_000)
     return init_params(hidden_dim, input_dim=T, output_dim=output_dim, seed=seed,
                        biases=False, scheme="tutorial")
 
@@ -111,7 +112,7 @@ def tutorial_loss(params, X, Y):
     with the same fit. The mean is this divided by N. X: (N, T, 1), Y: (N, O). Returns a float.
     """
     Y_hat = tutorial_forward(params, X)[0]
-    Y = _check_targets(Y, Y_hat.shape)
+    Y = _check_targets(Y, Y_hat.shape, windows="X")
     return 0.5 * float(np.sum((Y - Y_hat) ** 2))
 
 
@@ -124,7 +125,7 @@ def tutorial_gradients(params, x, y, truncate=5):
     original; tutorial_train uses the same numbers in closed form (_tutorial_gradients_fast).
     """
     H, T = _check_tutorial_params(params)
-    x = _check_windows(as_float_array("x", x, ndim=2, what="(T, 1)")[None], T)[0]
+    x = _check_windows(as_float_array("x", x, ndim=2, what="(T, 1)")[None], T, name="x")[0]
     truncate = check_int("truncate", truncate, minimum=1)
     U, W, V = params["U"], params["W"], params["V"]
     Y_hat, states, z_last = tutorial_forward(params, x[None])
@@ -204,14 +205,15 @@ def tutorial_train(params, X, Y, X_val, Y_val, *, epochs=25, learning_rate=1e-4,
     X = _check_windows(X, T)
     X_val = _check_windows(X_val, T, name="X_val")
     O = params["V"].shape[0]
-    Y = _check_targets(Y, (X.shape[0], O))
-    Y_val = _check_targets(Y_val, (X_val.shape[0], O), name="Y_val")
-    epochs = check_int("epochs", epochs, minimum=1)
+    Y = _check_targets(Y, (X.shape[0], O), windows="X")
+    Y_val = _check_targets(Y_val, (X_val.shape[0], O), name="Y_val", windows="X_val")
+    epochs = check_int("epochs", epochs, minimum=1, maximum=100_000)
     learning_rate = check_positive_float("learning_rate", learning_rate)
     truncate = check_int("truncate", truncate, minimum=1)
     clip = check_positive_float("clip", clip)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be None or a function such as print, got {type(progress).__name__}.")
+    literal = check_flag("literal", literal)
 
     params = {name: params[name].copy() for name in ("U", "W", "V")}
     train_loss, val_loss = np.empty(epochs), np.empty(epochs)
@@ -259,9 +261,11 @@ def _check_windows(X, T=None, name="X"):
     return X
 
 
-def _check_targets(Y, shape, name="Y"):
+def _check_targets(Y, shape, name="Y", windows="the input"):
+    """Y of the given shape; `windows` names the windows it belongs to (e.g. "X_val"), for messages."""
     Y = as_float_array(name, Y, ndim=2, what="(N, output_dim)")
     if Y.shape != tuple(shape):
         raise ValueError(f"{name} has shape {Y.shape}, but {tuple(shape)} is needed: one row of "
-                         f"output_dim={shape[1]} targets for each of the {shape[0]} windows.")
+                         f"output_dim={shape[1]} targets for each of the {shape[0]} windows of "
+                         f"{windows}.")
     return Y

@@ -34,7 +34,8 @@ def test_make_windows_several_series_predict_one():
     (dict(series=[1.0, np.nan, 2.0, 3.0], seq_len=2), "series contains NaN"),
     (dict(series=[1.0, np.inf, 2.0, 3.0], seq_len=2), "series contains infinite"),
     (dict(series=np.ones((10, 2)), seq_len=2, targets=2), "only 2 column"),
-    (dict(series=np.ones(10), seq_len=2, start=8), "do not fit"),
+    (dict(series=np.ones(10), seq_len=2, start=8), "start=8 is too late"),
+    (dict(series=np.ones(10), seq_len=2, stop=9), "stop - 1 = 8 do not fit"),
     (dict(series="abc", seq_len=2), "series must be a numpy array"),
     (dict(series=np.ones(10), seq_len=2.5), "seq_len must be a whole number"),
 ])

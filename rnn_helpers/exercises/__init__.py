@@ -1,8 +1,40 @@
 """Exercise checkers: the truth is computed here, so the notebook cells that call them reveal nothing.
 
-    answers     replies to "answer with a number" questions (notebooks 3 and 6)
+    implement   check_<name>(learner_fn) for the implement-it exercises, one per package function the
+                learner writes (step_forward, forward, step_backward, backward, clip_elementwise,
+                clip_global_norm, sgd_momentum_update); EXERCISES maps each name to
+                (check function, reference function)
+    verdict     Verdict, what a check returns (green or red in a notebook), and choose(verdict),
+                the learner's function once it passes, the package's until then
+    mistakes    the classic mistakes, written on purpose so that the checks recognise them
+    engine      how a check runs its cases and compares
+    answers     replies to "answer with a number" questions (notebooks 1 to 7)
+    source      show_source: a package function's source with its argument checks folded away
+    lstm_checks check_lstm_step_forward, check_forget_share (notebook 8)
+    text_checks check_softmax_xent_backward (notebook 10)
 """
 
-from .answers import check_detach_answer, check_truncation
+from .answers import (check_clip_factor, check_detach_answer, check_fall_per_epoch,
+                      check_max_val_answer, check_offset_rule, check_parameter_count,
+                      check_truncation, check_window_count)
+from .implement import EXERCISES as _IMPLEMENT_EXERCISES
+from .implement import (check_backward, check_clip_elementwise, check_clip_global_norm,
+                        check_forward, check_sgd_momentum_update, check_step_backward,
+                        check_step_forward)
+from .lstm_checks import EXERCISES as _LSTM_EXERCISES
+from .lstm_checks import check_forget_share, check_lstm_step_forward
+from .source import show_source, teaching_source
+from .text_checks import EXERCISES as _TEXT_EXERCISES
+from .text_checks import check_softmax_xent_backward
+from .verdict import Verdict, choose
 
-__all__ = ["check_detach_answer", "check_truncation"]
+#: Every implement-it exercise: its name -> (check function, reference function).
+EXERCISES = {**_IMPLEMENT_EXERCISES, **_LSTM_EXERCISES, **_TEXT_EXERCISES}
+
+__all__ = ["check_clip_factor", "check_detach_answer", "check_fall_per_epoch", "check_offset_rule",
+           "check_parameter_count", "check_truncation", "check_window_count", "check_max_val_answer",
+           "EXERCISES",
+           "check_backward", "check_clip_elementwise", "check_clip_global_norm", "check_forward",
+           "check_sgd_momentum_update", "check_step_backward", "check_step_forward", "show_source",
+           "teaching_source", "Verdict", "choose", "check_forget_share", "check_lstm_step_forward",
+           "check_softmax_xent_backward"]

@@ -51,6 +51,7 @@ class Exercise:
     scratch: argument names it may change the way the reference does (or leave alone).
     missing: dict output name -> hint when the learner's result lacks it.
     mutation_hint: what to say when an input was changed (None: a general sentence).
+    shape_hint: what to add when the learner's function fails on mismatched shapes.
     """
     name: str
     reference: object
@@ -65,6 +66,7 @@ class Exercise:
     scratch: tuple = ()
     missing: dict = field(default_factory=dict)
     mutation_hint: str = None
+    shape_hint: str = None
     _cases: list = None
 
     def cases(self):
@@ -97,7 +99,7 @@ def run_check(ex, learner_fn):
         " and leaves its inputs unchanged"
     return Verdict(ex.name, True,
                    f"it matches the package's {ex.name} on all {len(cases)} seeded cases ({ex.coverage}) "
-                   f"to within {RTOL:g} relative, with the right shapes and dtypes,{changed}.",
+                   f"to within {_sci(RTOL)} relative, with the right shapes and dtypes,{changed}.",
                    learner_fn, ex.reference)
 
 
@@ -107,7 +109,11 @@ def _check_case(ex, fn, case, i, learner_results):
         return bad_call
     outcome = _run(ex, fn, case)
     if isinstance(outcome, BaseException):
-        return f"{ex.name} raised {type(outcome).__name__} in {case.label}: {_first_line(outcome)}"
+        message = f"{ex.name} raised {type(outcome).__name__} in {case.label}: {_first_line(outcome)}"
+        if ex.shape_hint and isinstance(outcome, ValueError) and \
+                any(w in str(outcome) for w in ("matmul", "shapes", "broadcast", "aligned")):
+            message += f" Hint: {ex.shape_hint}"
+        return message
     ret, args, kwargs = outcome
     ref_ret, ref_args, ref_kwargs = _run(ex, ex.reference, case)
     mutated = _mutated(ex, case, args, kwargs, ref_args, ref_kwargs)
@@ -280,6 +286,11 @@ def _outputs_or_none(ex, fn, case):
         return ex.outputs(*outcome)
     except Wrong:
         return None
+
+
+def _sci(x):
+    mantissa, exponent = f"{x:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def _first_line(err):

@@ -73,6 +73,11 @@ def _grads_dict(value, what, prefix):
     return {f"{prefix}[{k!r}]": _array(v, f"{prefix}[{k!r}]") for k, v in value.items()}
 
 
+_FORWARD_SHAPES = ("in rows, x_t (N, D) @ U.T (D, H) and s_{t-1} (N, H) @ W.T (H, H) give (N, H); "
+                   "s_T (N, H) @ V.T (H, O) gives (N, O).")
+_BACKWARD_SHAPES = ("dz_t is (N, H); dU = dz_t.T @ x_t is (H, D), dW = dz_t.T @ s_prev is (H, H), "
+                    "ds_prev = dz_t @ W is (N, H); dV = dY_hat.T @ s_T is (O, H).")
+
 # --- notebook 2: step_forward, forward ------------------------------------------------------------
 
 _STEP_SIZES = [(3, 1, 4, "sigmoid", True), (3, 1, 4, "tanh", True), (2, 2, 3, "tanh", True),
@@ -100,7 +105,8 @@ _STEP_FORWARD = Exercise(
     name="step_forward", reference=_rnn.step_forward, arg_names=("x_t", "s_prev", "params"),
     make_cases=_step_forward_cases, outputs=_step_forward_outputs, mistakes=_m.STEP_FORWARD,
     hints=_m.HINTS, coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
-    hint="Compare your line with z_t = x_t U^T + s_{t-1} W^T + b, s_t = act(z_t).")
+    hint="Compare your line with z_t = x_t U^T + s_{t-1} W^T + b, s_t = act(z_t).",
+    shape_hint=_FORWARD_SHAPES)
 
 _FORWARD_SIZES = [(3, 5, 1, 4, 1, "sigmoid", True, False), (3, 5, 1, 4, 1, "tanh", True, False),
                   (2, 7, 2, 3, 2, "tanh", True, False), (4, 1, 1, 3, 1, "sigmoid", True, False),
@@ -141,7 +147,7 @@ _FORWARD = Exercise(
     outputs=_forward_outputs, mistakes=_m.FORWARD, hints=_m.HINTS,
     coverage="T from 1 to 7, D and O up to 3; sigmoid and tanh; with and without biases; with s0",
     hint="states[t] must be s_t for t = 0 .. T (states[0] = s_0), and Y_hat = s_T V^T + c.",
-    missing={})
+    shape_hint=_FORWARD_SHAPES)
 
 
 # --- notebook 3: step_backward, backward ----------------------------------------------------------
@@ -183,7 +189,7 @@ _STEP_BACKWARD = Exercise(
     coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
     hint="Compare with rules (B3) and (B4): dz_t = ds_t * act'(z_t); dU = dz_t^T x_t, "
          "dW = dz_t^T s_{t-1}, db = sum over records of dz_t; ds_{t-1} = dz_t W.",
-    missing=_BIAS_MISSING)
+    missing=_BIAS_MISSING, shape_hint=_BACKWARD_SHAPES)
 
 _BACKWARD_SIZES = [(3, 5, 1, 4, 1, "sigmoid", True, None), (3, 5, 1, 4, 1, "tanh", True, None),
                    (2, 6, 2, 3, 2, "tanh", True, 1), (2, 6, 2, 3, 2, "sigmoid", True, 3),
@@ -220,7 +226,8 @@ _BACKWARD = Exercise(
              "grads['V']": "grads has no 'V': the output layer's gradient dV = dY_hat^T s_T belongs "
                            "in grads too",
              "grads['U']": "grads has no 'U': each step adds dz_t^T x_t to dU",
-             "grads['W']": "grads has no 'W': each step adds dz_t^T s_{t-1} to dW"})
+             "grads['W']": "grads has no 'W': each step adds dz_t^T s_{t-1} to dW"},
+    shape_hint=_BACKWARD_SHAPES)
 
 
 # --- notebook 4: clipping -------------------------------------------------------------------------
@@ -239,9 +246,9 @@ def _clip_cases(limit_name, limits):
     for i, (shapes_i, size, limit) in enumerate(limits):
         rng = _rng(400 + i)
         grads = _grads_case(rng, _CLIP_SHAPES[shapes_i], size)
-        keys = "/".join(grads)
-        cases.append(Case(_label(i, n, grads=keys, entries_of_size=f"about {size:g}",
-                                 **{limit_name: limit}), (grads,), {limit_name: limit}))
+        label = (f"case {i + 1} of {n} (grads {', '.join(grads)} with entries of size about "
+                 f"{size:g}, {limit_name}={limit:g})")
+        cases.append(Case(label, (grads,), {limit_name: limit}))
     return cases
 
 

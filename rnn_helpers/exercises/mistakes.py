@@ -19,8 +19,6 @@ __all__ = ["HINTS", "STEP_FORWARD", "FORWARD", "STEP_BACKWARD", "BACKWARD", "CLI
 HINTS = {
     "transposed_W": "the weights are transposed. In rows (one record per row) the step is "
                     "z_t = x_t U^T + s_{t-1} W^T + b: write s_prev @ params['W'].T, not s_prev @ params['W'].",
-    "transposed_UW": "both weight matrices are transposed: z_t = x_t U^T + s_{t-1} W^T + b in rows, "
-                     "so x_t @ params['U'].T and s_prev @ params['W'].T.",
     "forgot_b": "the hidden bias b is missing: add params['b'] to z_t (numpy broadcasts it over the N rows).",
     "forgot_c": "the output bias c is missing: y_hat = s_T V^T + c.",
     "other_activation": "you used the other activation: apply the one the activation argument names "
@@ -45,9 +43,11 @@ HINTS = {
     "assigned": "a gradient is assigned instead of accumulated: W, U and b are used at every step, so "
                 "each step adds its share, grads[name] += step_grads[name], starting from zeros.",
     "window_long": "the truncation window is off by one: it walks back k + 1 steps. truncate=k means "
-                   "the last k steps, t = T, T-1, ..., T-k+1: for t in range(T, T - k, -1).",
+                   "the last k steps, t = T, T-1, ..., T-k+1 (k = T when truncate is None): "
+                   "for t in range(T, T - k, -1).",
     "window_short": "the truncation window is off by one: it walks back only k - 1 steps. truncate=k "
-                    "means the last k steps, t = T, T-1, ..., T-k+1: for t in range(T, T - k, -1).",
+                    "means the last k steps, t = T, T-1, ..., T-k+1 (k = T when truncate is None): "
+                    "for t in range(T, T - k, -1).",
     "ignores_truncate": "truncate is ignored: with truncate=k walk back only the last k steps (all T "
                         "when truncate is None or k >= T).",
     "stale_cache": "every step reads step T's inputs and states: step t needs x_t = X[:, t-1], "
@@ -90,17 +90,17 @@ HINTS = {
 
 # Mutation of an input is recognised by comparing the inputs before and after the call.
 MUTATION_HINTS = {
-    "clip": "clipping changed its input: the caller's gradients must stay as they were. Build new "
-            "arrays (np.clip(g, -c, c) or g * factor), not np.clip(..., out=g), g *= ..., or g[...] = ...",
+    "clip": "clipping must leave the caller's gradients as they were (the caller may still need "
+            "them): build new arrays, np.clip(g, -c, c) or g * factor, not np.clip(..., out=g), "
+            "g *= ... or g[...] = ...",
 }
 
 
 # --- one step, right or wrong ---------------------------------------------------------------------
 
-def _z(x_t, s_prev, params, bias=True, transpose_W=False, transpose_U=False):
-    U = params["U"] if transpose_U else params["U"].T
+def _z(x_t, s_prev, params, bias=True, transpose_W=False):
     W = params["W"] if transpose_W else params["W"].T
-    z = x_t @ U + s_prev @ W
+    z = x_t @ params["U"].T + s_prev @ W
     if bias and "b" in params:
         z = z + params["b"]
     return z
@@ -111,8 +111,8 @@ def _other(activation):
 
 
 def _step_forward(x_t, s_prev, params, activation="sigmoid", bias=True, transpose_W=False,
-                  transpose_U=False, act=True, other=False):
-    z = _z(x_t, s_prev, params, bias, transpose_W, transpose_U)
+                  act=True, other=False):
+    z = _z(x_t, s_prev, params, bias, transpose_W)
     if not act:
         return z
     return activate(z, _other(activation) if other else activation)
@@ -126,7 +126,6 @@ def _variant(fn, **flags):
 
 STEP_FORWARD = {
     "transposed_W": _variant(_step_forward, transpose_W=True),
-    "transposed_UW": _variant(_step_forward, transpose_W=True, transpose_U=True),
     "forgot_b": _variant(_step_forward, bias=False),
     "other_activation": _variant(_step_forward, other=True),
     "no_activation": _variant(_step_forward, act=False),

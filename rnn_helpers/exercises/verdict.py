@@ -61,7 +61,7 @@ def choose(verdict):
     Raises TypeError if verdict is not a Verdict.
     """
     if not isinstance(verdict, Verdict):
-        raise TypeError(f"choose() takes what a check returned, e.g. choose(check_forward(forward)); "
+        raise TypeError(f"verdict must be what a check returned, as in choose(check_forward(forward)); "
                         f"got {type(verdict).__name__}.")
     ref = f"the package's {_qualified(verdict.reference, verdict.name)}"
     if verdict.passed:
@@ -72,5 +72,12 @@ def choose(verdict):
 
 
 def _qualified(fn, name):
+    """How a notebook reaches the package's function: rh.forward, rh.lstm.step_forward, ..."""
+    import rnn_helpers
     module = getattr(fn, "__module__", "") or ""
-    return f"rh.{name}" if module.startswith("rnn_helpers") else name
+    if not module.startswith("rnn_helpers"):
+        return name
+    if getattr(rnn_helpers, fn.__name__, None) is fn:
+        return f"rh.{fn.__name__}"
+    submodule = module.split(".")[1] if module.count(".") else ""
+    return f"rh.{submodule}.{fn.__name__}"

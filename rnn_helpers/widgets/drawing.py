@@ -70,7 +70,8 @@ class FastRedraw:
 
     def __init__(self, fig, changing):
         self.fig = fig
-        self.changing = list(changing)
+        # drawn in the order of their layers, as a full draw would (a line over a shaded span)
+        self.changing = sorted(changing, key=lambda artist: artist.get_zorder())
         for artist in self.changing:
             artist.set_animated(True)        # left out of canvas.draw(), drawn by draw_artist
         self._key = self._background = None

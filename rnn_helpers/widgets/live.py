@@ -48,7 +48,10 @@ def check_control_value(control, value):
     label = control.description or "control"
     if hasattr(control, "options") and not isinstance(control, widgets.BoundedIntText):
         options = tuple(getattr(control, "_options_values", None) or control.options)
-        if value not in options:
+        # True == 1 and 1.0 == 1: a bool must not pass for a number, nor a number for a bool
+        if value not in options or any(o == value and type(o) is not type(value)
+                                       and (isinstance(o, bool) or isinstance(value, bool))
+                                       for o in options):
             listing = ", ".join(f"{o:g}" if isinstance(o, float) else repr(o) for o in options)
             raise ValueError(f"{label}: {value!r} is not one of its choices ({listing}).")
         return value

@@ -1,0 +1,264 @@
+"""The many-to-many character model: one prediction, and one loss term, at every step.
+
+Letters used in shapes: N records (parallel streams), T time steps, H hidden size, K vocabulary size.
+
+The parameters are the vanilla RNN's, from init_params(hidden_dim, K, K): U (H, K), W (H, H),
+b (H,), V (K, H), c (K,). For one record, with x_t the one-hot column of the id at step t:
+
+    s_t = tanh(U x_t + W s_{t-1} + b)          (H,)     t = 1 .. T, from a given s_0
+    o_t = V s_t + c                             (K,)     the logits
+    p_t = softmax(o_t)                          (K,)
+    loss = mean over the N*T positions of -log p_t[y_t]
+
+U x_t is column id_t of U, so the code looks it up (U[:, id_t]) instead of multiplying. Walking the
+chain rule back (each line in _backward and loss_and_grads_loop is one of these):
+
+    do_t = (p_t - onehot(y_t)) / (N T)          (K,)     softmax_xent_backward
+    dV += do_t s_t^T,  dc += do_t
+    ds_t = V^T do_t + W^T dz_{t+1}              (H,)     (dz_{T+1} = 0)
+    dz_t = ds_t * (1 - s_t^2)                   (H,)     tanh' written with s_t
+    dU[:, id_t] += dz_t,  dW += dz_t s_{t-1}^T,  db += dz_t
+
+In the vectorised code rows are records: s_t is (N, H) and s_t = tanh(U^T[ids_t] + s_{t-1} W^T + b).
+"""
+
+import math
+
+import numpy as np
+
+from .._checks import as_float_array, check_int, check_positive_float
+from .vocab import _check_ids, _check_text_params
+
+__all__ = ["softmax_xent", "softmax_xent_backward", "loss_and_grads", "loss_and_grads_loop",
+           "sample", "bits_per_char"]
+
+_EVAL_CHUNK = 2000      # steps per forward call in bits_per_char: bounds memory, not the result
+
+
+def softmax_xent(logits, targets):
+    """Mean over all positions of -log softmax(o)[y], in nats (divide by ln 2 for bits).
+
+    logits: (N, T, K) floats (any leading shape works).  targets: (N, T) integer ids in [0, K).
+    Returns a float. The softmax subtracts each row's maximum first, so logits of 1e4 are exact.
+    Raises TypeError for non-numeric logits or non-integer targets; ValueError for NaN or infinite
+    logits, mismatched shapes, or targets outside [0, K).
+    """
+    logits, targets = _check_logits(logits, targets)
+    return _xent(logits, targets)[0]
+
+
+def softmax_xent_backward(logits, targets):
+    """dloss/dlogits for softmax_xent: (softmax(o) - onehot(y)) / (number of positions).
+
+    logits: (N, T, K).  targets: (N, T) ids in [0, K).  Returns dlogits (N, T, K); each position's
+    row sums to 0. Raises as softmax_xent does.
+    """
+    logits, targets = _check_logits(logits, targets)
+    return _xent(logits, targets)[1]
+
+
+def loss_and_grads(params, X_ids, Y_ids, s0=None):
+    """Loss over one chunk and its exact gradient with s0 held constant; all N records at once.
+
+    params: from init_params(hidden_dim, K, K).  X_ids, Y_ids: integer arrays (N, T) in [0, K), the
+    input and the target id at every step.  s0: (N, H) starting state, zeros when None.
+    Returns (loss, grads, s_T): loss a float (mean nats per position); grads a dict with the keys and
+    shapes of params; s_T (N, H), the state to pass as s0 of the next chunk.
+    The one-hot x_t is never built: U x_t is looked up as column id_t of U (U[:, ids]). A product with
+    a one-hot matrix gives the same numbers at K times the cost (K multiply-adds per entry, all but one
+    with 0), and the backward pass then adds dz_t into those columns only.
+    Raises TypeError/ValueError naming the argument for params, ids or s0 that do not fit.
+    """
+    H, K = _check_text_params(params)
+    X_ids, Y_ids = _check_pair(X_ids, Y_ids, K)
+    s0 = _check_s0(s0, X_ids.shape[0], H)
+    loss, grads, S = _loss_and_grads(params, X_ids.T, Y_ids.T, s0)
+    return loss, grads, S[-1].copy()
+
+
+def loss_and_grads_loop(params, X_ids, Y_ids, s0=None):
+    """loss_and_grads one record and one step at a time: the maths above, line by line.
+
+    The readable reference that the vectorised loss_and_grads is tested against. Same arguments,
+    return value and errors.
+    """
+    H, K = _check_text_params(params)
+    X_ids, Y_ids = _check_pair(X_ids, Y_ids, K)
+    N, T = X_ids.shape
+    s0 = np.zeros((N, H)) if s0 is None else _check_s0(s0, N, H)
+    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    loss, s_T = 0.0, np.empty((N, H))
+    for n in range(N):
+        s = [s0[n]]                                        # s[t] = s_t, (H,)
+        do = []
+        for t in range(T):
+            s.append(np.tanh(U[:, X_ids[n, t]] + W @ s[t] + b))    # U x_t is a column lookup
+            o = V @ s[t + 1] + c                           # o_t, (K,)
+            p = np.exp(o - o.max())                        # shifting o leaves softmax unchanged
+            p /= p.sum()
+            loss -= math.log(p[Y_ids[n, t]])
+            p[Y_ids[n, t]] -= 1.0
+            do.append(p / (N * T))                         # do_t = (p_t - onehot(y_t)) / (N T)
+        s_T[n] = s[T]
+        dz_next = np.zeros(H)
+        for t in range(T, 0, -1):
+            grads["V"] += np.outer(do[t - 1], s[t])        # dV += do_t s_t^T
+            grads["c"] += do[t - 1]                        # dc += do_t
+            ds = V.T @ do[t - 1] + W.T @ dz_next           # ds_t = V^T do_t + W^T dz_{t+1}
+            dz = ds * (1.0 - s[t] ** 2)                    # dz_t = ds_t * tanh'
+            grads["U"][:, X_ids[n, t - 1]] += dz           # dU[:, id_t] += dz_t
+            grads["W"] += np.outer(dz, s[t - 1])           # dW += dz_t s_{t-1}^T
+            grads["b"] += dz                               # db += dz_t
+            dz_next = dz
+    return loss / (N * T), grads, s_T
+
+
+def sample(params, seed_ids, n, temperature=1.0, seed=0):
+    """Generate n ids: run the model over seed_ids, then draw one id at a time and feed it back.
+
+    params: from init_params(hidden_dim, K, K).  seed_ids: integer array (L,) in [0, K), L >= 1; the
+    state starts at zeros and the first id is drawn after the last seed id.  n: how many ids.
+    temperature: each id is drawn from softmax(o_t / temperature); below 1 sharpens the distribution
+    (as it goes to 0 the draw becomes the most likely id), above 1 flattens it.
+    seed: for np.random.default_rng. Returns an int64 array (n,), without the seed ids.
+    Raises TypeError/ValueError naming the argument: bad ids, n < 1, temperature not finite or <= 0,
+    seed negative.
+    """
+    H, K = _check_text_params(params)
+    seed_ids = _check_ids("seed_ids", seed_ids, 1, K, "(L,)")
+    n = check_int("n", n, minimum=1)
+    temperature = check_positive_float("temperature", temperature)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    s = np.zeros(H)
+    for x in seed_ids:
+        s = np.tanh(U[:, x] + W @ s + b)
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        o = V @ s + c
+        # subtract the max before dividing: a tiny temperature then gives -inf, never inf - inf
+        p = np.exp((o - o.max()) / temperature)
+        out[i] = x = rng.choice(K, p=p / p.sum())
+        s = np.tanh(U[:, x] + W @ s + b)
+    return out
+
+
+def bits_per_char(params, ids):
+    """Mean -log2 p(next character) over a text, the state carried from its first character to its last.
+
+    params: from init_params(hidden_dim, K, K).  ids: integer array (L,) in [0, K), L >= 2; the
+    model starts from s = 0 and predicts ids[1:] from what precedes each. Returns a float in bits
+    (log2 K for a model that knows nothing; lower is better).
+    Raises TypeError/ValueError naming the argument for bad params or ids.
+    """
+    H, K = _check_text_params(params)
+    ids = _check_ids("ids", ids, 1, K, "(L,)")
+    if ids.size < 2:
+        raise ValueError("ids must hold at least 2 ids: bits per character scores each id after "
+                         "the first.")
+    s, total = np.zeros((1, H)), 0.0
+    for start in range(0, ids.size - 1, _EVAL_CHUNK):
+        x = ids[start:start + _EVAL_CHUNK + 1]
+        S, logits = _forward(params, x[:-1, None], s)
+        total += _xent(logits, x[1:, None], grad=False)[0] * (x.size - 1)
+        s = S[-1]
+    return total / (ids.size - 1) / math.log(2.0)
+
+
+def _loss_and_grads(params, X_tm, Y_tm, s0):
+    """loss_and_grads on checked, time-major ids X_tm, Y_tm (T, N). Returns (loss, grads, S)."""
+    S, logits = _forward(params, X_tm, s0)
+    loss, do = _xent(logits, Y_tm)
+    return loss, _backward(params, X_tm, S, do), S
+
+
+def _forward(params, X_tm, s0):
+    """States S (T + 1, N, H) with S[0] = s0, and logits (T, N, K), for time-major ids X_tm (T, N)."""
+    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    T, N = X_tm.shape
+    S = np.empty((T + 1, N, U.shape[0]))
+    S[0] = 0.0 if s0 is None else s0
+    # x_t U^T for one-hot rows x_t is a row lookup of U^T: the same numbers as a product with a
+    # one-hot (N, K) matrix, at 1/K of the cost, done for every step at once.
+    Z_in = U.T[X_tm] + b                                   # (T, N, H)
+    W_T, z = W.T, np.empty((N, U.shape[0]))
+    for t in range(T):
+        np.dot(S[t], W_T, out=z)
+        z += Z_in[t]
+        np.tanh(z, out=S[t + 1])                           # s_t = tanh(U x_t + W s_{t-1} + b)
+    return S, S[1:] @ V.T + c                              # o_t = V s_t + c, (T, N, K)
+
+
+def _backward(params, X_tm, S, do):
+    """Gradients from S (T + 1, N, H) and do = dloss/dlogits (T, N, K); time-major ids X_tm (T, N)."""
+    W, V = params["W"], params["V"]
+    T, N, K = do.shape
+    H = W.shape[0]
+    do_rows = do.reshape(T * N, K)
+    dV = do_rows.T @ S[1:].reshape(T * N, H)               # dV = sum do_t s_t^T
+    dc = do_rows.sum(axis=0)                               # dc = sum do_t
+    dS = do @ V                                            # V^T do_t for every step, (T, N, H)
+    dZ = np.empty_like(dS)
+    for t in range(T - 1, -1, -1):                         # dZ[t] is dz_{t+1} (S[t+1] is s_{t+1})
+        ds = dS[t] if t == T - 1 else dS[t] + dZ[t + 1] @ W    # ds_t = V^T do_t + W^T dz_{t+1}
+        dZ[t] = ds * (1.0 - S[t + 1] ** 2)                     # dz_t = ds_t * tanh'
+    dZ_rows = dZ.reshape(T * N, H)
+    dW = dZ_rows.T @ S[:-1].reshape(T * N, H)              # dW = sum dz_t s_{t-1}^T
+    db = dZ_rows.sum(axis=0)
+    # dU[:, id_t] += dz_t: the transpose of the row lookup is a scatter-add over repeated ids.
+    # Sorting the rows by id and summing runs with reduceat does it about 10x faster than np.add.at.
+    ids = X_tm.ravel()
+    order = np.argsort(ids, kind="stable")
+    ids_sorted = ids[order]
+    starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
+    dU_T = np.zeros((K, H))
+    dU_T[ids_sorted[starts]] = np.add.reduceat(dZ_rows[order], starts, axis=0)
+    return {"U": np.ascontiguousarray(dU_T.T), "W": dW, "b": db, "V": dV, "c": dc}
+
+
+def _xent(logits, targets, grad=True):
+    """(mean -log softmax(o)[y], dlogits or None) for logits (..., K) and targets (...)."""
+    shifted = logits - logits.max(axis=-1, keepdims=True)  # exp cannot overflow; softmax unchanged
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    picked = np.take_along_axis(shifted, targets[..., None], axis=-1)
+    loss = float(np.mean(np.log(total) - picked))
+    if not grad:
+        return loss, None
+    p = e / total
+    at = targets[..., None]                               # subtract the one-hot target, in place
+    np.put_along_axis(p, at, np.take_along_axis(p, at, axis=-1) - 1.0, axis=-1)
+    p /= targets.size
+    return loss, p
+
+
+def _check_logits(logits, targets):
+    logits = as_float_array("logits", logits, what="(N, T, K)")
+    if logits.ndim < 1 or logits.shape[-1] < 1:
+        raise ValueError(f"logits must have a last axis of K >= 1 scores, got shape {logits.shape}.")
+    K = logits.shape[-1]
+    targets = _check_ids("targets", targets, logits.ndim - 1, K, "(N, T)", allow_empty=True)
+    if targets.shape != logits.shape[:-1] or targets.size == 0:
+        raise ValueError(f"targets has shape {targets.shape} but logits {logits.shape}: there must be "
+                         "one target id per row of K logits, and at least one.")
+    return logits, targets
+
+
+def _check_pair(X_ids, Y_ids, K):
+    X_ids = _check_ids("X_ids", X_ids, 2, K, "(N, T)")
+    Y_ids = _check_ids("Y_ids", Y_ids, 2, K, "(N, T)")
+    if X_ids.shape != Y_ids.shape:
+        raise ValueError(f"X_ids has shape {X_ids.shape} but Y_ids has shape {Y_ids.shape}: they must "
+                         "match, one target id per input id (Y_ids is X_ids shifted by one character).")
+    return X_ids, Y_ids
+
+
+def _check_s0(s0, N, H):
+    if s0 is None:
+        return None
+    s0 = as_float_array("s0", s0, ndim=2, what="(N, hidden_dim)")
+    if s0.shape != (N, H):
+        raise ValueError(f"s0 must have shape (N, hidden_dim) = {(N, H)}, got {s0.shape}; pass the "
+                         "s_T that loss_and_grads returned for the previous chunk, or None.")
+    return s0

@@ -1,0 +1,438 @@
+import dataclasses
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from rnn_helpers import baselines as bl
+from rnn_helpers.weather import (WEATHER_COLUMNS, Standardizer, fit_standardizer, forecast_errors,
+                                 load_weather, split_periods, weather_windows)
+
+HEADER = "date,precipitation_mm,temp_max_c,temp_min_c,wind_ms"
+
+
+@pytest.fixture(scope="module")
+def weather():
+    return load_weather()
+
+
+def write_csv(tmp_path, lines, name="broken.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def day_frame(start="2012-01-01", days=40, columns=("a", "b")):
+    """A daily DataFrame whose column 'day' numbers the days: windows show which days they use."""
+    index = pd.date_range(start, periods=days, freq="D", name="date")
+    data = {"day": np.arange(days, dtype=float)}
+    data.update({c: np.arange(days) * (k + 2.0) + 1.0 for k, c in enumerate(columns)})
+    return pd.DataFrame(data, index=index)
+
+
+# ---------------------------------------------------------------------------- the shipped file
+
+def test_shipped_file_loads_with_the_right_shape_columns_and_dates(weather):
+    assert weather.shape == (1461, 4)
+    assert tuple(weather.columns) == WEATHER_COLUMNS
+    assert [c for c in weather.columns if "temp" in c] == ["temp_max_c", "temp_min_c"]
+    assert isinstance(weather.index, pd.DatetimeIndex) and weather.index.name == "date"
+    assert weather.index[0] == pd.Timestamp("2012-01-01")
+    assert weather.index[-1] == pd.Timestamp("2015-12-31")
+    assert (np.diff(weather.index.values) == np.timedelta64(1, "D")).all()
+    assert (weather.dtypes == np.float64).all()
+    assert weather.loc["2012-01-02"].tolist() == [10.9, 10.6, 2.8, 4.5]      # line 3 of the file
+    assert (weather.temp_min_c <= weather.temp_max_c).all()
+    assert 5 < weather.temp_max_c.mean() < 25 and weather.precipitation_mm.min() == 0   # deg C, mm
+
+
+def test_shipped_file_is_the_one_the_readme_describes():
+    folder = resources.files("rnn_helpers") / "datasets"
+    digest = hashlib.sha256((folder / "seattle_weather.csv").read_bytes()).hexdigest()
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert f"Result: sha256 `{digest}`" in readme
+
+
+def test_load_weather_reads_a_path_or_str(tmp_path):
+    lines = [HEADER, "2012-01-01,0.0,1.5,-1.0,2.0", "2012-01-02,3.5,2.5,0.0,4.0", ""]
+    path = write_csv(tmp_path, lines, "good.csv")
+    for p in (path, str(path)):
+        df = load_weather(p)
+        assert df.shape == (2, 4) and df.loc["2012-01-02", "precipitation_mm"] == 3.5
+    with_bom = tmp_path / "bom.csv"                  # as spreadsheet programs save UTF-8
+    with_bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_weather(with_bom).equals(load_weather(path))
+
+
+# ------------------------------------------------------------------------------------ loader errors
+
+GOOD = ["2012-01-01,0.0,12.8,5.0,4.7", "2012-01-02,10.9,10.6,2.8,4.5",
+        "2012-01-03,0.8,11.7,7.2,2.3"]
+
+
+@pytest.mark.parametrize("lines, row, column, what", [
+    (["date,precipitation_mm,temp_max_c,temp_min_c"] + [r.rsplit(",", 1)[0] for r in GOOD],
+     "line 1", "'wind_ms'", "is missing"),
+    ([HEADER, GOOD[0], "2012-01-02,10.9,warm,2.8,4.5", GOOD[2]],
+     "line 3 (date 2012-01-02)", "'temp_max_c'", "'warm' is not a number"),
+    ([HEADER, GOOD[0], "2012-01-02,,10.6,2.8,4.5", GOOD[2]],
+     "line 3 (date 2012-01-02)", "'precipitation_mm'", "'' is not a number"),
+    ([HEADER, GOOD[0], GOOD[1], "2012-01-03,0.8,11.7,7.2,nan"],
+     "line 4 (date 2012-01-03)", "'wind_ms'", "not a finite number"),
+    ([HEADER, GOOD[1], GOOD[0], GOOD[2]],
+     "line 3", "'date'", "dates out of order: 2012-01-01 comes after 2012-01-02"),
+    ([HEADER, GOOD[0], GOOD[1], GOOD[1].replace("10.9", "1.0"), GOOD[2]],
+     "line 4", "'date'", "date 2012-01-02 is repeated (also on line 3)"),
+    ([HEADER, GOOD[0], GOOD[2]],
+     "line 3", "'date'", "missing date(s): 1 day(s) from 2012-01-02 to 2012-01-02"),
+    ([HEADER, GOOD[0], "2012/01/02,10.9,10.6,2.8,4.5"],
+     "line 3", "'date'", "'2012/01/02' is not a date"),
+    ([HEADER + ",weather", GOOD[0] + ",sun"], "line 1", "'weather'", "unexpected column"),
+], ids=["missing column", "non-numeric", "empty entry", "nan", "out of order", "repeated date",
+        "missing date", "bad date", "extra column"])
+def test_load_weather_names_file_row_and_column(tmp_path, lines, row, column, what):
+    path = write_csv(tmp_path, lines)
+    with pytest.raises(ValueError) as info:
+        load_weather(path)
+    message = str(info.value)
+    for part in (str(path), row, column, what):
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+def test_load_weather_counts_lines_of_the_file_even_after_a_blank_line(tmp_path):
+    path = write_csv(tmp_path, [HEADER, GOOD[0], "", "2012-01-02,10.9,10.6,cold,4.5"])
+    with pytest.raises(ValueError, match=r"line 4 \(date 2012-01-02\), column 'temp_min_c'"):
+        load_weather(path)
+
+
+@pytest.mark.parametrize("lines, message", [
+    ([], "is empty"),
+    ([HEADER], "no data lines"),
+    ([HEADER, GOOD[0] + ",1.0"], "line 2: 6 fields"),
+])
+def test_load_weather_rejects_empty_or_ragged_files(tmp_path, lines, message):
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_weather(path)
+
+
+def test_load_weather_path_errors(tmp_path):
+    missing = tmp_path / "nowhere.csv"
+    with pytest.raises(FileNotFoundError, match=re.escape(str(missing))):
+        load_weather(missing)
+    with pytest.raises(FileNotFoundError, match="not an existing file"):
+        load_weather(tmp_path)                                  # a folder
+    for bad in (3, ["a.csv"], b"a.csv"):
+        with pytest.raises(TypeError, match="path must be None"):
+            load_weather(bad)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(ValueError, match="not a readable CSV"):
+        load_weather(binary)
+
+
+# ------------------------------------------------------------------------------------ periods
+
+def test_split_periods_is_time_ordered_and_covers_everything(weather):
+    train, val, test = split_periods(weather, "2013-12-31", "2014-12-31")
+    assert (len(train), len(val), len(test)) == (731, 365, 365)
+    day = pd.Timestamp
+    assert train.index[-1] == day("2013-12-31") and val.index[0] == day("2014-01-01")
+    assert val.index[-1] == day("2014-12-31") and test.index[0] == day("2015-01-01")
+    assert pd.concat([train, val, test]).equals(weather)
+
+
+@pytest.mark.parametrize("args, error, message", [
+    (("2014-12-31", "2013-12-31"), ValueError, "must come before val_end"),
+    (("2010-12-31", "2013-12-31"), ValueError, "training period is empty"),
+    (("2013-12-31", "2016-01-01"), ValueError, "test period is empty"),
+    ((2013, "2014-12-31"), TypeError, "train_end must be a date"),
+    (("2013-12-31", "next year"), ValueError, "val_end='next year' is not a date"),
+])
+def test_split_periods_rejects_bad_dates(weather, args, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        split_periods(weather, *args)
+
+
+def test_periods_must_be_daily_dataframes(weather):
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
+        split_periods(weather.to_numpy(), "2013-12-31", "2014-12-31")
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        split_periods(weather.reset_index(drop=True), "2013-12-31", "2014-12-31")
+    with pytest.raises(ValueError, match="consecutive days, but 2012-01-03 follows 2012-01-01"):
+        split_periods(weather.drop(pd.Timestamp("2012-01-02")), "2013-12-31", "2014-12-31")
+    broken = weather.copy()
+    broken.iloc[5, 1] = np.nan
+    with pytest.raises(ValueError, match="df contains NaN"):
+        split_periods(broken, "2013-12-31", "2014-12-31")
+
+
+# ------------------------------------------------------------------------------------ scaling
+
+def test_standardizer_round_trip_and_moments(weather):
+    train, val, _ = split_periods(weather, "2013-12-31", "2014-12-31")
+    scaler = fit_standardizer(train)
+    assert scaler.columns == WEATHER_COLUMNS
+    z = scaler.transform(train)
+    assert isinstance(z, pd.DataFrame) and z.index.equals(train.index)
+    np.testing.assert_allclose(z.mean(), 0, atol=1e-12)
+    np.testing.assert_allclose(z.std(ddof=0), 1, atol=1e-12)
+    back = scaler.inverse(scaler.transform(val).to_numpy())
+    np.testing.assert_allclose(back, val.to_numpy(), rtol=0, atol=1e-12)
+
+
+def test_standardizer_inverse_of_a_subset_of_the_variables(weather):
+    scaler = fit_standardizer(weather)
+    z = scaler.transform(weather.to_numpy())                          # (days, 4)
+    for columns in (["temp_max_c"], "temp_max_c", [1], 1):
+        out = scaler.inverse(z[:, [1]], columns)
+        np.testing.assert_allclose(out[:, 0], weather.temp_max_c, rtol=0, atol=1e-12)
+    two = scaler.inverse(z[:, [3, 0]], ["wind_ms", "precipitation_mm"])
+    np.testing.assert_allclose(two, weather[["wind_ms", "precipitation_mm"]], rtol=0, atol=1e-12)
+    windows = z[None, :10]                                           # (1, 10, 4): any leading axes
+    np.testing.assert_allclose(scaler.inverse(windows)[0], weather.iloc[:10], rtol=0, atol=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(2, 30), st.integers(1, 4)),
+              elements=st.floats(-1e6, 1e6, allow_nan=False)))
+def test_standardizer_round_trip_property(values):
+    if (values.std(axis=0) < 1e-3 * (1 + np.abs(values).max())).any():
+        return                                   # (near) constant columns are refused, see below
+    scaler = fit_standardizer(values)
+    back = scaler.inverse(scaler.transform(values))
+    np.testing.assert_allclose(back, values, rtol=1e-12, atol=1e-12 * np.abs(values).max())
+
+
+def test_standardizer_is_fitted_on_the_training_period_only(weather):
+    changed = weather.copy()
+    changed.loc["2014-01-01":] = changed.loc["2014-01-01":] * 100 + 50      # new val and test data
+    fits = [fit_standardizer(split_periods(df, "2013-12-31", "2014-12-31")[0])
+            for df in (weather, changed)]
+    assert np.array_equal(fits[0].mean, fits[1].mean) and np.array_equal(fits[0].std, fits[1].std)
+    np.testing.assert_allclose(fits[0].mean, weather.loc[:"2013-12-31"].mean(), rtol=1e-12)
+
+
+def test_standardizer_is_frozen(weather):
+    scaler = fit_standardizer(weather)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scaler.mean = np.zeros(4)
+    with pytest.raises(ValueError, match="read-only"):
+        scaler.mean[0] = 0.0
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda s: fit_standardizer(np.ones((5, 2))), ValueError, "constant in the training period"),
+    (lambda s: fit_standardizer(np.ones(5)), ValueError, "train_values must have shape (N, D)"),
+    (lambda s: fit_standardizer(np.ones((1, 2))), ValueError, "at least 2"),
+    (lambda s: fit_standardizer(np.arange(6.0).reshape(3, 2) + 1j), TypeError, "real numbers"),
+    (lambda s: fit_standardizer([["1", "2"], ["3", "4"]]), TypeError, "real numbers"),
+    (lambda s: fit_standardizer([[1.0, np.nan], [2.0, 3.0]]), ValueError, "contains NaN"),
+    (lambda s: s.transform(np.ones((3, 2))), ValueError, "last axis must hold the 4 variables"),
+    (lambda s: s.inverse(np.ones((3, 1)), ["temp"]), ValueError, "columns names 'temp'"),
+    (lambda s: s.inverse(np.ones((3, 1)), [4]), ValueError, "columns must be at most 3"),
+    (lambda s: s.inverse(np.ones((3, 2)), ["wind_ms"]), ValueError, "1 column(s) were selected"),
+    (lambda s: s.inverse(np.ones((3, 1)), []), ValueError, "at least one variable"),
+])
+def test_standardizer_rejects_bad_input(weather, call, error, message):
+    scaler = fit_standardizer(weather)
+    with pytest.raises(error, match=re.escape(message)):
+        call(scaler)
+
+
+# ------------------------------------------------------------------------------------ windows
+
+def test_windows_never_cross_a_period_boundary(weather):
+    df = weather.assign(day=np.arange(len(weather), dtype=float))
+    periods = split_periods(df, "2013-12-31", "2014-12-31")
+    for h in (1, 3, 7):
+        for period in periods:
+            X, Y, target_dates = weather_windows(period, 14, ["day", "temp_max_c"],
+                                                 ["temp_max_c"], h)
+            days = set(period["day"])
+            assert set(np.unique(X[:, :, 0])) <= days                       # inputs inside
+            assert set(target_dates) <= set(period.index)                   # targets inside
+            assert X.shape == (len(period) - 14 - h + 1, 14, 2) and Y.shape == (len(X), 1)
+            first = period.index[0]
+            assert X[0, 0, 0] == period["day"].iloc[0]
+            assert target_dates[0] == first + pd.Timedelta(days=13 + h)
+            assert target_dates[-1] == period.index[-1]
+
+
+@pytest.mark.parametrize("horizon", range(1, 8))
+def test_windows_target_date_and_horizon(horizon):
+    df = day_frame(days=30)
+    X, Y, target_dates = weather_windows(df, 5, ["day", "a"], ["b", "a"], horizon)
+    assert X.shape == (30 - 5 - horizon + 1, 5, 2) and Y.shape == (len(X), 2)
+    last_input_day = df.index[X[:, -1, 0].astype(int)]
+    assert (target_dates - last_input_day == pd.Timedelta(days=horizon)).all()
+    np.testing.assert_array_equal(Y, df.loc[target_dates, ["b", "a"]].to_numpy())
+    np.testing.assert_array_equal(X[3], df[["day", "a"]].iloc[3:8].to_numpy())
+
+
+def test_windows_with_targets_outside_the_inputs():
+    df = day_frame(days=12)
+    X, Y, dates = weather_windows(df, 4, "a", "b", horizon=2)
+    assert X.shape == (7, 4, 1) and Y.shape == (7, 1)
+    np.testing.assert_array_equal(Y[:, 0], df["b"].iloc[5:].to_numpy())
+    assert dates[0] == pd.Timestamp("2012-01-06")
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(horizon=8), ValueError, "horizon must be at most 7"),
+    (dict(horizon=0), ValueError, "horizon must be at least 1"),
+    (dict(seq_len=2.0), TypeError, "seq_len must be a whole number"),
+    (dict(inputs=["c"]), ValueError, "inputs names 'c'"),
+    (dict(targets=[]), ValueError, "targets must name at least one column"),
+    (dict(targets=3), TypeError, "targets must be a column name"),
+    (dict(inputs=["a", "a"]), ValueError, "names a column twice"),
+    (dict(seq_len=10), ValueError, "period has 12 days (2012-01-01 to 2012-01-12)"),
+    (dict(period="frame"), TypeError, "period must be a pandas DataFrame"),
+])
+def test_windows_reject_bad_input(kwargs, error, message):
+    args = dict(period=day_frame(days=12), seq_len=4, inputs=["a"], targets=["b"], horizon=3)
+    args.update(kwargs)
+    with pytest.raises(error, match=re.escape(message)):
+        weather_windows(**args)
+
+
+# ------------------------------------------------------------------------------------ baselines
+
+def test_persistence_is_the_value_horizon_days_before_the_target():
+    df = day_frame(days=20)
+    X, Y, dates = weather_windows(df, 5, ["day", "a", "b"], ["b", "a"], horizon=3)
+    pred = bl.predict_persistence(X, [2, 1])
+    three_days_before = df.loc[dates - pd.Timedelta(days=3), ["b", "a"]].to_numpy()
+    np.testing.assert_array_equal(pred, three_days_before)
+    assert bl.predict_persistence(X, 1).shape == (len(X), 1)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: bl.predict_persistence(np.ones((3, 4)), 0), ValueError, "X must have 3 dimensions"),
+    (lambda: bl.predict_persistence(np.ones((3, 4, 2)), 2), ValueError, "columns names position 2, but X"),
+    (lambda: bl.predict_persistence(np.ones((3, 4, 2)), "a"), TypeError, "columns must be a whole"),
+    (lambda: bl.predict_persistence(np.ones((3, 4, 2)) * 1j, 0), TypeError, "X must hold real"),
+    (lambda: bl.predict_persistence(np.ones((3, 4, 2)), []), ValueError, "at least one input"),
+])
+def test_persistence_rejects_bad_input(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+def test_climatology_is_the_day_of_year_mean_over_the_given_years():
+    dates = pd.date_range("2012-01-01", "2013-12-31", freq="D")
+    values = np.where(dates.year == 2012, 1.0, 3.0)
+    table = bl.fit_climatology(dates, values, half_width=0)
+    assert table.shape == (366, 1)
+    assert table[59, 0] == 1.0                                   # Feb 29: only 2012 has one
+    assert np.all(np.delete(table[:, 0], 59) == 2.0)             # every other day: (1 + 3) / 2
+    later = pd.DatetimeIndex(["2015-03-01", "2016-02-29", "2016-03-01"])
+    pred = bl.predict_climatology(table, later)
+    np.testing.assert_array_equal(pred[:, 0], [2.0, 1.0, 2.0])   # Mar 1 is one entry in every year
+
+
+def test_climatology_feb_29_without_a_leap_year_and_smoothing():
+    dates = pd.date_range("2013-01-01", "2013-12-31", freq="D")
+    values = np.ones(len(dates))
+    values[dates == "2013-06-15"] = 4.0
+    values[dates == "2013-02-28"] = 3.0
+    table = bl.fit_climatology(dates, values, half_width=0)[:, 0]
+    assert table[59] == 2.0                                      # Feb 29: mean of Feb 28 and Mar 1
+    smooth = bl.fit_climatology(dates.values, values[:, None], half_width=1)[:, 0]
+    june_15 = 31 + 29 + 31 + 30 + 31 + 14                        # on the leap-year calendar
+    np.testing.assert_allclose(smooth[june_15 - 1:june_15 + 2], 2.0)     # (4 + 1 + 1) / 3
+    assert smooth[june_15 - 2] == 1.0 and smooth[0] == 1.0 and smooth[365] == 1.0
+    np.testing.assert_allclose(smooth[59], (3.0 + 1.0) / 2)                 # Feb 28 and Mar 1
+
+
+def test_climatology_uses_training_years_only(weather):
+    changed = weather.copy()
+    changed.loc["2014-01-01":] = 1000.0
+    tables = [bl.fit_climatology(train.index, train[["temp_max_c", "wind_ms"]])
+              for train, _, _ in (split_periods(df, "2013-12-31", "2014-12-31")
+                                  for df in (weather, changed))]
+    assert np.array_equal(tables[0], tables[1]) and tables[0].max() < 40
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: bl.fit_climatology(np.arange(5.0), np.ones(5)), TypeError, "dates must hold dates"),
+    (lambda: bl.fit_climatology(pd.date_range("2012-01-01", periods=5), np.ones(4)), ValueError,
+     "N = 5"),
+    (lambda: bl.fit_climatology(pd.date_range("2012-01-01", periods=31), np.ones(31)), ValueError,
+     "the first 02-08"),     # Jan 1-31 plus 7 days of smoothing
+    (lambda: bl.fit_climatology(pd.date_range("2012-01-01", periods=3), ["a", "b", "c"]), TypeError,
+     "values must hold real numbers"),
+    (lambda: bl.fit_climatology(pd.date_range("2012-01-01", periods=3), np.ones(3), -1), ValueError,
+     "half_width must be at least 0"),
+    (lambda: bl.predict_climatology(np.ones((365, 1)), pd.date_range("2012-01-01", periods=3)),
+     ValueError, "(366, O)"),
+    (lambda: bl.predict_climatology(np.ones((366, 1)), np.array(["2012-01-01", "NaT"],
+                                                                 dtype="datetime64[D]")),
+     ValueError, "NaT"),
+])
+def test_climatology_rejects_bad_input(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+def test_linear_ar_recovers_an_exact_linear_recurrence():
+    # x_{t+1} = 0.5 x_t - 0.3 x_{t-1} + 0.2 u_t + 2 with a driving series u; also predict u itself
+    rng = np.random.default_rng(0)
+    u = rng.normal(size=60)
+    x = np.zeros(60)
+    x[:2] = rng.normal(size=2)
+    for t in range(1, 59):
+        x[t + 1] = 0.5 * x[t] - 0.3 * x[t - 1] + 0.2 * u[t] + 2.0
+    df = pd.DataFrame({"x": x, "u": u}, index=pd.date_range("2012-01-01", periods=60, name="date"))
+    train, val, test = split_periods(df, "2012-01-30", "2012-02-14")
+    X, Y, _ = weather_windows(train, 2, ["x", "u"], ["x"])
+    weights = bl.fit_linear_ar(X, Y)
+    assert weights.shape == (2 * 2 + 1, 1)      # rows: x_{t-1}, u_{t-1}, x_t, u_t, intercept
+    np.testing.assert_allclose(weights[:, 0], [-0.3, 0.0, 0.5, 0.2, 2.0], atol=1e-10)
+    Xt, Yt, _ = weather_windows(test, 2, ["x", "u"], ["x"])
+    np.testing.assert_allclose(bl.predict_linear_ar(weights, Xt), Yt, atol=1e-10)
+    Xm, Ym, _ = weather_windows(train, 3, ["x", "u"], ["x", "u"])      # several outputs at once
+    assert bl.fit_linear_ar(Xm, Ym).shape == (3 * 2 + 1, 2)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: bl.fit_linear_ar(np.ones((4, 2, 2)), np.ones((4, 1))), ValueError,
+     "fewer than the 5 weights"),
+    (lambda: bl.fit_linear_ar(np.ones((9, 2, 2)), np.ones((8, 1))), ValueError, "Y has 8 rows"),
+    (lambda: bl.fit_linear_ar(np.ones((9, 2, 2)), np.ones(9)), ValueError,
+     "Y must have 2 dimensions"),
+    (lambda: bl.fit_linear_ar(np.ones((9, 2, 2)) + 0j, np.ones((9, 1))), TypeError,
+     "X must hold real"),
+    (lambda: bl.predict_linear_ar(np.ones((5, 1)), np.ones((3, 3, 2))), ValueError,
+     "need T*D + 1 = 7"),
+    (lambda: bl.predict_linear_ar(np.ones(5), np.ones((3, 2, 2))), ValueError,
+     "weights must have 2 dimensions"),
+])
+def test_linear_ar_rejects_bad_input(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()
+
+
+# ---------------------------------------------------------------------------- errors in units
+
+def test_forecast_errors_are_in_the_data_units(weather):
+    scaler = fit_standardizer(weather)
+    Y = weather[["temp_max_c"]].to_numpy()[:10]
+    Z = scaler.transform(weather.to_numpy())[:10, [1]]
+    errors = forecast_errors(Z, Z + 1.0 / scaler.std[1], "temp_max_c", scaler)   # 1 deg C off
+    np.testing.assert_allclose(errors.loc["temp_max_c"].to_numpy(), [1.0, 1.0], rtol=1e-12)
+    raw = forecast_errors(Y, Y - 2.0, ["temp_max_c"])
+    assert raw.loc["temp_max_c", "rmse"] == 2.0 and raw.loc["temp_max_c", "mae"] == 2.0
+    with pytest.raises(ValueError, match="same shape"):
+        forecast_errors(Y, Y[:5], ["temp_max_c"])
+    with pytest.raises(TypeError, match="standardizer must be a Standardizer"):
+        forecast_errors(Y, Y, ["temp_max_c"], standardizer={"mean": 0})
+    assert isinstance(scaler, Standardizer)
