@@ -8,6 +8,11 @@ import numbers
 
 import numpy as np
 
+__all__ = ["ACTIVATIONS", "PARAM_NAMES", "NO_TARGETS", "as_float_array", "check_int", "check_real",
+           "check_flag", "check_text", "check_positive_float", "check_columns", "check_activation",
+           "check_params", "check_inputs", "check_windows", "check_truncate"]
+
+
 ACTIVATIONS = ("sigmoid", "tanh")
 PARAM_NAMES = ("U", "W", "V", "b", "c")
 
@@ -123,6 +128,27 @@ def check_positive_float(name, value, allow_zero=False, allow_none=False):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number {bound}, got {value}.")
     return value
+
+
+def check_columns(name, value, n, what):
+    """value, a position (int) or positions (list, tuple or array of ints) among n, as a list of ints.
+
+    what: the thing the positions index, in words (e.g. "series has only 3 column(s)"), for the
+    message. Raises TypeError for a non-integer position, ValueError for none or one out of range.
+    """
+    if isinstance(value, np.ndarray):
+        positions = list(np.ravel(value))
+    elif isinstance(value, (list, tuple)):
+        positions = list(value)
+    else:
+        positions = [value]
+    if not positions:
+        raise ValueError(f"{name} must name at least one position, got {value!r}.")
+    positions = [check_int(name, p, minimum=0) for p in positions]
+    for p in positions:
+        if p >= n:
+            raise ValueError(f"{name} names position {p}, but {what}, positions 0 to {n - 1}.")
+    return positions
 
 
 def check_activation(activation):

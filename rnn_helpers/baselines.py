@@ -5,7 +5,7 @@ Each returns predictions of shape (N, 1).
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_real
+from ._checks import as_float_array, check_columns, check_int, check_real
 
 #: The most predictions predict_mean makes at once (a larger n is a mistake, not a request).
 MAX_PREDICTIONS = 100_000_000
@@ -83,17 +83,8 @@ def predict_persistence(X, columns=0):
     Returns (N, O): X[:, -1, columns]. Raises TypeError / ValueError naming X or columns.
     """
     X = _many_windows("X", X)
-    if isinstance(columns, (list, tuple, np.ndarray)):
-        cols = list(columns)
-    else:
-        cols = [check_int("columns", columns, minimum=0)]
-    if not cols:
-        raise ValueError("columns must name at least one input variable.")
-    for c in cols:
-        check_int("columns", c, minimum=0)
-        if c >= X.shape[2]:
-            raise ValueError(f"columns names position {c}, but X (shape {X.shape}) has only "
-                             f"{X.shape[2]} input variable(s), positions 0 to {X.shape[2] - 1}.")
+    cols = check_columns("columns", columns, X.shape[2],
+                         f"X (shape {X.shape}) has only {X.shape[2]} input variable(s)")
     return X[:, -1, cols].copy()
 
 

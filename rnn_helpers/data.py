@@ -5,7 +5,10 @@ Letters used in shapes: N records (windows), T time steps per window, D input fe
 
 import numpy as np
 
-from ._checks import as_float_array, check_int
+from ._checks import as_float_array, check_columns, check_int
+
+
+__all__ = ["make_windows", "sine_windows"]
 
 
 def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1):
@@ -60,18 +63,7 @@ def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1
 def _target_columns(targets, n_features):
     if targets is None:
         return list(range(n_features))
-    if isinstance(targets, (list, tuple, np.ndarray)):
-        cols = list(np.ravel(targets)) if isinstance(targets, np.ndarray) else list(targets)
-    else:
-        cols = [check_int("targets", targets, minimum=0)]
-    if not cols:
-        raise ValueError("targets must name at least one column of series.")
-    for c in cols:
-        check_int("targets", c, minimum=0)
-        if c >= n_features:
-            raise ValueError(f"targets names column {c}, but series has only {n_features} column(s) "
-                             f"(0..{n_features - 1}).")
-    return cols
+    return check_columns("targets", targets, n_features, f"series has only {n_features} column(s)")
 
 
 def sine_windows(n_points=200, seq_len=50, n_train=100, n_val=50):

@@ -80,12 +80,7 @@ def plot_predictions(ax, Y_hat, Y, start=0, title=None):
     t = np.arange(start, start + len(Y))
     ax.plot(t, Y[:, 0], "o", ms=4, color=COLORS["black"], label="target")
     ax.plot(t, Y_hat[:, 0], "-", lw=2, color=COLORS["orange"], label="prediction")
-    ax.set_xlabel("window start")
-    ax.set_ylabel("next value")
-    ax.legend(loc="upper right")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _labels(ax, "window start", "next value", title, legend="upper right")
 
 
 def plot_loss_curves(ax, history, title=None):
@@ -102,12 +97,7 @@ def plot_loss_curves(ax, history, title=None):
     ax.semilogy(epochs, train_loss, "-", color=COLORS["blue"], label="training")
     if val_loss is not None:
         ax.semilogy(epochs, val_loss, "--", color=COLORS["vermillion"], label="validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss (log scale)")
-    ax.legend(loc="upper right")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _labels(ax, "epoch", "loss (log scale)", title, legend="upper right")
 
 
 def plot_step_norms(ax, norms, label=None, title=None, **kwargs):
@@ -160,3 +150,14 @@ def _check_history(history):
             raise ValueError(f"history.val_loss has {val_loss.size} entries but history.train_loss "
                              f"{train_loss.size}: plot_loss_curves needs one of each per epoch.")
     return train_loss, val_loss
+
+
+def _labels(ax, xlabel, ylabel, title, legend=None):
+    """Axis labels, a legend at `legend` (a matplotlib location, or None for none) and the title."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(loc=legend)
+    if title:
+        ax.set_title(title)
+    return ax

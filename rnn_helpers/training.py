@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _fast
 from . import rnn as _rnn
+from ._engines import CellEngine, RNNEngine
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
@@ -127,12 +127,12 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     shuffle = _check_flag("shuffle", shuffle)
     dtype = _check_dtype(dtype, cell)
     if cell == "rnn":
-        engine = _RNNEngine(params, activation, dtype)
+        engine = RNNEngine(params, activation, dtype)
         X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
         if X_val is not None:
             X_val, Y_val = X_val.astype(dtype, copy=False), Y_val.astype(dtype, copy=False)
     else:
-        engine = _CellEngine(params, cell)
+        engine = CellEngine(params, cell)
     velocity = np.zeros_like(engine.theta) if s["momentum"] else None
     rng = np.random.default_rng(s["seed"])
     starts = range(0, N, s["batch_size"])
@@ -302,74 +302,6 @@ def rmse(Y_hat, Y):
         raise ValueError("Y is empty: there is nothing to measure the error on.")
     with np.errstate(over="ignore"):
         return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
-
-
-# ---------------------------------------------------------------------------------------------
-# The two engines: the vanilla RNN's fast path, and any cell through its loss_and_grads
-# ---------------------------------------------------------------------------------------------
-
-class _RNNEngine:
-    """The vanilla RNN on one flat parameter vector with reused buffers (see _fast)."""
-
-    def __init__(self, params, activation, dtype):
-        self.activation = activation
-        self.flat = _fast.FlatParams(params, activation, dtype)
-        self.flat_grad = _fast.FlatParams.like(self.flat)
-        self.theta, self.grad, self.params = self.flat.theta, self.flat_grad.theta, self.flat.params
-        self._buffers = {}
-
-    def _buffer(self, X):
-        if X.shape not in self._buffers:
-            self._buffers[X.shape] = _fast.StateBuffer(*X.shape, self.flat.V.shape[1], X.dtype)
-        return self._buffers[X.shape]
-
-    def _run(self, X, convert_from):
-        buf = _fast.run_states(self.params, X, self.activation, buffer=self._buffer(X),
-                               convert_from=convert_from, M=self.flat.recurrence())
-        H = self.flat.V.shape[1]
-        Y_hat = buf.A[-1, :, :H] @ self.flat.V.T
-        Y_hat += self.flat.c
-        return buf, Y_hat
-
-    def loss_and_grad(self, X, Y, truncate):
-        T = X.shape[1]
-        k = T if truncate is None else min(truncate, T)
-        buf, Y_hat = self._run(X, T - k)
-        loss = _mse(Y_hat, Y)
-        dY_hat = Y_hat
-        dY_hat -= Y
-        dY_hat *= 1.0 / Y.shape[0]
-        g = self.flat_grad
-        _fast.backward_into(dY_hat, buf, self.params["W"], self.flat.V, self.activation, truncate,
-                            g.M, g.V, g.c)
-        g.zero_unused()
-        return loss
-
-    def predict(self, X):
-        return self._run(X, X.shape[1])[1]
-
-
-class _CellEngine:
-    """Any cell, through its module's loss_and_grads, on one flat parameter vector."""
-
-    def __init__(self, params, cell):
-        self.module = get_cell(cell)
-        self.theta = np.concatenate([np.ravel(v) for v in params.values()])
-        self.grad = np.empty_like(self.theta)
-        self.params, self._grad_views, at = {}, {}, 0
-        for name, value in params.items():
-            self.params[name] = self.theta[at:at + value.size].reshape(value.shape)
-            self._grad_views[name] = self.grad[at:at + value.size].reshape(value.shape)
-            at += value.size
-
-    def loss_and_grad(self, X, Y, truncate):
-        loss, grads = self.module.loss_and_grads(self.params, X, Y, truncate=truncate)
-        for name, g in grads.items():
-            self._grad_views[name][...] = g
-        return loss
-
-    def predict(self, X):
-        return self.module.forward(self.params, X)[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ from .activations import sigmoid
 from .rnn import init_params
 
 
+__all__ = ["tutorial_init", "position_inputs", "tutorial_forward", "tutorial_predict",
+           "tutorial_loss", "tutorial_gradients", "TutorialLog", "tutorial_train"]
+
+
 def tutorial_init(hidden_dim=100, T=50, output_dim=1, *, seed=0):
     """The tutorial's weights: U (H, T), W (H, H) and V (O, H), every entry from uniform(0, 1).
 

@@ -2,7 +2,6 @@ import dataclasses
 import hashlib
 import re
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -320,7 +319,7 @@ def test_persistence_is_the_value_horizon_days_before_the_target():
     (lambda: bl.predict_persistence(np.ones((3, 4, 2)), 2), ValueError, "columns names position 2, but X"),
     (lambda: bl.predict_persistence(np.ones((3, 4, 2)), "a"), TypeError, "columns must be a whole"),
     (lambda: bl.predict_persistence(np.ones((3, 4, 2)) * 1j, 0), TypeError, "X must hold real"),
-    (lambda: bl.predict_persistence(np.ones((3, 4, 2)), []), ValueError, "at least one input"),
+    (lambda: bl.predict_persistence(np.ones((3, 4, 2)), []), ValueError, "at least one position"),
 ])
 def test_persistence_rejects_bad_input(call, error, message):
     with pytest.raises(error, match=re.escape(message)):

@@ -174,16 +174,15 @@ def _step_backward(ds_t, x_t, s_prev, s_t, params, activation="sigmoid", deriv="
     return ds_prev, grads
 
 
-STEP_BACKWARD = {
-    "derivative_of_z": _variant(_step_backward, deriv="of_z"),
-    "other_derivative": _variant(_step_backward, deriv="other"),
-    "no_derivative": _variant(_step_backward, deriv="none"),
-    "transposed_ds_prev": _variant(_step_backward, transpose_ds=True),
-    "transposed_dW": _variant(_step_backward, transpose_dW=True),
-    "forgot_b": _variant(_step_backward, db=False),
-    "s_t_for_s_prev": _variant(_step_backward, s_for_prev=True),
-    "averaged": None,       # set below: it needs N, which only the call knows
+# The mistakes of one step, by name -> the flags of _step_backward that make them; backward can
+# make each of them too, at every step.
+_STEP_MISTAKES = {
+    "derivative_of_z": dict(deriv="of_z"), "other_derivative": dict(deriv="other"),
+    "no_derivative": dict(deriv="none"), "transposed_ds_prev": dict(transpose_ds=True),
+    "transposed_dW": dict(transpose_dW=True), "forgot_b": dict(db=False),
+    "s_t_for_s_prev": dict(s_for_prev=True),
 }
+STEP_BACKWARD = {name: _variant(_step_backward, **flags) for name, flags in _STEP_MISTAKES.items()}
 
 
 def _averaged_step(ds_t, x_t, s_prev, s_t, params, activation="sigmoid"):
@@ -221,14 +220,8 @@ BACKWARD = {
     "window_long": _variant(_backward, steps=1),
     "window_short": _variant(_backward, steps=-1),
     "ignores_truncate": _variant(_backward, full=True),
-    "derivative_of_z": _variant(_backward, deriv="of_z"),
-    "other_derivative": _variant(_backward, deriv="other"),
-    "no_derivative": _variant(_backward, deriv="none"),
-    "transposed_ds_prev": _variant(_backward, transpose_ds=True),
-    "transposed_dW": _variant(_backward, transpose_dW=True),
-    "forgot_b": _variant(_backward, db=False),
+    **{name: _variant(_backward, **flags) for name, flags in _STEP_MISTAKES.items()},
     "forgot_c": _variant(_backward, dc=False),
-    "s_t_for_s_prev": _variant(_backward, s_for_prev=True),
     "stale_cache": _variant(_backward, stale=True),
     "ds_not_carried": _variant(_backward, carry=False),
     "divided_by_N": _variant(_backward, divide=True),

@@ -184,7 +184,7 @@ class WeightScaleExplorer(LiveFigure):
     def build(self, fig, bottom):
         ax = fig.subplots()
         fig.subplots_adjust(left=0.13, right=0.98, bottom=bottom + 0.16 * (1 - bottom),
-                            top=0.86 - 0.14 * bottom)
+                            top=0.8 - 0.2 * bottom)       # room for a title of two lines
         plot_step_norms(ax, np.ones(self.X.shape[1]), color=COLORS["vermillion"],
                         label="norm of dloss/ds_t")
         level = ax.axhline(1.0, ls="--", lw=1, color=COLORS["black"],
@@ -210,7 +210,7 @@ class WeightScaleExplorer(LiveFigure):
         norms = log_safe(state.norms)
         artists.line.set_ydata(norms)
         artists.level.set_ydata([norms[-1]] * 2)
-        artists.title.set_text(f"{state.settings.describe()}: x{state.growth:.2g} "
+        artists.title.set_text(f"{state.settings.describe()}:\nx{state.growth:.2g} "
                                f"from step {len(norms)} back to step 1 ({state.verdict})")
 
 
