@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 1. Data preparation: from a sine wave to training windows
 #
 # **After this notebook you will be able to**
@@ -28,7 +28,7 @@
 # This course builds a recurrent neural network (RNN) from scratch and follows the experiment of a
 # widely read tutorial: given 50 consecutive values of a sine wave, predict the 51st.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 import inspect
 
 import matplotlib.pyplot as plt
@@ -40,26 +40,26 @@ from rnn_helpers.plots import COLORS, plot_series, use_course_style
 use_course_style()
 np.set_printoptions(precision=4, suppress=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The series
 #
 # We sample $\sin(k)$ at the integers $k = 0, 1, \dots, 199$. One period of the sine is $2\pi \approx 6.28$,
 # so there are about 6.28 samples per period: coarse, but enough to see the wave.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 k = np.arange(200)
 series = np.sin(k)
 print("series shape:", series.shape)
 print("samples per period:", round(2 * np.pi, 2))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 plot_series(ax, series[:50], label="sin(k)", color=COLORS["blue"])
 ax.set_title("The first 50 samples of sin(k)")
 ax.set_ylabel("sin(k)")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The dots do not trace a smooth curve: with a step of 1 radian each sample lands at a different
 # phase of the wave. The pattern is still perfectly regular, and that regularity is what the
 # network will have to discover.
@@ -80,29 +80,29 @@ plt.show()
 # Here is the package's general window maker (the notebooks show the package's code rather than
 # keeping a copy of it):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(rh.make_windows))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The line `series[starts[:, None] + np.arange(seq_len)]` builds all windows in one go: a column of
 # start positions plus a row of offsets makes an $(N, T)$ table of indices.
 #
 # The course's data set uses it twice: windows starting at $0, \dots, 99$ for training and
 # $100, \dots, 149$ for validation.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(rh.sine_windows))
 
-# %%
+# %% slideshow={"slide_type": "-"}
 X, Y, X_val, Y_val = rh.sine_windows()
 for name, arr in [("X", X), ("Y", Y), ("X_val", X_val), ("Y_val", Y_val)]:
     print(f"{name:6s} {arr.shape}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** The shapes are the ones in the table, and every window and target is the slice of the
 # series we said it is. If `sine_windows` were off by one anywhere, this cell would fail.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 assert X.shape == (100, 50, 1) and Y.shape == (100, 1), (X.shape, Y.shape)
 assert X_val.shape == (50, 50, 1) and Y_val.shape == (50, 1), (X_val.shape, Y_val.shape)
 for n in range(100):
@@ -111,7 +111,7 @@ for m in range(50):
     assert np.array_equal(X_val[m, :, 0], series[100 + m:150 + m]) and Y_val[m, 0] == series[150 + m], m
 print("all 150 windows and targets match the series")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 n = 10
 plot_series(ax, X[n, :, 0], start=n, label=f"window n = {n} (the input)", color=COLORS["blue"])
@@ -121,7 +121,7 @@ ax.set_ylim(-1.3, 1.8)
 ax.legend(loc="upper center", ncol=2)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The square is the value the network must predict from the 50 dots before it.
 #
 # ## Why a validation set
@@ -135,14 +135,14 @@ plt.show()
 # *inputs* reuse values the model has seen; what is new is each window as a whole and the 50 targets
 # $\sin(150), \dots, \sin(199)$, which no training record has as its target.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 train_targets = set(range(50, 150))       # positions of the training targets in the series
 val_targets = set(range(150, 200))
 print("training targets at positions", min(train_targets), "to", max(train_targets))
 print("validation targets at positions", min(val_targets), "to", max(val_targets))
 print("targets shared by the two sets:", len(train_targets & val_targets))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 ax.plot(k[50:150], series[50:150], ".", color=COLORS["blue"], label="training targets")
 ax.plot(k[150:200], series[150:200], "o", ms=4, mfc="none", color=COLORS["vermillion"],
@@ -154,7 +154,7 @@ ax.set_ylim(-1.3, 1.8)
 ax.legend(loc="upper center", ncol=2)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Training targets (dots) come from positions 50..149, validation targets (rings) from 150..199:
 # the model is judged on values further along the series than any it was trained to predict.
 #
@@ -168,7 +168,7 @@ plt.show()
 # Below, two made-up daily series (seeded, so they are the same every run) stand in for
 # temperature and humidity.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 rng = np.random.default_rng(0)
 days = np.arange(365)
 temperature = 12 + 8 * np.sin(2 * np.pi * days / 365) + rng.normal(0, 1.0, days.size)
@@ -182,12 +182,12 @@ print("X_w    ", X_w.shape, "  (N, T, D): 2 features per step")
 print("Y_temp ", Y_temp.shape, "  (N, O): temperature only")
 print("Y_both ", Y_both.shape, "  (N, O): temperature and humidity")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** A network built for these shapes accepts the data and predicts the right number of
 # values. `init_params(H, input_dim=D, output_dim=O)` sizes $U$ and $V$; the forward pass (notebook 2)
 # gives one row of $O$ predictions per window.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for Y_target in (Y_temp, Y_both):
     O = Y_target.shape[1]
     params = rh.init_params(16, input_dim=2, output_dim=O, seed=0)
@@ -196,19 +196,19 @@ for Y_target in (Y_temp, Y_both):
     assert Y_hat.shape == Y_target.shape, (Y_hat.shape, Y_target.shape)
     print(f"O = {O}: U {params['U'].shape}, V {params['V'].shape}, predictions {Y_hat.shape}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In practice you would also scale each feature (humidity in the 60s and temperature around 12 do
 # not belong on the same scale for a network); the course's sine needs no scaling.
 #
 # Bad input gets a clear error. A series that is too short for the window says so and says what to do:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 try:
     rh.make_windows(np.sin(np.arange(30)), seq_len=50)
 except ValueError as err:
     print("ValueError:", err)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A record is a window `X[n]` of shape $(T, D)$ and its target `Y[n]` of shape $(O,)$; stacked, they
@@ -226,66 +226,61 @@ except ValueError as err:
 # `rh.sine_windows(seq_len=60)`? Write down your guess (which error, and what it says), then run
 # the cell below.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 1: run me after you have made your guess.
 try:
     rh.sine_windows(seq_len=60)
 except ValueError as err:
     print("ValueError:", err)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # 100 training and 50 validation windows of 60 values, each with a target, need
 # 100 + 50 + 60 = 210 points, but the series has 200. The function refuses and says which numbers
 # to change, rather than silently returning fewer windows.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. Count the windows.** How many windows does `make_windows(np.sin(np.arange(300)), 50)`
 # return? (With no `stop`, it takes every window whose target is still inside the series.)
 # Work it out before you run anything: replace `None` with your number and run the check.
 
-# %%
-def check_window_count(answer):
-    """Tell the learner whether their count of windows is right (and why, if not)."""
-    if answer is None:
-        return "Not answered yet: replace None with your number."
-    truth = rh.make_windows(np.sin(np.arange(300)), 50)[0].shape[0]
-    if answer == truth:
-        return f"Right: {truth} windows (starts 0 .. {truth - 1})."
-    return f"Not quite: {answer}. Hint: the last window needs its target inside the series."
-
+# %% slideshow={"slide_type": "-"}
+from rnn_helpers.exercises import check_window_count   # computes the truth itself
 
 my_count = None  # your answer here
 print(check_window_count(my_count))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # 250. A window starting at $n$ uses positions $n .. n + 49$ and its target is at $n + 50$,
 # which must be at most 299; so $n$ runs from 0 to 249.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **3. Two steps ahead.** Use `make_windows(series, 50, horizon=2)` to build targets two steps ahead.
 # What is `Y[0, 0]` in terms of $\sin$? Check your answer with `np.sin`.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 3: your code here
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # The window starting at 0 ends at position 49; two steps later is position 51, so
 # `Y[0, 0] == np.sin(51)`.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **4. Your own data.** Build windows from `weather` that predict *humidity* only. Which value of
 # `targets` do you need, and what is the shape of `Y`?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 4: your code here
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # `targets=1` (the second column); `Y` has shape `(315, 1)`.

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -14,30 +14,35 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 4. Gradient clipping: exploding gradients, and two ways to tame them
 #
 # **After this notebook you will be able to**
 # - explain why the gradient reaching early time steps shrinks or grows geometrically, and make it
 #   explode on purpose;
 # - say what elementwise clipping and norm clipping do to a gradient, and why only norm clipping
-#   keeps its direction;
+#   keeps its direction, and write both yourself;
 # - use clipping when training, and tell from the loss curves whether it helped.
 #
 # **You need:** [notebook 3](03_bptt.ipynb) (backpropagation through time, the gradient $ds_t$ of
-# the loss with respect to each state). **Time:** about 25 minutes. The symbols are listed in
+# the loss with respect to each state). **Time:** about 40 minutes. The symbols are listed in
 # [notation.md](notation.md).
 #
 # The original tutorial clips every gradient entry to $[-10, 10]$ "so that they don't explode",
 # without showing an explosion or asking whether that kind of clipping is the right one. Here we do both.
+#
+# **Exercises to write code.** E, `clip_elementwise`, and F, `clip_global_norm`, are yours to write.
+# As in notebooks 2 and 3, each cell's function only raises `NotImplementedError` until you replace
+# that line; the check after it compares yours with the package's on seeded random cases, and the
+# notebook runs yours once it passes, the package's until then.
 
-# %%
-import inspect
-
+# %% slideshow={"slide_type": "-"}
 import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
+from rnn_helpers import exercises
+from rnn_helpers.exercises import show_source
 from rnn_helpers.plots import COLORS, plot_loss_curves, plot_step_norms, use_course_style
 
 use_course_style()
@@ -45,7 +50,7 @@ np.set_printoptions(precision=3, suppress=True)
 X, Y, X_val, Y_val = rh.sine_windows()
 print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why gradients vanish or explode
 #
 # Notebook 3 walked the chain rule back through time. In the row form the package uses (one record
@@ -75,7 +80,7 @@ print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 # gradient at the last step reaches step 1, as in [notebook 3](03_bptt.ipynb)
 # (`rh.state_gradients` returns every $ds_t$; we take the norm over all records and hidden units).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 params0 = rh.init_params(100, seed=0)
 
 
@@ -100,7 +105,7 @@ for factor in [0.5, 1, 1.5, 2, 3, 4]:
     norms = step_norms(params)
     print(f"{factor:6g}  {rho:6.2f}  {rh.global_norm(grads):13.3g}  {norms[0] / norms[-1]:18.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The gradient norm grows slowly while $\rho(W) < 1$, then climbs by orders of magnitude with each
 # increase of the factor. The last column says why: with factor 1 the gradient that reaches step 1 is
 # about $3 \times 10^{-11}$ times the one at step $T$; with factor 4 it is about $1.5 \times 10^{5}$
@@ -108,7 +113,7 @@ for factor in [0.5, 1, 1.5, 2, 3, 4]:
 #
 # Here is the gradient per step for one vanishing and one exploding factor:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 norms_vanish = step_norms(scaled(params0, 1))
 norms_explode = step_norms(scaled(params0, 4))
 fig, ax = plt.subplots()
@@ -120,30 +125,30 @@ plt.show()
 print(f"factor 1: ||ds_T|| = {norms_vanish[-1]:.2g}, ||ds_1|| = {norms_vanish[0]:.2g}")
 print(f"factor 4: ||ds_T|| = {norms_explode[-1]:.2g}, ||ds_1|| = {norms_explode[0]:.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Try it: scale W yourself.** The slider multiplies $W$ by a factor, as above (0.5 to 5), and
 # draws $\|ds_t\|$ at every step on a fixed log scale, so slopes can be compared between positions;
 # the dashed line marks the size at $t = T$. Find the factor where the line turns from falling to
 # rising: there $\rho(W)$ times the typical $\operatorname{act}'$ is about 1. (The slider needs a
 # running kernel; without one you see a still picture of factor 1.)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its numbers)
 from rnn_helpers import widgets
 
 scale_slider = widgets.weight_scale_explorer(params0, X, Y, activation="tanh", scale=1.0)
 scale_slider
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** At factors 1 and 4 the slider draws exactly the norms plotted above.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for factor, expected in ((1, norms_vanish), (4, norms_explode)):
     shown = rh.step_gradient_norms(params0, X, Y, activation="tanh", scale=factor)
     assert np.allclose(shown, expected, rtol=1e-10, atol=0), f"factor {factor}: not the norms above"
     print(f"factor {factor}: ||ds_1|| / ||ds_T|| = {shown[0] / shown[-1]:.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read the plot from right to left, the way the gradient travels. Both lines start at about the same
 # size at $t = T$. The falling line (factor 1) is nearly straight: each step back multiplies by about
 # the same factor. The rising line (factor 4) is not: it bends, and climbs much more steeply from
@@ -154,7 +159,7 @@ for factor, expected in ((1, norms_vanish), (4, norms_explode)):
 # $\rho(W)$ times that mean would predict for one step back, and the factor measured,
 # $\|ds_{t-1}\| / \|ds_t\|$ (one step back from $t$ uses $\operatorname{act}'(z_t)$).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 params4 = scaled(params0, 4)
 rho4 = np.max(np.abs(np.linalg.eigvals(params4["W"])))
 states4 = rh.forward(params4, X, "tanh")[1]["states"][1:]            # s_1 .. s_T, (T, N, H)
@@ -171,7 +176,7 @@ late_factor = (norms_explode[9] / norms_explode[-1]) ** (1 / 40)     # 40 steps 
 early_factor = (norms_explode[0] / norms_explode[9]) ** (1 / 9)     # 9 steps back, t = 10 to 1
 print(f"average factor per step back: from t = 50 to 10 {late_factor:.2f}, from t = 10 to 1 {early_factor:.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every window starts from $s_0 = 0$, so the first states are small: $\operatorname{act}'$ is close
 # to 1 and a step back multiplies the gradient by close to $\rho(W) = 2.49$ (2.40 from $t = 2$ to 1).
 # A few steps later the large $W$ has pushed many units into saturation, and from $t = 10$ on the
@@ -188,13 +193,13 @@ print(f"average factor per step back: from t = 50 to 10 {late_factor:.2f}, from 
 # Truncated BPTT (notebook 3) limits the damage by itself: with `truncate=5` only five factors of $W$
 # are ever multiplied together. The same exploding model:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 _, grads_full = rh.loss_and_grads(scaled(params0, 4), X, Y, activation="tanh")
 _, grads_trunc = rh.loss_and_grads(scaled(params0, 4), X, Y, truncate=5, activation="tanh")
 print(f"factor 4, full BPTT:  gradient norm {rh.global_norm(grads_full):.3g}")
 print(f"factor 4, truncate=5: gradient norm {rh.global_norm(grads_trunc):.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Truncation is not a cure, though: it throws away the long-range part of the gradient, and, as we
 # will see below, a large gradient can also come from a large learning rate throwing the weights
 # somewhere bad. Clipping is the usual safety net.
@@ -209,14 +214,81 @@ print(f"factor 4, truncate=5: gradient norm {rh.global_norm(grads_trunc):.3g}")
 #   $g_i \leftarrow \min(\max(g_i, -\ell), \ell)$ for every entry separately.
 # - **Norm clipping**: if $\|g\| > m$, multiply *every* entry by $m / \|g\|$; otherwise leave $g$ alone.
 #
-# Here is the package's code for both, and for the global norm:
+# In code, a gradient is a dict name $\to$ array, as `loss_and_grads` returns it. Both functions
+# return a **new** dict with the same keys and shapes and leave the one they are given unchanged:
+# the caller may still need the original (to log its norm, say), and a function that quietly
+# clips the caller's arrays is a bug waiting to happen.
+#
+# **Exercise E: write `clip_elementwise`.** `np.clip(g, -clip_value, clip_value)` clips one array
+# and returns a new one.
 
-# %%
-print(inspect.getsource(rh.global_norm))
-print(inspect.getsource(rh.clip_elementwise))
-print(inspect.getsource(rh.clip_global_norm))
+# %% slideshow={"slide_type": "-"}
+def clip_elementwise(grads, clip_value=10.0):
+    """Clip every entry of every gradient to [-clip_value, clip_value] (the tutorial's clipping).
 
-# %% [markdown]
+    grads: a dict name -> array. Returns a new dict with the same keys and shapes; grads is not changed.
+    """
+    raise NotImplementedError("Exercise E: write clip_elementwise from 'Two ways to clip' above.")
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution (the learner edition does not have this cell)
+def clip_elementwise(grads, clip_value=10.0):
+    """Clip every entry of every gradient to [-clip_value, clip_value] (the tutorial's clipping).
+
+    grads: a dict name -> array. Returns a new dict with the same keys and shapes; grads is not changed.
+    """
+    return {name: np.clip(g, -clip_value, clip_value) for name, g in grads.items()}
+
+
+# %% slideshow={"slide_type": "-"}
+verdict = exercises.check_clip_elementwise(clip_elementwise)   # against rh.clip_elementwise
+display(verdict)
+run_clip_elementwise = exercises.choose(verdict)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise F: write `clip_global_norm`.** First the global norm $\|g\|$ over all arrays together
+# (`rh.global_norm(grads)` computes it, or write the square root of the sum of squares yourself);
+# then, only if it is above `clip_norm`, multiply every entry by `clip_norm / norm`. Return the new
+# dict and the norm *before* clipping (training logs it).
+
+# %% slideshow={"slide_type": "-"}
+def clip_global_norm(grads, clip_norm=1.0):
+    """Rescale all gradients together so that their global norm is at most clip_norm.
+
+    grads: a dict name -> array. The direction of the step is kept; only its length shrinks.
+    Returns (new_grads, norm_before); grads is not changed.
+    """
+    raise NotImplementedError("Exercise F: write clip_global_norm from 'Two ways to clip' above.")
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution (the learner edition does not have this cell)
+def clip_global_norm(grads, clip_norm=1.0):
+    """Rescale all gradients together so that their global norm is at most clip_norm.
+
+    grads: a dict name -> array. The direction of the step is kept; only its length shrinks.
+    Returns (new_grads, norm_before); grads is not changed.
+    """
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    factor = clip_norm / norm if norm > clip_norm else 1.0
+    return {name: g * factor for name, g in grads.items()}, norm
+
+
+# %% slideshow={"slide_type": "-"}
+verdict = exercises.check_clip_global_norm(clip_global_norm)   # against rh.clip_global_norm
+display(verdict)
+run_clip_global_norm = exercises.choose(verdict)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The package's versions, to compare with yours. Its `global_norm` takes care that squaring huge
+# entries cannot overflow (`_norm`); the clipping functions also check that no entry is NaN or
+# infinite, because such a gradient has no direction to keep:
+
+# %% slideshow={"slide_type": "-"}
+show_source(rh.global_norm, rh.clip_elementwise, rh.clip_global_norm)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Norm clipping multiplies the whole gradient by one positive number, so the step points the same
 # way, only shorter. Elementwise clipping cuts the large entries and leaves the small ones: the step
 # now points somewhere else.
@@ -227,7 +299,7 @@ print(inspect.getsource(rh.clip_global_norm))
 # directions we flatten each gradient dict into one long vector and use the cosine of the angle
 # between two vectors, $\cos = \frac{a \cdot b}{\|a\|\,\|b\|}$: 1 means the same direction.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def flat(grads):
     """All entries of a grads dict as one vector, in a fixed order of the keys."""
     return np.concatenate([grads[name].ravel() for name in sorted(grads)])
@@ -238,8 +310,8 @@ def cosine(a, b):
 
 
 g = grads_full
-g_elem = rh.clip_elementwise(g, 10.0)
-g_norm, norm_before = rh.clip_global_norm(g, 10.0)
+g_elem = run_clip_elementwise(g, 10.0)
+g_norm, norm_before = run_clip_global_norm(g, 10.0)
 
 n_clipped = int(np.sum(np.abs(flat(g)) > 10.0))
 print(f"entries: {flat(g).size}, of which {n_clipped} lie outside [-10, 10]")
@@ -252,7 +324,7 @@ n_entries = flat(g).size
 print(f"elementwise clip at 10 bounds the norm only by 10 sqrt({n_entries}) = {10 * np.sqrt(n_entries):.0f}; "
       f"times a learning rate of 0.5: {0.5 * 10 * np.sqrt(n_entries):.0f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The elementwise clip leaves a gradient whose norm is still in the hundreds and whose direction
 # has turned: a cosine of about 0.4 is an angle of more than 60 degrees. The norm clip gives exactly
 # the requested length and a cosine of 1: the same direction.
@@ -261,29 +333,29 @@ print(f"elementwise clip at 10 bounds the norm only by 10 sqrt({n_entries}) = {1
 # at most $\ell$ in size, it bounds the length only by $\ell\sqrt{n}$: about 1015 here, which at
 # the learning rate of 0.5 used below is a step of length up to 507.
 #
-# **Check.** Neither function changes the gradient it is given, norm clipping gives a norm of at most
-# `clip_norm`, and elementwise clipping keeps every entry within the limit. If any of these failed,
-# the cell would stop with a message.
+# **Check.** On this exploding gradient too, neither function changes the gradient it is given,
+# norm clipping gives a norm of at most `clip_norm`, and elementwise clipping keeps every entry
+# within the limit. If any of these failed, the cell would stop with a message.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 g_copy = {name: value.copy() for name, value in g.items()}
-rh.clip_elementwise(g, 10.0)
-rh.clip_global_norm(g, 10.0)
+run_clip_elementwise(g, 10.0)
+run_clip_global_norm(g, 10.0)
 assert all(np.array_equal(g[name], g_copy[name]) for name in g), "a clipping function changed its input"
 print("inputs unchanged by both functions")
 
 for clip_norm in [1e-3, 1.0, 10.0, 1e6]:
-    clipped, before = rh.clip_global_norm(g, clip_norm)
+    clipped, before = run_clip_global_norm(g, clip_norm)
     after = rh.global_norm(clipped)
     assert after <= clip_norm * (1 + 1e-12), f"norm {after} exceeds clip_norm {clip_norm}"
     print(f"clip_norm {clip_norm:8g}: norm before {before:.3g}, after {after:.3g}")
 
 for limit in [0.01, 1.0, 10.0]:
-    largest = np.max(np.abs(flat(rh.clip_elementwise(g, limit))))
+    largest = np.max(np.abs(flat(run_clip_elementwise(g, limit))))
     assert largest <= limit, f"an entry of size {largest} is outside [-{limit}, {limit}]"
     print(f"limit {limit:5g}: largest |entry| after clipping {largest:.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With `clip_norm` larger than the norm (the last line of the middle block) nothing changes: norm
 # clipping only acts on the steps that need it.
 #
@@ -294,7 +366,7 @@ for limit in [0.01, 1.0, 10.0]:
 # larger, without clipping. `rh.train` stops with `rh.TrainingDiverged` as soon as the loss stops
 # being a finite number.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 settings = dict(epochs=25, batch_size=1, truncate=5, activation="tanh")
 trained_ref, hist_ref = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.01, **settings)
 print(f"learning rate 0.01, no clipping: final validation loss {hist_ref.val_loss[-1]:.2g}")
@@ -305,7 +377,7 @@ try:
 except rh.TrainingDiverged as err:
     print("TrainingDiverged:", err)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # At learning rate 0.5 the loss reaches infinity in the second epoch. The message says where and
 # suggests what to try.
 #
@@ -313,7 +385,7 @@ except rh.TrainingDiverged as err:
 # little above the mean gradient norm of the healthy run printed above, so that only unusually large
 # gradients are cut. For elementwise clipping we use the tutorial's limit of 10.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 trained_elem, hist_elem = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_value=10,
                                    **settings)
 trained_norm, hist_norm = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1,
@@ -340,7 +412,7 @@ for name, hist in [("lr 0.01, no clipping  ", hist_ref), ("lr 0.5, clip_value=10
                    ("lr 0.5, clip_norm=1   ", hist_norm)]:
     print(f"{name} {hist.train_loss[0]:.2g}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
 plot_loss_curves(axes[0], hist_ref, title="lr 0.01, no clipping")
 plot_loss_curves(axes[1], hist_elem, title="lr 0.5, clip_value=10")
@@ -349,7 +421,7 @@ axes[1].legend(loc="center right")               # keep the legend off the two f
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Same vertical scale in all three panels. With norm clipping (right) the large learning rate trains
 # to a low loss too, though not quite as low as the careful one (left). With elementwise clipping
 # (middle) the validation loss jumps from 0.249 to thousands in the first epoch and then stays flat.
@@ -362,19 +434,19 @@ plt.show()
 # the gap never closes, for the same reason: the weights swing far within every epoch and the loss
 # measured along the way is large, while the weights at the end of an epoch give a smaller one:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 loss_end = rh.mse_loss(rh.predict(trained_elem, X, "tanh"), Y)
 print(f"clip_value=10, epoch 25: mean of the per-update training losses {hist_elem.train_loss[-1]:.2g}")
 print(f"  loss of the final weights on the training windows {loss_end:.2g}, "
       f"on the validation windows {hist_elem.val_loss[-1]:.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Why did the tutorial's clipping not help? It bounds each entry of the gradient by 10, so at
 # learning rate 0.5 each weight can still move by 5 in one step, and all 10 301 of them can do so at
 # once. That throws the tanh units into saturation, where $\operatorname{act}' \approx 0$ and the
 # gradient can no longer bring them back:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 n_params = sum(value.size for value in params0.values())
 print(f"largest possible step length, elementwise clip 10 at lr 0.5: {0.5 * 10 * np.sqrt(n_params):.0f}")
 print(f"largest possible step length, norm clip 1 at lr 0.5:         {0.5 * 1:.1f}")
@@ -382,12 +454,12 @@ states = rh.forward(trained_elem, X_val, "tanh")[1]["states"][1:]
 print(f"after training with clip_value=10: {np.mean(np.abs(states) == 1.0):.0%} of the hidden "
       f"states are exactly +1 or -1")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How often was norm clipping active? `History.clipped` counts, for each epoch, the updates that
 # clipping changed (here: whose gradient norm was above 1); `History.grad_norm` holds each epoch's
 # mean gradient norm before clipping.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print("epoch                        ", np.arange(1, 6))
 print("mean norm before clipping    ", hist_norm.grad_norm[:5])
 print("updates clipped (of 100)     ", hist_norm.clipped[:5])
@@ -398,13 +470,13 @@ print(f"clip_value=10: updates clipped per epoch, min {hist_elem.clipped.min()},
       f"max {hist_elem.clipped.max()} (of 100); mean norms from {hist_elem.grad_norm.min():.2g} "
       f"to {hist_elem.grad_norm.max():.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Norm clipping acted on 23 of the 100 updates of the first epoch and never again: a safety net
 # for the large steps at the start, not a constant brake. Elementwise clipping, by contrast, acted
 # on 85 to 100 of the updates of every epoch, with gradients in the thousands throughout: the
 # saturated model is stuck.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Going back one step multiplies the gradient by $\operatorname{act}'$ and $W$; over many steps it
@@ -426,14 +498,14 @@ print(f"clip_value=10: updates clipped per epoch, min {hist_elem.clipped.min()},
 # **1. Predict, then run.** Train with learning rate 0.5 and `clip_norm=1e-6`. Before running: will
 # it diverge, train well, or something else? Write down your guess, then run the cell.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 1: run me after you have made your guess.
 trained_tiny, hist_tiny = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1e-6,
                                    **settings)
 print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val):.3f}, "
       f"before training {rh.rmse(rh.predict(params0, X_val, 'tanh'), Y_val):.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # It neither diverges nor learns. Every gradient is larger than $10^{-6}$, so every step is cut to
@@ -441,61 +513,78 @@ print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val)
 # in total, and the RMSE is where it started, no better than predicting the mean. Clipping too hard
 # is just a very small learning rate.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. Compute a clipping factor.** A gradient has two entries in $dW$, 6 and 8, and nothing else.
 # It is clipped with `clip_global_norm(grads, clip_norm=2.5)`. By what number is every entry
 # multiplied? Replace `None` with your answer and run the check.
 
-# %%
-def check_clip_factor(answer):
-    """Tell the learner whether their clipping factor is right (and why, if not)."""
-    if answer is None:
-        return "Not answered yet: replace None with your number."
-    grads = {"W": np.array([[6.0, 8.0]])}
-    clipped, norm = rh.clip_global_norm(grads, clip_norm=2.5)
-    truth = float(clipped["W"][0, 0] / grads["W"][0, 0])
-    if abs(answer - truth) < 1e-9:
-        return f"Right: the norm is {norm:g}, so every entry is multiplied by 2.5 / {norm:g} = {truth:g}."
-    return f"Not quite: {answer}. Hint: first compute the global norm sqrt(6^2 + 8^2)."
-
+# %% slideshow={"slide_type": "-"}
+from rnn_helpers.exercises import check_clip_factor   # computes the truth itself
 
 my_factor = None  # your answer here
 print(check_clip_factor(my_factor))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # The global norm is $\sqrt{36 + 64} = 10 > 2.5$, so both entries are multiplied by
 # $2.5 / 10 = 0.25$, giving 1.5 and 2: the same direction, length 2.5.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **3. Where does it start to explode?** In the table at the top, between which two factors does
 # $\|ds_1\| / \|ds_T\|$ cross 1? Add factors in between (for example 1.6, 1.7, 1.8) to the loop and
 # compare with $\rho(W)$ at the crossing.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 3: your code here (copy the loop of the table, with your own list of factors).
 
-# %% [markdown]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 3 (the learner edition does not have this cell)
+print("factor  rho(W)  ||ds_1|| / ||ds_T||")
+for factor in [1.5, 1.6, 1.7, 1.8, 2]:
+    params_f = scaled(params0, factor)
+    rho_f = np.max(np.abs(np.linalg.eigvals(params_f["W"])))
+    norms_f = step_norms(params_f)
+    print(f"{factor:6g}  {rho_f:6.3f}  {norms_f[0] / norms_f[-1]:18.3g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
-# Between 1.5 (ratio below 1) and 2 (ratio above 1), the same interval in which $\rho(W)$ passes 1
-# (0.93 at 1.5, 1.24 at 2). The crossing lies a little above $\rho(W) = 1$, because
-# $\operatorname{act}' = 1 - s_t^2$ is a bit below 1 and pulls every step's factor down.
+# Between 1.6 (ratio 0.24, below 1) and 1.7 (ratio 3.5, above 1), the same interval in which
+# $\rho(W)$ passes 1 (0.995 at 1.6, 1.057 at 1.7). The crossing lies a little above
+# $\rho(W) = 1$, because $\operatorname{act}' = 1 - s_t^2$ is a bit below 1 and pulls every
+# step's factor down. Your numbers should match the cell above.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **4. Remove clipping, raise the learning rate.** Without clipping, try learning rates 0.1, 0.2 and
 # 0.3. Which of them finish, and how do their validation RMSEs compare with the run at 0.01? Then try
 # the tutorial's `clip_value=10` at 0.3: does it change anything?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 4: your code here (rh.train as above, with learning_rate=0.1, 0.2, 0.3).
 
-# %% [markdown]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 4 (the learner edition does not have this cell)
+print(f"learning rate 0.01: validation RMSE {rmse_ref:.2g}")
+for lr in (0.1, 0.2, 0.3):
+    trained_lr, hist_lr = rh.train(params0, X, Y, X_val, Y_val, learning_rate=lr, **settings)
+    print(f"learning rate {lr}:  validation RMSE {rh.rmse(rh.predict(trained_lr, X_val, 'tanh'), Y_val):.2g}"
+          f"   (largest mean gradient norm of an epoch: {hist_lr.grad_norm.max():.2f})")
+clipped_lr, hist_clipped = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.3, clip_value=10,
+                                    **settings)
+same = all(np.array_equal(clipped_lr[name], trained_lr[name]) for name in trained_lr)
+print(f"learning rate 0.3 with clip_value=10: the same weights as without, bit for bit: {same}; "
+      f"updates clipped: {hist_clipped.clipped.sum()}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
-# All three finish. 0.1 ends about as well as 0.01; 0.2 and 0.3 end several times worse, because
-# their steps overshoot. At 0.3 `clip_value=10` gives exactly the same result as no clipping: the
-# gradients of this model never have an entry anywhere near 10 (their mean norm, in
-# `hist.grad_norm`, is below 1), so the tutorial's clipping never acts.
+# All three finish. 0.1 ends about as well as 0.01 (5.3e-4 against 6.2e-4); 0.2 and 0.3 end
+# several times worse (2.9e-3 and 2.1e-3), because their steps overshoot. At 0.3 `clip_value=10`
+# gives exactly the same weights as no clipping: the gradients of this model never have an entry
+# anywhere near 10 (their mean norm per epoch, in `hist.grad_norm`, stays below 1), so the
+# tutorial's clipping never acts. Your numbers should match the cell above.
 # </details>

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -14,10 +14,11 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 5. Training and prediction
 #
 # **After this notebook you will be able to**
+# - write one update of gradient descent with momentum, in place;
 # - train the RNN by gradient descent and read its loss curves;
 # - explain why the tutorial's settings cannot work even with correct gradients, and which changes
 #   make training work;
@@ -25,20 +26,27 @@
 #
 # **You need:** notebooks [2](02_forward.ipynb) to [4](04_clipping.ipynb) (forward pass,
 # [backpropagation through time](03_bptt.ipynb), clipping).
-# **Time:** about 30 minutes. The symbols are listed in [notation.md](notation.md).
+# **Time:** about 45 minutes. The symbols are listed in [notation.md](notation.md).
 #
 # Training repeats one update many times: run the forward pass on a record, compute the gradients
 # with (truncated) BPTT, optionally clip them, and move every parameter a small step against its
 # gradient, $U \leftarrow U - \eta\, dU$ and the same for $W, V, b, c$, with learning rate $\eta$.
 # One pass over all 100 training records is an *epoch*.
+#
+# **Exercise to write code.** G, `sgd_momentum_update`, is yours to write. As in notebooks 2 to 4,
+# its cell only raises `NotImplementedError` until you replace that line; the check after it
+# compares yours with the package's on seeded random cases, and the notebook runs yours once it
+# passes, the package's until then.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 import inspect
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
+from rnn_helpers import exercises
+from rnn_helpers.exercises import show_source
 from rnn_helpers.plots import COLORS, plot_loss_curves, plot_predictions, use_course_style
 
 use_course_style()
@@ -47,7 +55,65 @@ X, Y, X_val, Y_val = rh.sine_windows()
 N, T, D = X.shape
 print(f"N = {N} training records, T = {T} steps, D = {D}; {len(X_val)} validation records")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## One update, with momentum
+#
+# Write $\theta$ for all the parameter entries together and $g$ for their gradient. Plain gradient
+# descent takes the step $\theta \leftarrow \theta - \eta\, g$. **Momentum** also keeps part of the
+# previous step. With a *velocity* $v$, the step taken, which starts at 0, and a momentum
+# $\mu \in [0, 1)$:
+#
+# $$
+# v \leftarrow \mu\, v - \eta\, g, \qquad \theta \leftarrow \theta + v .
+# $$
+#
+# With $\mu = 0$ this is plain gradient descent. When the gradients of successive updates point the
+# same way, the steps build up, to up to $1 / (1 - \mu)$ times the plain step (10 times for
+# $\mu = 0.9$); when they alternate, they partly cancel, which damps a zig-zag.
+#
+# **Exercise G: write `sgd_momentum_update`.** It works **in place**: it changes the arrays `theta`
+# and `velocity` it is given, and returns nothing. Training keeps all parameters in one array and
+# updates it thousands of times, so making new arrays each time would cost time. In numpy,
+# `a += b`, `a -= b` and `a *= c` change the array `a` itself; `a = a + b` only makes the local name
+# `a` point to a new array, which the caller never sees. With momentum 0 there is no velocity to
+# keep: `velocity` may then be `None`, and the update is $\theta \leftarrow \theta - \eta\, g$.
+
+# %% slideshow={"slide_type": "-"}
+def sgd_momentum_update(theta, grad, velocity, learning_rate, momentum):
+    """One step of gradient descent with classical momentum, in place.
+
+    velocity <- momentum * velocity - learning_rate * grad;  theta <- theta + velocity.
+    With momentum 0 (velocity may then be None) this is plain gradient descent,
+    theta <- theta - learning_rate * grad.
+    theta, grad, velocity: arrays of one shape (any); theta and velocity are changed. Returns None.
+    """
+    raise NotImplementedError("Exercise G: write sgd_momentum_update from 'One update, with momentum' above.")
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution (the learner edition does not have this cell)
+def sgd_momentum_update(theta, grad, velocity, learning_rate, momentum):
+    """One step of gradient descent with classical momentum, in place.
+
+    velocity <- momentum * velocity - learning_rate * grad;  theta <- theta + velocity.
+    With momentum 0 (velocity may then be None) this is plain gradient descent,
+    theta <- theta - learning_rate * grad.
+    theta, grad, velocity: arrays of one shape (any); theta and velocity are changed. Returns None.
+    """
+    if not momentum:
+        theta -= learning_rate * grad
+        return
+    velocity *= momentum
+    velocity -= learning_rate * grad
+    theta += velocity
+
+
+# %% slideshow={"slide_type": "-"}
+verdict = exercises.check_sgd_momentum_update(sgd_momentum_update)   # against rh.sgd_momentum_update
+display(verdict)
+run_sgd_momentum_update = exercises.choose(verdict)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The training loop
 #
 # Here is that loop, as the package writes it at its plainest, `rh.train_reference`. Its arguments
@@ -55,17 +121,16 @@ print(f"N = {N} training records, T = {T} steps, D = {D}; {len(X_val)} validatio
 # record, as the tutorial does), `truncate` (the $k$ of notebook 3), `activation`, the clipping of
 # notebook 4, and `momentum`.
 
-# %%
-print(inspect.getsource(rh.train_reference))
+# %% slideshow={"slide_type": "-"}
+show_source(rh.train_reference)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read the double loop against the paragraph at the top. For each batch of records (one record when
 # `batch_size=1`): the loss and the gradients by BPTT, from `loss_and_grads_loop`, the plain
 # per-record version of [notebook 3](03_bptt.ipynb); stop if the loss is not a finite number; clip,
 # if asked, as in [notebook 4](04_clipping.ipynb) (elementwise first, then the norm); then update
-# every parameter. With `momentum=0` the two update lines amount to $p \leftarrow p - \eta\, dp$ for
-# every parameter $p$; with momentum $\mu$ the step `velocity` keeps $\mu$ times the previous step
-# as well.
+# every parameter, with the two lines of momentum above (written out for each parameter $p$, not in
+# place). With `momentum=0` they amount to $p \leftarrow p - \eta\, dp$.
 #
 # The rest of the course calls `rh.train`. It runs the same algorithm arranged for speed: all
 # parameters in one flat vector (so clipping, the norm and the update are one numpy call each) and
@@ -73,12 +138,12 @@ print(inspect.getsource(rh.train_reference))
 # both give the same weights. It also measures the losses per epoch, on a validation set too if it is
 # given one, and returns them in a `History`. Its docstring, and `History`'s:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getdoc(rh.train))
 print()
 print(inspect.getdoc(rh.History))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # So `History.train_loss` is the mean of the per-update losses during the epoch, each taken before
 # its update, while the validation loss is taken after the epoch, which is why the training curve can
 # sit above the validation curve early on.
@@ -86,7 +151,7 @@ print(inspect.getdoc(rh.History))
 # **Check.** On a tiny problem (the first 10 training records, 2 epochs of the working settings
 # used below) the plain loop and `rh.train` end with the same weights, to rounding.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 tiny_params = rh.init_params(100, seed=0)
 tiny_settings = dict(epochs=2, learning_rate=1e-2, batch_size=1, truncate=5, activation="tanh")
 plain = rh.train_reference(tiny_params, X[:10], Y[:10], **tiny_settings)
@@ -97,7 +162,34 @@ assert largest_diff < 1e-12, f"train and train_reference differ by {largest_diff
 print(f"training moved some weight by {largest_move:.2g}; "
       f"largest difference between the two results: below 1e-12 (rounding)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Your update in a training loop.** The loop below is `train_reference`'s, one record at a time
+# and without clipping, with each parameter updated by `run_sgd_momentum_update` (yours, once it
+# passes its check). On the same tiny problem, with momentum 0.9, it must end with the same weights
+# as `rh.train_reference`:
+
+# %% slideshow={"slide_type": "-"}
+def train_with_update(params, X, Y, update, epochs, learning_rate, momentum, truncate, activation):
+    """train_reference's loop, one record at a time and no clipping, with `update` for each parameter."""
+    params = {name: value.copy() for name, value in params.items()}
+    velocity = {name: np.zeros_like(value) for name, value in params.items()}
+    for epoch in range(epochs):
+        for n in range(len(X)):
+            _, grads = rh.loss_and_grads_loop(params, X[n:n + 1], Y[n:n + 1], truncate, activation)
+            for name in params:
+                update(params[name], grads[name], velocity[name], learning_rate, momentum)
+    return params
+
+
+with_update = train_with_update(tiny_params, X[:10], Y[:10], run_sgd_momentum_update, epochs=2,
+                                learning_rate=1e-2, momentum=0.9, truncate=5, activation="tanh")
+reference = rh.train_reference(tiny_params, X[:10], Y[:10], momentum=0.9, **tiny_settings)
+largest_diff = max(np.abs(with_update[name] - reference[name]).max() for name in reference)
+assert largest_diff < 1e-12, f"the loop with this update and train_reference differ by {largest_diff:.3g}"
+print("momentum 0.9, 2 epochs of 10 records: the same weights as rh.train_reference "
+      "(largest difference below 1e-12)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## First, the tutorial's settings, honestly
 #
 # The tutorial used: $U, W, V$ drawn from uniform(0, 1) and no biases, the sigmoid, learning rate
@@ -105,7 +197,7 @@ print(f"training moved some weight by {largest_move:.2g}; "
 # to $[-10, 10]$. Its backward pass was wrong ([notebook 7](07_tutorial_mistakes.ipynb) measures
 # that), so here we give its settings the best chance: the package's correct gradients.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 tut_params = rh.init_params(100, scheme="tutorial", biases=False, seed=0)
 tut_settings = dict(epochs=25, learning_rate=1e-4, batch_size=1, truncate=5, activation="sigmoid",
                     clip_value=10)
@@ -113,11 +205,11 @@ tut_trained, tut_hist = rh.train(tut_params, X, Y, X_val, Y_val, **tut_settings)
 print("training loss, epochs 1 to 8:", tut_hist.train_loss[:8])
 print(f"training loss after epoch 25: {tut_hist.train_loss[-1]:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss falls steeply for seven epochs and then stalls. It looks like learning. Look at the
 # predictions:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 tut_pred_train = rh.predict(tut_trained, X, "sigmoid")
 tut_pred_val = rh.predict(tut_trained, X_val, "sigmoid")
 mean_pred = rh.predict_mean(Y, len(Y_val))
@@ -127,7 +219,7 @@ print(f"spread of the 100 training predictions, np.ptp: {np.ptp(tut_pred_train)}
 print(f"every prediction is {tut_pred_train[0, 0]:.3g}")
 print(f"validation RMSE {rmse_tut:.3f};  always predicting the mean of the training targets: {rmse_mean:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The model predicts one constant, whatever the window: it has *collapsed*, and it is no better than
 # always predicting the mean.
 #
@@ -145,7 +237,7 @@ print(f"validation RMSE {rmse_tut:.3f};  always predicting the mean of the train
 # whole. The falling loss of the first epochs was $V \mathbf 1$ coming down from about 45 to near
 # the targets' mean. The numbers:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 states_val = rh.forward(tut_trained, X_val, "sigmoid")[1]["states"]        # (T + 1, N, H)
 _, tut_grads = rh.loss_and_grads(tut_params, X, Y, truncate=5, activation="sigmoid")
 print("every hidden state from step 3 on is exactly 1.0:", bool(np.all(states_val[3:] == 1.0)))
@@ -155,11 +247,11 @@ for name in ("U", "W", "V"):
     print(f"{name}: largest |d{name}| at the start {np.abs(tut_grads[name]).max():.3g};  "
           f"unchanged by training: {np.array_equal(tut_trained[name], tut_params[name])}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** The collapse is exact, not approximate: the training predictions do not differ at all,
 # $W$ and $U$ did not move by a single bit, and the model is no better than the mean.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 assert np.ptp(tut_pred_train) == 0.0, f"predictions differ by {np.ptp(tut_pred_train)}"
 assert np.array_equal(tut_trained["W"], tut_params["W"]) and np.array_equal(tut_trained["U"], tut_params["U"]), \
     "W or U changed"
@@ -167,7 +259,7 @@ assert abs(rmse_tut - rmse_mean) < 1e-3, (rmse_tut, rmse_mean)
 print(f"collapse confirmed: ptp = {np.ptp(tut_pred_train)}, W and U unchanged, "
       f"RMSE {rmse_tut:.3f} vs mean baseline {rmse_mean:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The shape of that fall has a second cause worth knowing. Each entry of $dV = (\hat y - y)\, s_T$
 # is just the error $\hat y - y$ here (all states are 1), and while that error is above 10 (a loss
 # above 50, the first four epochs) the clipping cuts every entry to 10: $V$ moves by the same
@@ -188,7 +280,7 @@ print(f"collapse confirmed: ptp = {np.ptp(tut_pred_train)}, W and U unchanged, "
 # One record at a time, 25 epochs and truncation to 5 steps stay as in the tutorial. No clipping is
 # needed: with these settings the gradients stay small (clipping at 10 is tried in the comparison below).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 params0 = rh.init_params(100, seed=0)
 settings = dict(epochs=25, learning_rate=1e-2, batch_size=1, truncate=5, activation="tanh")
 trained, hist = rh.train(params0, X, Y, X_val, Y_val, **settings)
@@ -199,25 +291,25 @@ print(f"validation loss: {hist.val_loss[0]:.2g} after epoch 1, {hist.val_loss[3]
 print(f"training loss (mean over the epoch's updates): {hist.train_loss[0]:.2g} in epoch 1")
 print(f"validation RMSE: {rmse_rnn:.2g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** The trained network's validation RMSE is at most $10^{-3}$: about a thousand times better
 # than the mean baseline.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 assert rmse_rnn <= 1e-3, f"validation RMSE {rmse_rnn:.3g} is above 1e-3"
 print(f"validation RMSE {rmse_rnn:.2g} <= 1e-3; the mean baseline is {rmse_mean / rmse_rnn:.0f} times worse")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss curves of the two runs, on the same scale:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
 plot_loss_curves(axes[0], tut_hist, title="tutorial's settings")
 plot_loss_curves(axes[1], hist, title="settings that work")
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the tutorial's run falls while $V \mathbf 1$ catches up with the targets' mean, then goes flat
 # at the loss of a constant prediction. Right: the working run falls by about six orders of
 # magnitude within four epochs and then levels off; the validation loss (dashed) follows the
@@ -228,11 +320,12 @@ plt.show()
 #
 # And the predictions on the 50 validation windows:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
-plot_predictions(axes[0], tut_pred_val, Y_val, start=100, title="tutorial's settings")
-plot_predictions(axes[1], pred_val, Y_val, start=100, title="settings that work")
+plot_predictions(axes[0], tut_pred_val, Y_val, start=150, title="tutorial's settings")
+plot_predictions(axes[1], pred_val, Y_val, start=150, title="settings that work")
 for ax in axes:
+    ax.set_xlabel("time step k of the target (window start + 50)")
     ax.set_ylim(-1.3, 1.7)                       # room for the legend above the data
     ax.legend(loc="upper center", ncol=2)
 fig.tight_layout()
@@ -240,7 +333,7 @@ plt.show()
 print(f"largest validation error: tutorial's settings {np.abs(tut_pred_val - Y_val).max():.2f}, "
       f"working settings {np.abs(pred_val - Y_val).max():.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left, a flat line through the middle of the targets; right, the line passes through every dot.
 #
 # ### One change at a time
@@ -248,7 +341,7 @@ print(f"largest validation error: tutorial's settings {np.abs(tut_pred_val - Y_v
 # Which of the changes mattered? Start from the working settings and undo one at a time (the time
 # each run took is printed beside it):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 variants = [
     ("working settings", {}, params0),
     ("sigmoid instead of tanh", dict(activation="sigmoid"), params0),
@@ -267,10 +360,12 @@ for name, change, start in variants:
     print(f"{name:32s} validation RMSE {results[name]:<8.2g} {ratio_text:>5s} x the working one   "
           f"({run_hist.seconds:.1f} s)")
 
-# %% [markdown]
-# - Undoing any one of the first three changes is enough to fail: each of those runs ends roughly a
-#   thousand times worse than the working one, with an RMSE between 0.5 and 0.67, against 0.705 for
-#   always predicting the mean.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# - Undoing any one of three of the changes, tanh, the small initial weights or the learning rate
+#   $10^{-2}$ (the first three variants after the working settings), is enough to fail: each of those
+#   runs ends roughly a thousand times worse than the working one, with an RMSE between 0.5 and
+#   0.67, against 0.705 for always predicting the mean. (The fourth change, the biases, is undone in
+#   exercise 3.)
 #   - The **sigmoid** squeezes the gradient by at least 4 at every step back and centres the states at
 #     0.5; in 25 epochs at this learning rate it gets almost nowhere.
 #   - The **uniform(0, 1) weights** saturate tanh too: every state becomes exactly $+1$ or $-1$, so
@@ -282,7 +377,7 @@ for name, change, start in variants:
 # - **Momentum** 0.9 (each step keeps 90% of the previous one) reaches a lower error in the same
 #   number of updates: an optional improvement, not needed for this task.
 #
-# %%
+# %% slideshow={"slide_type": "-"}
 uniform_name = "uniform(0, 1) initial weights"
 uniform_start = variants[2][2]
 states_u = rh.forward(models[uniform_name], X_val, "tanh")[1]["states"]
@@ -291,7 +386,7 @@ print("distinct final states over the 50 validation windows:", len(np.unique(sta
 print("W, U and b unchanged by training:",
       all(np.array_equal(models[uniform_name][n], uniform_start[n]) for n in ("W", "U", "b")))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Two possible final states means two possible predictions, one for each of two kinds of window:
 # better than one constant, but nowhere near the pattern.
 #
@@ -314,11 +409,11 @@ print("W, U and b unchanged by training:",
 #
 # Every sample of our series is exactly determined by the two before it, with two fixed weights.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(rh.predict_sine_recurrence))
 print(f"the two weights: 2 cos(1) = {2 * np.cos(1):.4f} and -1")
 
-# %%
+# %% slideshow={"slide_type": "-"}
 baselines = {
     "mean of training targets": rh.predict_mean(Y, len(Y_val)),
     "last value": rh.predict_last(X_val),
@@ -333,11 +428,11 @@ for name, value in rmses.items():
     shown = "below 1e-15 (rounding only)" if value < 1e-15 else f"{value:.3f}" if value > 0.01 else f"{value:.2g}"
     print(f"{name:30s} {shown}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** The trained RNN beats every baseline except the exact recurrence, which is exact to
 # rounding.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for name in ("mean of training targets", "last value", "linear extrapolation"):
     assert rmses["RNN, working settings"] < rmses[name], f"the RNN does not beat {name}"
 assert rmses["exact recurrence (2 weights)"] < 1e-15, rmses["exact recurrence (2 weights)"]
@@ -345,12 +440,12 @@ assert rmses["exact recurrence (2 weights)"] < rmses["RNN, working settings"]
 print(f"RNN {rmses['RNN, working settings']:.2g}: better than mean, last value and linear "
       f"extrapolation (best of them {rmses['linear extrapolation']:.3f}); the exact recurrence is better still")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Be clear about what this means. A model with **two weights**, linear, solves this task exactly. It
 # does not even need the formula: a least-squares fit of $y$ on the last two values of the 100
 # training windows finds the two weights by itself, in one line.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 last_two = X[:, -1:-3:-1, 0]                                  # (N, 2): x_T and x_{T-1}
 weights, *_ = np.linalg.lstsq(last_two, Y[:, 0], rcond=None)
 rmse_fit = rh.rmse(X_val[:, -1:-3:-1, 0] @ weights[:, None], Y_val)
@@ -359,7 +454,7 @@ print(f"least-squares weights: {weights[0]:.4f} for x_T, {weights[1]:.4f} for x_
 print(f"its validation RMSE is below 1e-12: {rmse_fit < 1e-12}")
 print(f"parameters: 2 for the linear fit, {n_params} for the RNN")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Two weights, found in an instant, exact to rounding; our RNN has over ten thousand parameters and
 # a thousand times the error. If you had to predict this series, you would not use an RNN.
 #
@@ -379,15 +474,15 @@ print(f"parameters: 2 for the linear fit, {n_params} for the RNN")
 # So far every window was made of true values. To forecast further, feed each prediction back in as
 # the newest input and slide the window by one, as `rh.forecast` does:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(rh.forecast))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We start from the first validation window (true values at $k = 100, \dots, 149$) and forecast 200
 # steps, $k = 150, \dots, 349$, without ever seeing another true value. The true continuation is
 # $\sin(k)$. For comparison, the exact recurrence fed back the same way.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 n_ahead = 200
 start_window = X_val[0]                                        # (T, D): sin(100) .. sin(149)
 k_ahead = np.arange(150, 150 + n_ahead)
@@ -406,7 +501,7 @@ rec_error = np.abs(rec_forecast - truth)
 print(f"forecast shape {rnn_forecast.shape}; largest error of the fed-back recurrence "
       f"below 1e-12: {bool(rec_error.max() < 1e-12)}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 ax.plot(k_ahead[:50], truth[:50], "o", ms=4, color=COLORS["black"], label="true sin(k)")
 ax.plot(k_ahead[:50], rnn_forecast[:50], "-", lw=2, color=COLORS["orange"], label="RNN forecast")
@@ -417,11 +512,11 @@ ax.set_ylim(-1.3, 1.7)                           # room for the legend above the
 ax.legend(loc="upper center", ncol=2)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # By eye the forecast is perfect: its errors are far too small to see at this scale. Plot the
 # errors themselves, on a log scale:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fig, ax = plt.subplots()
 ax.semilogy(np.arange(1, n_ahead + 1), rnn_error, color=COLORS["orange"], label="RNN")
 ax.semilogy(np.arange(1, n_ahead + 1), np.maximum(rec_error, 1e-17), color=COLORS["blue"],
@@ -436,7 +531,7 @@ for lo, hi in [(1, 10), (11, 50), (51, 100), (101, 200)]:
     block = rnn_error[lo - 1:hi]
     print(f"steps {lo:3d} to {hi:3d} ahead: RNN RMS error {np.sqrt(np.mean(block ** 2)):.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The RNN's error jumps up and down with the phase of the wave, and its typical size grows slowly as
 # the forecast goes on: each fed-back prediction carries a small error into the next window, and the
 # errors add up. The exact recurrence stays exact to rounding, at the bottom of the plot, for all 200
@@ -461,7 +556,7 @@ for lo, hi in [(1, 10), (11, 50), (51, 100), (101, 200)]:
 # windows of $2 \sin(k)$ and of $0.5 \sin(k)$ (inputs and targets both scaled). Before running:
 # will its RMSE, relative to the amplitude, stay near the one above? And the exact recurrence's?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 1: run me after you have made your guess.
 for amplitude in (0.5, 2.0):
     Xa, Ya = amplitude * X_val, amplitude * Y_val
@@ -470,7 +565,7 @@ for amplitude in (0.5, 2.0):
     print(f"amplitude {amplitude}: RNN RMSE / amplitude {rnn_rmse / amplitude:.2g}; "
           f"recurrence exact to rounding: {rec_rmse < 1e-14}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # The RNN fails on both, by far more than its error at amplitude 1, while the recurrence stays exact.
@@ -479,33 +574,21 @@ for amplitude in (0.5, 2.0):
 # trained on. Larger inputs push the units towards saturation; smaller ones put them where the
 # learnt function was never fitted. A model is only tested on the kind of data it was trained on.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. A rule with an offset.** The exact recurrence above is for $\sin(k)$, which swings around 0.
 # Suppose the series is $x_k = 3 + \sin(k)$ instead: a sine around a level of 3, like a temperature
 # around its mean. It also follows an exact linear rule, now with a constant term,
 # $x_{T+1} = a\, x_T + b\, x_{T-1} + d$. What are $a$, $b$ and $d$? Give $a$ and $d$ to at least three
 # decimals. Replace the `None`s and run the check.
 
-# %%
-def check_offset_rule(a, b, d):
-    """Tell the learner whether their rule x_(T+1) = a x_T + b x_(T-1) + d fits 3 + sin(k)."""
-    if a is None or b is None or d is None:
-        return "Not answered yet: replace the three None with numbers."
-    Xo, Yo = 3 + X_val, 3 + Y_val                      # windows and targets of 3 + sin(k)
-    predicted = a * Xo[:, -1] + b * Xo[:, -2] + d
-    error = rh.rmse(predicted, Yo)
-    d_true = 6 * (1 - np.cos(1))
-    if abs(a - 2 * np.cos(1)) < 5e-4 and abs(b + 1) < 1e-6 and abs(d - d_true) < 1e-3:
-        return (f"Right: a = 2 cos(1) = {2 * np.cos(1):.4f}, b = -1, d = 6 (1 - cos(1)) = {d_true:.4f}; "
-                f"on the 50 validation windows of 3 + sin(k) your rule's RMSE is {error:.1g}.")
-    return (f"Not quite: your rule's RMSE on the 50 validation windows of 3 + sin(k) is {error:.3g}. "
-            f"Hint: write x_k = 3 + s_k, where s_k = sin(k) follows the rule above, and solve for x_(T+1).")
-
+# %% slideshow={"slide_type": "-"}
+from rnn_helpers.exercises import check_offset_rule   # computes the truth itself
 
 my_a, my_b, my_d = None, None, None  # your answers here
 print(check_offset_rule(my_a, my_b, my_d))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # The deviations $x_k - 3 = \sin(k)$ follow the rule above:
@@ -515,34 +598,53 @@ print(check_offset_rule(my_a, my_b, my_d))
 # needs a constant term to follow a series with an offset; for the RNN that job falls to the
 # biases, which is the question of the next exercise.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **3. Do the biases matter?** Train with the working settings but `rh.init_params(100, seed=0,
 # biases=False)`. Compare the validation RMSE. Why might biases matter little for this series?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 3: your code here (rh.train with the working settings, from parameters without biases).
 
-# %% [markdown]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 3 (the learner edition does not have this cell)
+no_bias, _ = rh.train(rh.init_params(100, seed=0, biases=False), X, Y, X_val, Y_val, **settings)
+print(f"validation RMSE without biases {rh.rmse(rh.predict(no_bias, X_val, 'tanh'), Y_val):.2g}, "
+      f"with biases {rmse_rnn:.2g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
-# The RMSE stays about the same. The sine swings symmetrically around 0 and the exact rule has no
+# The RMSE stays about the same (the cell prints 6.1e-4 against 6.2e-4). The sine swings symmetrically around 0 and the exact rule has no
 # constant term, so a tanh network with no biases (whose output is 0 for an all-zero window, like the
 # rule's) loses nothing. For a series with an offset, say a temperature around 12 degrees, the output
 # bias $c$ would matter.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **4. Forecast from elsewhere.** Forecast 200 steps from the last *training* window, `X[-1]`
 # (values $k = 99, \dots, 148$). Compare its error by horizon with the forecast above. Then try
 # forecasting 1000 steps: does the error keep growing, and does the forecast still look like a sine?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 4: your code here (rh.forecast(trained, X[-1], 200, "tanh"), then compare with np.sin).
 
-# %% [markdown]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 4 (the learner edition does not have this cell)
+k_from_train = np.arange(149, 149 + 1000)                      # X[-1] holds sin(99) .. sin(148)
+long_forecast = rh.forecast(trained, X[-1], 1000, "tanh")[:, 0]
+long_error = np.abs(long_forecast - np.sin(k_from_train))
+for lo, hi in [(1, 10), (11, 50), (51, 100), (101, 200), (201, 500), (501, 1000)]:
+    block = long_error[lo - 1:hi]
+    print(f"steps {lo:4d} to {hi:4d} ahead: RMS error {np.sqrt(np.mean(block ** 2)):.1e}")
+print(f"amplitude of the last 100 forecast values: {np.abs(long_forecast[-100:]).max():.3f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # From `X[-1]` the first forecast is the training target $\sin(149)$ and the errors are of the same
 # size as above: the model has learnt a rule, not individual windows. Over 1000 steps the error keeps
-# growing slowly, but the forecast stays a sine-like oscillation of about the right amplitude: what
-# accumulates is mostly a small drift in phase.
+# growing slowly (the cell prints an RMS error of a few times $10^{-4}$ at first and a few times
+# $10^{-3}$ in the last 500 steps), but the forecast stays a sine-like oscillation of amplitude
+# about 1.0: what accumulates is mostly a small drift in phase.
 # </details>

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 6. A live explorer: move a slider, the network retrains
 #
 # **After this notebook you will be able to**
@@ -34,7 +34,7 @@
 # on a projector, serve this notebook with Voila from the repository's folder:
 # `.venv/bin/voila notebooks/06_explorer.ipynb`.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 import inspect
 import statistics
 import time
@@ -50,7 +50,7 @@ use_course_style()
 X, Y, X_val, Y_val = rh.sine_windows()
 print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The explorer
 #
 # Every change of a control trains a new network **from scratch**: the weights are drawn from
@@ -64,24 +64,24 @@ print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 # - **activation** (tanh or sigmoid), **clipping** (none, global norm, or the tutorial's
 #   elementwise clipping), and the **seed** of the initial weights.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (the widget's model ids change on every run; its numbers are printed below)
 explorer = widgets.explorer()
 explorer
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading the three panels
 #
 # Here is the explorer's picture at its default settings, drawn by the same code, as an ordinary
 # figure:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
 widgets.ExplorerPlot(axes, explorer.result)
 fig.subplots_adjust(top=0.8, wspace=0.34)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Left**, predictions on the 50 validation windows (dots: the true next value, line: the
 #   network's). A good run puts the line through every dot.
 # - **Middle**, the loss per epoch on a log scale: training (the mean over the epoch's mini-batches)
@@ -94,32 +94,43 @@ plt.show()
 #
 # The numbers behind the picture:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 r = explorer.result
 print(f"settings: {r.settings.describe()}")
 print(f"validation RMSE {r.rmse:.2g}   (always predicting the mean: {r.mean_rmse:.2g})")
 print(f"last epoch: training loss {r.history.train_loss[-1]:.1e}, "
       f"validation loss {r.history.val_loss[-1]:.1e}")
-print(f"size of dL/ds_t at t = 50: {r.step_norms[-1]:.1e}, at t = 46: {r.step_norms[45]:.1e}, "
+print(f"norm of ds_t at t = 50: {r.step_norms[-1]:.1e}, at t = 46: {r.step_norms[45]:.1e}, "
       f"at t = 1: {r.step_norms[0]:.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The gradient reaching step 1 is far smaller than at step 50: it vanishes as it travels back, as
 # notebook 3 showed. That is why truncating to the last 5 steps loses so little here.
 #
 # **Check.** The explorer's run is an ordinary `rh.train` call: the same call, made by hand, gives
-# the same predictions.
+# the same predictions. For speed the explorer trains in 32-bit floats (`dtype="float32"`, about
+# half the time); the same run in the 64-bit floats the rest of the course uses ends within about
+# 1e-7 of it.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 params = rh.init_params(100, seed=0)
 params, history = rh.train(params, X, Y, X_val, Y_val, epochs=8, learning_rate=0.1,
-                           batch_size=widgets.BATCH_SIZE, truncate=5, activation="tanh", seed=0)
-direct = rh.rmse(rh.predict(params, X_val, "tanh"), Y_val)
+                           batch_size=widgets.BATCH_SIZE, truncate=5, activation="tanh", seed=0,
+                           dtype=widgets.DTYPE)
+direct = rh.rmse(rh.predict(params, X_val), Y_val)
 assert abs(direct - r.rmse) < 1e-12, (direct, r.rmse)
-assert np.allclose(rh.predict(params, X_val, "tanh"), r.Y_val_hat, rtol=0, atol=1e-12)
+assert np.allclose(rh.predict(params, X_val), r.Y_val_hat, rtol=0, atol=1e-12)
 print(f"explorer: RMSE {r.rmse:.3g}; rh.train by hand: RMSE {direct:.3g}. The same run.")
 
-# %% [markdown]
+params64, _ = rh.train(rh.init_params(100, seed=0), X, Y, X_val, Y_val, epochs=8,
+                       learning_rate=0.1, batch_size=widgets.BATCH_SIZE, truncate=5,
+                       activation="tanh", seed=0)
+gap = np.max(np.abs(rh.predict(params64, X_val) - r.Y_val_hat))
+assert gap < 1e-6, gap
+print(f"in float64: RMSE {rh.rmse(rh.predict(params64, X_val), Y_val):.3g}; "
+      f"largest difference of a prediction: {gap:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What a change does
 #
 # Each change calls `retrain`: a fresh `init_params`, `rh.train`, then the predictions and the
@@ -127,20 +138,20 @@ print(f"explorer: RMSE {r.rmse:.3g}; rh.train by hand: RMSE {direct:.3g}. The sa
 # message on the text line and an empty picture, so the screen never shows an old result under new
 # settings.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(widgets.retrain))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Dragging a slider, or holding an arrow key on it, sends many changes in a row, faster than the
 # network can be retrained. Retraining once per change would queue them all up and the picture
 # would lag seconds behind. Instead, inside a running kernel, a change only asks for an update a
 # moment later; changes that arrive meanwhile join that request, and the update reads the controls
 # when it starts. So a burst of changes costs one or two retrains, and the last setting always wins:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(widgets.LiveFigure._changed))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fast enough to follow a slider
 #
 # The tutorial updates the weights after every single record; notebook 5 does the same. That is
@@ -148,7 +159,7 @@ print(inspect.getsource(widgets.LiveFigure._changed))
 # explorer uses **mini-batches of 20 records** (5 updates per epoch) with learning rate 0.1 for
 # **8 epochs**. The three ways, side by side, from the same initial weights:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 ways = {
     "one record at a time, lr 0.01, 25 epochs (notebook 5)": dict(batch_size=1, learning_rate=0.01,
                                                                  epochs=25),
@@ -162,7 +173,7 @@ for name, kwargs in ways.items():
     error = rh.rmse(rh.predict(trained, X_val, "tanh"), Y_val)
     print(f"{name:55s} RMSE {error:.1e}   {hist.seconds:.2f} s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Mini-batches reach about the same validation RMSE as one record at a time, in a fraction of the
 # time (the timings vary from machine to machine and run to run). Full batch is as fast per epoch
 # but makes only one update per epoch, and 8 updates are not enough. Want a sharper picture? Raise
@@ -174,7 +185,7 @@ for name, kwargs in ways.items():
 # picture, at the defaults: what the explorer does on a change, done on a figure of our own so that
 # the explorer above keeps its settings:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 figure, plot = widgets.explorer_figure(widgets.retrain())
 waits = []
 for seed in (1, 0, 1, 0, 1):
@@ -189,7 +200,7 @@ TARGETS = widgets.LATENCY_TARGETS
 print(f"targets: at most {TARGETS['defaults']} s at the defaults, "
       f"{TARGETS['largest']} s at hidden size 200 and truncation 50")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The targets are what the course aims for, as medians on a two-core machine like the ones its tests
 # run on; the single run above is one reading on this machine, not a proof. To measure both settings
 # properly on your machine:
@@ -201,7 +212,7 @@ print(f"targets: at most {TARGETS['defaults']} s at the defaults, "
 # Make a guess before each move, then look at all three panels. Here are a few runs for
 # reference, each a single `retrain` at the defaults with one setting changed:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def rmse_for(**changes):
     """The validation RMSE (as text) of the explorer's run with some settings changed.
 
@@ -220,10 +231,10 @@ print("learning rate:", ", ".join(f"{lr:g} -> {rmse_for(learning_rate=lr)}" for 
 print("sigmoid, 8 epochs:", rmse_for(activation="sigmoid"),
       "  sigmoid, 30 epochs:", rmse_for(activation="sigmoid", epochs=30))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Hidden size.** Slide it down from 100. A single hidden unit cannot follow the wave; somewhere
 #   around 10 units the predictions start to sit on the dots. Small networks are also fragile: move
-#   the seed at hidden size 5 and watch the result jump.
+#   the seed at hidden size 5 and watch the result jump (exercise 3 measures how far).
 # - **Truncation.** Compare 1, 5 and 50 (full BPTT). With $k = 1$ the network learns from the last
 #   step only and does poorly; beyond a few steps more truncation changes little, because the
 #   gradient panel shows almost nothing arriving from further back.
@@ -253,7 +264,7 @@ print("sigmoid, 8 epochs:", rmse_for(activation="sigmoid"),
 # And with clipping "global norm at most 1"? Write down your guesses, then run the cell (or set
 # the controls above).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 1: run me after you have made your guesses.
 for clipping in ("no clipping", "global norm at most 1"):
     run = widgets.retrain(widgets.Settings(learning_rate=2.0, epochs=20, clipping=clipping))
@@ -264,7 +275,7 @@ for clipping in ("no clipping", "global norm at most 1"):
         print(f"{clipping}: finite, but the validation RMSE is {better} than always predicting "
               f"the mean ({run.mean_rmse:.2g})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # Without clipping the weights grow with every step until the loss overflows to infinity, and
@@ -274,33 +285,46 @@ for clipping in ("no clipping", "global norm at most 1"):
 # worse than predicting the mean. Clipping is a safety net, not a cure for a learning rate that is
 # too large.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. How short can truncation be?** At the default settings, what is the smallest truncation $k$
 # for which the validation RMSE falls below 0.01? Guess from the gradient panel, find it with the
 # slider, then replace `None` and run the check.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # The check retrains at the defaults for k = 1, 2, ... (it lives in rnn_helpers.exercises)
 check_truncation = exercises.check_truncation
 
 my_k = None  # your answer here
 print(check_truncation(my_k))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # $k = 2$. With $k = 1$ the gradient only sees how the last input moves the last state, which is
 # not enough to learn a rule that needs the two previous values (notebook 5's exact recurrence uses
 # $x_T$ and $x_{T-1}$). With $k = 2$ it sees both, and the RMSE drops below 0.01.
 # </details>
-#
-# **3. One seed is one sample.** Set hidden size 5 and move the seed from 0 to 9. How much does the
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **3. One seed is one sample.** Set hidden size 5 and move the seed from 0 to 9 (with the slider, or
+# in code with `rmse_for(hidden_size=5, seed=...)` from *Things to try*). How much does the
 # validation RMSE change? What does that say about comparing two settings on a single seed?
-#
+
+# %% slideshow={"slide_type": "-"}
+# Exercise 3: your code here (or use the explorer's seed control)
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 3 (the learner edition does not have this cell)
+print("hidden size 5:", ", ".join(f"seed {seed} -> {rmse_for(hidden_size=5, seed=seed)}"
+                                  for seed in range(10)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
-# It changes a lot: a small network is sensitive to where its few weights start, and some seeds
-# land near a good solution while others get stuck. Before concluding that one setting beats
+# It changes a lot, more than tenfold: from 0.052 to 0.56 over seeds 0 to 9 (the cell above). A
+# small network is sensitive to where its few weights start, and some seeds land near a good
+# solution while others get stuck. Before concluding that one setting beats
 # another, compare them on several seeds (the median is a fair summary); a difference smaller than
 # the spread between seeds means nothing.
 # </details>

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 7. What the tutorial gets wrong
 #
 # **After this notebook you will be able to**
@@ -39,7 +39,7 @@
 # description, named `tutorial_*`, and with every mistake marked `MISTAKE n` in a comment. It is a
 # **flawed reference**, kept to be studied; nothing else in the course uses it.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 import inspect
 import time
 
@@ -57,7 +57,7 @@ X, Y, X_val, Y_val = rh.sine_windows()
 mean_rmse = rh.rmse(rh.predict_mean(Y, len(Y_val)), Y_val)
 print(f"validation RMSE of always predicting the training mean: {mean_rmse:.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # That last number is the bar any model must clear: a "model" that ignores its input and always
 # says the average of the training targets scores 0.705 (notebook 5 has the other baselines).
 #
@@ -85,14 +85,14 @@ print(f"validation RMSE of always predicting the training mean: {mean_rmse:.3f}"
 # `rh.loss_and_grads` and `rh.train` can run the tutorial's architecture. Here is the tutorial's
 # forward pass as its training loop computes it:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(tu.tutorial_forward))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** On the tutorial's own initial weights, its forward pass and the package's forward pass on
 # `X_pos` give the same states and predictions.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 params0 = tu.tutorial_init(seed=0)            # U (100, 50), W (100, 100), V (1, 100), uniform(0, 1)
 X_pos, X_pos_val = tu.position_inputs(X), tu.position_inputs(X_val)
 Y_hat_tut, states_tut, _ = tu.tutorial_forward(params0, X)
@@ -102,7 +102,7 @@ gap = max(np.abs(states_tut - cache_pkg["states"]).max(), np.abs(Y_hat_tut - Y_h
 assert gap < 1e-12, f"the two forward passes differ by {gap:.1e}"
 print("tutorial_forward and rh.forward on X_pos agree to within 1e-12")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Mistake 1: the backward pass is not the gradient
 #
 # Notebook 3 derived the gradient of the loss $L = \tfrac12 (\hat y - y)^2$ for one record, walking
@@ -124,7 +124,7 @@ print("tutorial_forward and rh.forward on X_pos agree to within 1e-12")
 # numerical gradient is taken of the truncated objective ($s_{T-k}$ held fixed), which is what
 # truncated BPTT differentiates.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 rng = np.random.default_rng(0)
 small = tu.tutorial_init(hidden_dim=4, T=6, seed=1)
 x_small = np.sin(rng.uniform(0, 6) + np.arange(6))[:, None]      # one window (T, 1) = (6, 1)
@@ -145,11 +145,11 @@ for n in small:
     verdict = "passes (below 1e-9)" if errors_correct[n] < 1e-9 else f"{errors_correct[n]:.1e}"
     print(f"  {n}: tutorial {errors_flawed[n]:.2f}   package: {verdict}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** The package's gradient passes; the tutorial's fails on every parameter, by a relative
 # error of order 1 (a right gradient scores below $10^{-9}$ here, an unrelated vector about 1).
 
-# %%
+# %% slideshow={"slide_type": "-"}
 rh.assert_gradients_match(errors_correct)
 try:
     rh.assert_gradients_match(errors_flawed)
@@ -157,14 +157,14 @@ except AssertionError as err:
     print("tutorial_gradients:", err)
 assert min(errors_flawed.values()) > 1e-2, errors_flawed
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Why does it fail? Here is the tutorial's backward pass for one record, rewritten in our words with
 # each mistake marked (1a to 1d):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(tu.tutorial_gradients))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Reading it against the equations above:
 #
 # - **1a, the derivative.** It multiplies by $z_T (1 - z_T)$, the *pre-activation* of the *last* step, at
@@ -182,17 +182,17 @@ print(inspect.getsource(tu.tutorial_gradients))
 # Two quick experiments on the real problem (the tutorial's weights, the first training record)
 # make this concrete. If $dU$ and $dW$ ignore the error, changing the target cannot change them:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 g_a = tu.tutorial_gradients(params0, X[0], Y[0])
 g_b = tu.tutorial_gradients(params0, X[0], -Y[0] + 3.0)          # a different target
 same = {n: bool(np.array_equal(g_a[n], g_b[n])) for n in ("U", "W", "V")}
 print("unchanged when the target changes:", same)
 assert same == {"U": True, "W": True, "V": False}, same
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # And the sizes of its numbers, beside the true gradient of the same record:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 _, g_true = rh.loss_and_grads(params0, X_pos[:1], Y[:1], truncate=5)
 z_T = tu.tutorial_forward(params0, X[:1])[2][0]                  # (H,), the last pre-activation
 s_T = rh.sigmoid(z_T)
@@ -210,7 +210,7 @@ clipped = rh.clip_elementwise(g_a, 10.0)
 print("after clipping to [-10, 10], every entry of dW and dV is",
       np.unique(clipped["W"]), "and", np.unique(clipped["V"]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Its $dV$ is 49.5 times the true one: it sums the 50 states where only the last belongs, and those
 # states are 0.5 at the first step and (within $10^{-8}$) 1.0 at the 49 others. The 0.5 belongs to
 # this record: its window starts at $\sin 0 = 0$, so $z_1 = 0$. Its $dW$ is in the hundreds of
@@ -226,28 +226,28 @@ print("after clipping to [-10, 10], every entry of dW and dV is",
 # only** and print its progress as it goes. (Our version computes the printed losses for all records
 # at once; the tutorial loops over records there too, and is slower still.)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 literal, literal_log = tu.tutorial_train(params0, X, Y, X_val, Y_val, epochs=2, literal=True,
                                          progress=print)
 per_epoch = literal_log.seconds / 2
 print(f"plain loops: {per_epoch:.1f} s per epoch, so about {25 * per_epoch:.0f} s for 25 epochs")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The module also has the same computation with its loops summed in closed form
 # (`_tutorial_gradients_fast`; the tests check it against the loop). The two agree:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 fast2, _ = tu.tutorial_train(params0, X, Y, X_val, Y_val, epochs=2)
 gap = max(np.abs(fast2[n] - literal[n]).max() for n in fast2)
 assert gap < 1e-9, f"closed form and loop differ by {gap:.1e} after 2 epochs"
 print("after 2 epochs, closed form and loop agree to within 1e-9")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # So we can afford the 25 epochs. Beside it, the package's `rh.train` on the *same* setting
 # (the tutorial's architecture through `X_pos`, its weights, learning rate, truncation and
 # clipping), but with correct gradients:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 published, log = tu.tutorial_train(params0, X, Y, X_val, Y_val, epochs=25)
 correct_grads, hist_correct = rh.train(params0, X_pos, Y, X_pos_val, Y_val, epochs=25,
                                        learning_rate=1e-4, batch_size=1, truncate=5,
@@ -256,7 +256,7 @@ print(f"25 epochs, the tutorial's method (closed form): {log.seconds:.1f} s")
 print(f"25 epochs, rh.train on the same setting:        {hist_correct.seconds:.1f} s")
 print(f"25 epochs, the tutorial's plain loops:           about {25 * per_epoch:.0f} s (projected)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # (Timings are wall-clock on a shared machine: read their sizes, not their digits. Notebook 5 and
 # `python benchmarks/training_speed.py` measure speed properly.)
 #
@@ -265,7 +265,7 @@ print(f"25 epochs, the tutorial's plain loops:           about {25 * per_epoch:.
 # The tutorial prints the training and validation loss at the start of every epoch. Ours, in the
 # same units:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 mean_loss_train = 0.5 * float(np.sum((Y - Y.mean()) ** 2))     # always predict the mean, as a sum
 print("epoch   loss (sum)   val loss (sum)   constant output sqrt(2 loss / N)")
 for e in range(6):
@@ -278,7 +278,7 @@ published_log = np.array([101185.6, 61205.5, 31225.3, 11245.2, 1264.5])  # its p
 print("the tutorial's own log, same last column:",
       ", ".join(f"{v:.1f}" for v in np.sqrt(2 * published_log / len(Y))))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 epochs = np.arange(1, 26)
 ax.semilogy(epochs, log.train_loss, "-o", ms=3, color=COLORS["blue"], label="tutorial's training loss")
@@ -289,7 +289,7 @@ ax.set_title("The log falls by four orders of magnitude, to the level of a const
 ax.legend(loc="upper right")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The fall from $1.4 \times 10^5$ to about 20 is not learning. With every hidden unit at 1.0, the
 # output is the same number for every record, $\sum_j V_{j} \approx 52.5$, so the loss is about
 # $100 \times \tfrac12 \times 52.5^2$. Each record then lowers all 100 entries of $V$ by $10^{-3}$
@@ -307,7 +307,7 @@ plt.show()
 # loss" a sum over 50: the two cannot be compared, and neither matches the mean loss
 # $L = \frac{1}{N}\sum_n \tfrac12 (\hat y_n - y_n)^2$ the course uses.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(f"epoch 1, as printed: loss {log.train_loss[0]:.3g}, val loss {log.val_loss[0]:.3g}")
 print(f"epoch 1, as means:   loss {log.train_loss[0] / len(Y):.3g}, "
       f"val loss {log.val_loss[0] / len(Y_val):.3g}")
@@ -315,7 +315,7 @@ mean_loss = rh.mse_loss(rh.predict(params0, X_pos, "sigmoid"), Y)
 assert np.isclose(log.train_loss[0] / len(Y), mean_loss, rtol=1e-12), (log.train_loss[0], mean_loss)
 print(f"rh.mse_loss of the same predictions: {mean_loss:.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # At the start both sets have the same mean loss; the printed numbers differ by a factor 2 only
 # because one set has twice as many records. This is why the tutorial's final "Val Loss" is half its
 # "Loss": not because the model does better on validation.
@@ -325,7 +325,7 @@ print(f"rh.mse_loss of the same predictions: {mean_loss:.3g}")
 # After 25 epochs, here are the validation predictions made the way the model was trained, and the
 # ones the tutorial's own prediction loop makes (the next section explains the difference):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 pred_trained_way = tu.tutorial_forward(published, X_val)[0]
 pred_its_loop = tu.tutorial_predict(published, X_val)
 rmse_trained_way = rh.rmse(pred_trained_way, Y_val)
@@ -336,18 +336,19 @@ print(f"always predicting the mean:                     {mean_rmse:.3f}")
 assert rmse_trained_way < mean_rmse < rmse_its_loop, (rmse_trained_way, mean_rmse, rmse_its_loop)
 print("so the way it trains scores just below the mean, its own loop well above it")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
-plot_predictions(axes[0], pred_trained_way, Y_val, start=100, title="the way it trains")
-plot_predictions(axes[1], pred_its_loop, Y_val, start=100, title="its prediction loop")
+plot_predictions(axes[0], pred_trained_way, Y_val, start=150, title="the way it trains")
+plot_predictions(axes[1], pred_its_loop, Y_val, start=150, title="its prediction loop")
 for ax in axes:
+    ax.set_xlabel("time step k of the target (window start + 50)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.1), ncol=2)   # above the panel, off the data
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the two lines follow, in numbers:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def correlation(a, b):
     return np.corrcoef(a, b)[0, 1]
 
@@ -361,7 +362,7 @@ print(f"   it is about {slope:.1f} x_T plus a constant")
 print(f"its prediction loop: correlation {correlation(right, target):+.2f} with the targets")
 assert correlation(left, last_value) > 0.9 and correlation(right, target) < -0.9
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Both swing up and down about every six windows, as the targets do (a sine sampled once per radian
 # repeats about every $2\pi \approx 6.3$ steps, and anything computed from the window inherits
 # that rhythm). Neither tracks the targets. The left one is an echo: it follows the window's last
@@ -373,7 +374,7 @@ assert correlation(left, last_value) > 0.9 and correlation(right, target) < -0.9
 # updates are mostly $\pm 10^{-3}$ steps whose signs flip on tiny differences, so errors grow fast.
 # Change one weight by $10^{-13}$ and train again:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 nudged = {n: v.copy() for n, v in params0.items()}
 nudged["W"][3, 4] += 1e-13
 published_nudged, _ = tu.tutorial_train(nudged, X, Y, X_val, Y_val, epochs=25)
@@ -381,7 +382,7 @@ drift = np.abs(published_nudged["W"] - published["W"]).max()
 assert drift > 1e-4, drift
 print("a change of 1e-13 in one weight changes the trained W by more than 1e-4")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A billionfold amplification in 25 epochs: a different processor, with a different rounding in its
 # matrix products, trains a different model. The tutorial's exact numbers can never be reproduced,
 # ours included; only their size can.
@@ -390,7 +391,7 @@ print("a change of 1e-13 in one weight changes the trained W by more than 1e-4")
 # seeds, 0 to 3: seed 0 is the run above, the other three train the tutorial's method again for
 # 25 epochs each (a few seconds; exercise 4 invites you to try more):
 
-# %%
+# %% slideshow={"slide_type": "-"}
 seeds = range(4)
 sweep = []
 t0 = time.perf_counter()
@@ -408,7 +409,7 @@ loop_better = [seed for seed in seeds if sweep[seed, 1] < sweep[seed, 0]]
 print("seeds where its own loop scores better than predicting the way it trains:", loop_better)
 assert sweep.min() > 0.127 and np.ptp(sweep[:, 1]) > 0.5, sweep
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 ax.plot(list(seeds), sweep[:, 0], "o", color=COLORS["blue"], label="the way it trains")
 ax.plot(list(seeds), sweep[:, 1], "s", color=COLORS["orange"], label="its prediction loop")
@@ -422,7 +423,7 @@ ax.set_title("Trained as published: a lottery around the mean baseline")
 ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)   # beside the data
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Each seed lands somewhere else, scattered around the mean baseline, sometimes above it and
 # sometimes below; none reaches the published 0.127. Which way of predicting does better changes
 # with the seed too.
@@ -440,15 +441,15 @@ plt.show()
 # with $x$ the whole window, shape $(T,)$. The same input, 50 positions' worth of it, enters at every
 # step: a different function from the one the weights were trained for.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(inspect.getsource(tu.tutorial_predict))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** On any weights where the units are not saturated (here small random ones), the two
 # disagree; and the prediction loop is exactly the standard RNN fed the whole window as its input
 # at every step.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 small_weights = rh.init_params(100, input_dim=50, seed=0, biases=False)
 a = tu.tutorial_forward(small_weights, X_val)[0]
 b = tu.tutorial_predict(small_weights, X_val)
@@ -458,37 +459,37 @@ assert np.abs(a - b).max() > 1e-2
 assert np.allclose(b, rh.predict(small_weights, X_whole, "sigmoid"), rtol=0, atol=1e-12)
 print("its prediction loop = the standard RNN fed the whole window at every step")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On the weights trained as published the gap is large, as the section on mistake 4 printed: RMSE
 # about 0.7 the way it trains against 1.2 with its loop, and correlations with the targets of +0.37
 # against -0.92. Two functions, one set of weights.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Mistake 6: `max_val`, and why 0.127 cannot be reproduced
 #
 # The tutorial's last line computes the RMSE of the validation predictions after multiplying both
 # predictions and targets by `max_val`. Nothing in its code defines `max_val` (two readers ask about it
 # in the comments). Running that line as it stands:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 try:
     scaled = pred_its_loop[:, 0] * max_val        # noqa: F821 (undefined, as in the tutorial)
     print(rh.rmse(scaled, Y_val[:, 0] * max_val))
 except NameError as err:
     print("NameError:", err)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The name suggests the data was once divided by its maximum, and `max_val` is that maximum:
 # multiplying by it puts errors back in the data's units. But this data was never scaled. What
 # `max_val` would make each seed's prediction-loop RMSE come out at 0.127?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(f"largest |value| in the data: {np.abs(X).max():.2f}")
 needed = 0.127 / sweep[:, 1]
 print("max_val needed for 0.127:", ", ".join(f"seed {s}: {v:.1f}" for s, v in zip(seeds, needed)))
 assert needed.max() < 0.6 and np.isclose(needed[0], 0.127 / rmse_its_loop)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For seed 0, `max_val` would have to say the wave peaks at about 0.1, when it peaks at 1.0; and
 # the value needed changes with the seed (about 0.5 for seed 3). No honest `max_val` explains
 # 0.127. So 0.127 cannot be reproduced: its code stops with a `NameError` before printing it; its
@@ -503,19 +504,19 @@ assert needed.max() < 0.6 and np.isclose(needed[0], 0.127 / rmse_its_loop)
 # from uniform(0, 1): all positive. Then every entry of $W s_{t-1}$ is a sum of 100 positive
 # terms, about 50 once the states are near 1, and $\sigma(50)$ rounds to exactly 1.0 in float64:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 _, states0, _ = tu.tutorial_forward(params0, X)
 for t in (1, 2, 3, 50):
     print(f"step {t:2d}: {np.mean(states0[t] == 1.0):6.1%} of hidden units are exactly 1.0")
 assert np.all(states0[3:] == 1.0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid's derivative $s(1 - s)$ is then exactly 0, so every $dz_t$ is 0 and the correct
 # gradients of $W$ and $U$ vanish. Only $V$ can learn, and with every $s_T$ equal to the same vector,
 # the model can only output one number for every window. The run with correct gradients above shows
 # exactly that:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 unchanged = {n: bool(np.array_equal(correct_grads[n], params0[n])) for n in ("U", "W", "V")}
 preds_correct = rh.predict(correct_grads, X_pos_val, "sigmoid")
 rmse_correct = rh.rmse(preds_correct, Y_val)
@@ -523,21 +524,21 @@ print("unchanged by 25 epochs of correct gradients:", unchanged)
 print(f"the 50 validation predictions agree to within 1e-12: one constant, RMSE {rmse_correct:.3f}")
 assert unchanged == {"U": True, "W": True, "V": False} and np.ptp(preds_correct) < 1e-12
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A constant, close to the mean of the training targets: RMSE 0.705, the mean baseline.
 #
 # The tutorial's own run escaped saturation, but only by accident: its bogus $dW$ (+10 in every
 # entry after clipping, while $W s_{t-1}$ is positive) lowered every entry of $W$ by $10^{-3}$ per
 # record, 0.1 per epoch, until $W s_{t-1}$ hovered around zero:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 _, states_pub, _ = tu.tutorial_forward(published, X_val)
 print(f"mean entry of W: {params0['W'].mean():.2f} at the start; after training as published, "
       f"{'below 0.01 in size' if abs(published['W'].mean()) < 0.01 else 'larger'}")
 print(f"its validation states exactly 1.0 from step 3 on: {np.mean(states_pub[3:] == 1.0):.1%}")
 assert abs(published["W"].mean()) < 0.01
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Unsaturated units, but reached by a rule that never looked at the data: no wonder they predict
 # no better than the mean.
 #
@@ -549,7 +550,7 @@ assert abs(published["W"].mean()) < 0.01
 # rate and the activation; last the architecture, which turns it into the course's model. Every
 # training from step 2 on is `rh.train`, one record at a time, truncation 5.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def show(score):
     """An RMSE as text: three decimals, or three digits in scientific notation below 0.01."""
     return f"{score:.3f}" if score >= 0.01 else f"{score:.2e}"
@@ -572,74 +573,74 @@ def fix(label, params, inputs, inputs_val, table=fixes, **options):
     return score, trained
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **3. Small initial weights.** Draw every weight from uniform$(-a, a)$ with $a = 1/\sqrt{H} = 0.1$
 # (notebook 2), so the pre-activations start near 0, where the sigmoid is not flat.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 small_init = rh.init_params(100, input_dim=50, seed=0, biases=False)
 score_small, _ = fix("3. small initial weights", small_init, X_pos, X_pos_val,
                      learning_rate=1e-4, activation="sigmoid")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Barely better: the units now respond, but a learning rate of $10^{-4}$ moves the weights too
 # little in 25 epochs.
 #
 # **4. A larger learning rate**, $10^{-2}$:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 score_lr, _ = fix("4. learning rate 1e-2", small_init, X_pos, X_pos_val, learning_rate=1e-2,
                   activation="sigmoid")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now it is no better than the linear-extrapolation baseline (0.650, printed with the table
 # below). Part of the reason: the sigmoid's states sit around 0.5, not 0, and its slope is at most
 # 0.25, so the gradient signal through time stays weak.
 #
 # **5. tanh** instead of sigmoid: states centred on 0, slope up to 1.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 score_tanh, _ = fix("5. tanh", small_init, X_pos, X_pos_val, learning_rate=1e-2, activation="tanh")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # More than a hundred times better in one change: this is the first model that has learnt the wave.
 #
 # **6. One shared $U$.** Feed $x_t$ itself, with one $U$ of shape $(H, 1)$ shared by all steps:
 # the standard RNN of notebook 2, still without biases.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 score_shared, trained_shared = fix("6. one shared U (the standard RNN)",
                                    rh.init_params(100, seed=0, biases=False), X, X_val,
                                    learning_rate=1e-2, activation="tanh")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Another fourfold gain: every step now uses the same input weights, so what one step learns serves
 # all of them, and there are 50 times fewer input weights to learn.
 #
 # **7. Biases, and no elementwise clipping: the course's model.** `init_params(100, seed=0)` (with
 # $b$ and $c$), tanh, learning rate $10^{-2}$, one record at a time, truncation 5, 25 epochs.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 course, _ = fix("7. biases, no clipping (the course's model)", rh.init_params(100, seed=0), X,
                 X_val, learning_rate=1e-2, activation="tanh", clip_value=None)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Two changes at once, so which one moved the score? Train step 6 again without the clipping:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 unclipped, _ = rh.train(rh.init_params(100, seed=0, biases=False), X, Y, X_val, Y_val,
                         **{**setting, "clip_value": None}, learning_rate=1e-2, activation="tanh")
 same = all(np.array_equal(unclipped[n], trained_shared[n]) for n in trained_shared)
 print("step 6 without clipping ends with the same weights, bit for bit:", same)
 assert same, "the clipping changed step 6"
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The $\pm 10$ limit never acted in step 6: no gradient entry ever went beyond it. So step 7's
 # change is the biases alone, and they made the score slightly worse, not better.
 #
 # The whole journey in one table:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 print(f"{'step':44s} validation RMSE")
 for label, text in fixes:
     print(f"{label:44s} {text}")
@@ -650,7 +651,7 @@ assert score_tanh < score_lr / 100 and score_shared < score_tanh / 2, (score_lr,
                                                                       score_shared)
 assert course < 1e-3 and course < mean_rmse / 1000, course
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Fix 1 is a correctness fix: it predicts with the function that was trained. What it does to the
 # score depends on the draw. For seed 0 it lowers the RMSE from 1.2 to just below the mean, but in
 # the sweep over seeds above, the tutorial's own loop scored better for seeds 1, 2 and 3.
@@ -659,7 +660,7 @@ assert course < 1e-3 and course < mean_rmse / 1000, course
 # and undo one fix at a time, still 25 epochs each; then keep the sigmoid and take a larger step
 # instead of tanh:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 ablation = []
 score_big_w, _ = fix("5 with uniform(0, 1) weights again", params0, X_pos, X_pos_val, ablation,
                      learning_rate=1e-2, activation="tanh")
@@ -675,7 +676,7 @@ for label, text in [("5. tanh (all three fixes)", show(score_tanh)),
 assert min(score_big_w, score_slow, score_lr) > 100 * score_tanh, (score_big_w, score_slow)
 assert score_sig < score_lr / 100, score_sig
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the table and these runs say, all within 25 epochs:
 #
 # - Fixing the gradient did nothing on its own: with saturated units a correct gradient is a
@@ -716,7 +717,7 @@ assert score_sig < score_lr / 100, score_sig
 # tanh, whose slope near 0 is four times the sigmoid's. Will the correct gradients of $W$ and $U$
 # still be exactly zero? Write down your guess, then run the cell.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 1: run me after you have made your guess.
 _, cache_tanh = rh.forward(params0, X_pos, "tanh")
 last_five = cache_tanh["states"][-5:]                       # s_46 .. s_50, what truncation 5 sees
@@ -729,7 +730,7 @@ print("final states equal to the sign of the window's first non-zero value:",
 print(f"largest |dW| entry: {np.abs(g_tanh['W']).max():.3g}, largest |dU| entry: "
       f"{np.abs(g_tanh['U']).max():.3g}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # Yes, exactly zero. With all-positive weights the pre-activations are sums of 100 same-signed terms,
@@ -743,37 +744,31 @@ print(f"largest |dW| entry: {np.abs(g_tanh['W']).max():.3g}, largest |dU| entry:
 # setting trained with learning rate $10^{-2}$, and it scored 0.508, better than the mean though
 # nowhere near the wave, with $dW$ and $dU$ exactly zero throughout.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. Count the steps.** In the tutorial's first epochs, its constant output falls by the same amount
 # per epoch. Using only the settings (learning rate, clipping limit, hidden size, number of training
 # records), work out that amount and check your answer.
 
-# %%
-def check_fall_per_epoch(answer):
-    """Tell the learner whether their fall per epoch is right (and how to think about it, if not)."""
-    if answer is None:
-        return "Not answered yet: replace None with your number."
-    truth = 1e-4 * 10.0 * 100 * 100    # learning rate x clip limit x entries of V x records
-    if np.isclose(answer, truth):
-        return f"Right: {truth:.0f} per epoch, as the log shows (52.5, 42.5, 32.5, ...)."
-    return (f"Not quite: {answer}. Hint: each record lowers every entry of V by learning rate x "
-            "clip limit; the output is the sum of V's entries.")
-
+# %% slideshow={"slide_type": "-"}
+from rnn_helpers.exercises import check_fall_per_epoch   # computes the truth itself
 
 my_fall = None  # your answer here
 print(check_fall_per_epoch(my_fall))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # 10. Each record's clipped $dV$ is +10 in all 100 entries, so each entry drops by
 # $10^{-4} \times 10 = 10^{-3}$ and the output $\sum_j V_j$ by $0.1$; 100 records make 10 per epoch.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **3. A gradient check catches what?** Of the seven mistakes, which would the gradient check of
 # notebook 3 have caught, which would a comparison with the mean baseline have caught, and which
-# neither?
-#
+# neither? (An answer in words: no code needed.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # The gradient check catches mistake 1 (the backward pass). The baseline catches the outcome of
@@ -781,16 +776,31 @@ print(check_fall_per_epoch(my_fall))
 # mistake 3 (a sum reported as a loss) or 6 (an undefined `max_val`): those need reading the code, or
 # running it from a clean start, which is what this course's tests do for every notebook.
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # **4. Your own lottery ticket.** Train the tutorial's method with `tu.tutorial_init(seed=s)` for a
 # seed $s$ of your choice and compare both of its RMSEs with the mean baseline. Does any seed give
 # you a model that follows the wave?
-#
+
+# %% slideshow={"slide_type": "-"}
+# Exercise 4: your code here (tu.tutorial_train, then rh.rmse of both ways of predicting)
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution of exercise 4 (the learner edition does not have this cell)
+for s in (4, 5):
+    trained_s, _ = tu.tutorial_train(tu.tutorial_init(seed=s), X, Y, X_val, Y_val)
+    way = rh.rmse(tu.tutorial_forward(trained_s, X_val)[0], Y_val)
+    loop = rh.rmse(tu.tutorial_predict(trained_s, X_val), Y_val)
+    print(f"seed {s}: validation RMSE the way it trains {way:.1f}, its prediction loop {loop:.1f} "
+          f"(the mean: {mean_rmse:.3f})")
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # `trained, _ = tu.tutorial_train(tu.tutorial_init(seed=s), X, Y, X_val, Y_val)`, then
 # `rh.rmse(tu.tutorial_forward(trained, X_val)[0], Y_val)` and
-# `rh.rmse(tu.tutorial_predict(trained, X_val), Y_val)`. Some seeds do worse than the mean, some
+# `rh.rmse(tu.tutorial_predict(trained, X_val), Y_val)`, as in the cell above for seeds 4 and 5.
+# Some seeds do worse than the mean, some
 # better, a few much better with its prediction loop (seed 3 in the sweep above, 0.2); none comes
 # near the course's model, and the winner changes with the way of predicting. What the score
 # measures is the draw: plot `tu.tutorial_predict(trained, X_val)` against `Y_val` for two seeds
