@@ -176,7 +176,8 @@ def executed(request, tmp_path_factory):
     Returns {(name, "stubs" or "filled"): executed notebook or error text}."""
     work = tmp_path_factory.mktemp("learner")
     wanted = {(item.callspec.params["path"].stem, _KINDS[item.originalname])
-              for item in request.session.items if item.originalname in _KINDS}
+              for item in request.session.items          # nbval's cells have no originalname
+              if getattr(item, "originalname", None) in _KINDS}
     jobs = {}
     for path in INSTRUCTOR:
         nb = _generated(path)
