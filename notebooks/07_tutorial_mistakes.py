@@ -29,8 +29,11 @@
 # **Time:** about 40 minutes; the notebook runs in about half a minute.
 # The symbols are listed in [notation.md](notation.md).
 #
-# The course follows the experiment of a widely read tutorial: predict the next value of a sine wave
-# from the 50 before it, with a hidden layer of 100 units. The tutorial publishes its code, a training
+# The course follows the experiment of a widely read tutorial: Faizan Shaikh, "Build a Recurrent
+# Neural Network from Scratch in Python – An Essential Read for Data Scientists", Analytics Vidhya,
+# 28 January 2019 (updated 11 December 2024),
+# <https://www.analyticsvidhya.com/blog/2019/01/fundamentals-deep-learning-recurrent-neural-networks-scratch-python/>.
+# It predicts the next value of a sine wave from the 50 before it, with a hidden layer of 100 units. The tutorial publishes its code, a training
 # log whose loss falls from about $10^5$ to about 20, a plot it calls impressive and a validation
 # RMSE of 0.127. None of that holds up. Here we run its method as published, look at each mistake on
 # its own, and then fix them one by one until we reach the course's working model.
