@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import numpy as np
 import pytest
 
@@ -22,3 +25,35 @@ def random_problem(N=3, T=6, D=1, H=4, O=1, biases=True, seed=0):
 @pytest.fixture
 def sine():
     return rh.sine_windows()
+
+
+# --- shared by the tests that drive a real browser (test_browser.py, test_docs.py) --------------
+
+CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def in_ci():
+    """True when the environment variable CI is set (as .ci/run sets it)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(what, purpose, how_to_install):
+    """Skip loudly on a developer's machine; fail in CI, where every test must run."""
+    if in_ci():
+        pytest.fail(f"{what}, but CI must {purpose}: {how_to_install}.")
+    pytest.skip(f"{what}: needed to {purpose}; to have it, {how_to_install}.")
+
+
+def find_chromium(purpose, how_to_install):
+    """The path of Debian's chromium, with playwright importable; else skip (or fail in CI)."""
+    path = next((p for p in CHROMIUM if os.access(p, os.X_OK)), None) or shutil.which("chromium")
+    if path is None:
+        unavailable(f"Chromium was not found (looked for {', '.join(CHROMIUM)} and `chromium` on "
+                    "PATH)", purpose, how_to_install)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        unavailable("The Python package playwright is not installed", purpose, how_to_install)
+    return path

@@ -21,11 +21,9 @@ it downloads a browser of its own, which these machines cannot do; the system's 
 import base64
 import dataclasses
 import io
-import os
 import pathlib
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -37,15 +35,14 @@ import urllib.request
 
 import numpy as np
 import pytest
+
+import conftest
 from PIL import Image
 
 from rnn_helpers import widgets
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "notebooks/explorer.ipynb"
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOW_TO_INSTALL = ("install Debian's chromium with `sudo apt-get install -y chromium` (.ci/run does "
                   "this) and the Python package with `pip install -r requirements.txt`; never run "
                   "`playwright install`")
@@ -53,27 +50,14 @@ PAGE_TIMEOUT_MS = 60_000      # Voila runs the notebook (a kernel, an import, on
 UPDATE_TIMEOUT_MS = 60_000
 
 
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def unavailable(what):
-    """Skip loudly on a developer's machine; fail in CI, where the browser test must run."""
-    if in_ci():
-        pytest.fail(f"{what}, but CI must run the browser test: {HOW_TO_INSTALL}.")
-    pytest.skip(f"{what}: the browser test needs it; to run it, {HOW_TO_INSTALL}.")
+    """Skip loudly on a developer's machine; fail in CI, where this test must run."""
+    conftest.unavailable(what, "run the browser test", HOW_TO_INSTALL)
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    path = next((p for p in CHROMIUM if os.access(p, os.X_OK)), None) or shutil.which("chromium")
-    if path is None:
-        unavailable(f"Chromium was not found (looked for {', '.join(CHROMIUM)} and `chromium` on PATH)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        unavailable("The Python package playwright is not installed")
-    return path
+    return conftest.find_chromium("run the browser test", HOW_TO_INSTALL)
 
 
 def free_port():
@@ -197,7 +181,7 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
     defaults = widgets.DEFAULTS
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         browser = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=FLAGS,
+            profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 720})      # a projector's
         try:
             page = browser.new_page()

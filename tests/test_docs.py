@@ -27,11 +27,10 @@ import time
 
 import pytest
 
+import conftest
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOW_TO_INSTALL = ("install Debian's chromium, nodejs and npm with `sudo apt-get install -y chromium "
                   "nodejs npm` (.ci/run does this) and the Python packages with "
                   "`pip install -r requirements-dev.txt`; never run `playwright install`")
@@ -50,14 +49,9 @@ docs_build = load_build_module()
 NOTEBOOKS = sorted((ROOT / "notebooks").glob(docs_build.INSTRUCTOR))
 
 
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def unavailable(what):
-    if in_ci():
-        pytest.fail(f"{what}, but CI must build and check the docs: {HOW_TO_INSTALL}.")
-    pytest.skip(f"{what}: the docs tests need it; to run them, {HOW_TO_INSTALL}.")
+    """Skip loudly on a developer's machine; fail in CI, where this test must run."""
+    conftest.unavailable(what, "build and check the docs", HOW_TO_INSTALL)
 
 
 def stored(path):
@@ -179,14 +173,7 @@ def test_widget_cells_show_a_picture_and_the_kernel_note(built):
 
 @pytest.fixture(scope="module")
 def chromium():
-    path = next((p for p in CHROMIUM if os.access(p, os.X_OK)), None) or shutil.which("chromium")
-    if path is None:
-        unavailable(f"Chromium was not found (looked for {', '.join(CHROMIUM)} and `chromium` on PATH)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        unavailable("The Python package playwright is not installed")
-    return path
+    return conftest.find_chromium("build and check the docs", HOW_TO_INSTALL)
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +198,7 @@ def browser(chromium):
 
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=FLAGS,
+            profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 800})
         try:
             yield context
