@@ -173,3 +173,114 @@ def test_check_gradients_sees_a_truncated_gradient_passed_off_as_full(cell, monk
     errors = rh.check_gradients(params, X, Y)
     assert errors["W_h"] > 1e-3 and errors["V"] < 1e-9
     rh.assert_gradients_match(rh.check_gradients(params, X, Y, truncate=2))
+
+# --- bad windows, targets, truncation and sizes: the same answers from both gated cells ---------
+# (each cell's own parameter, state and cache checks are in test_lstm.py and test_gru.py)
+
+def _bad_input_problem(module):
+    return gated_problem(module, N=3, D=1, H=4, O=1)
+
+
+_CALLS_WITH_Y = {
+    "loss_and_grads": lambda m, p, X, Y, k=None: m.loss_and_grads(p, X, Y, k),
+    "loss_and_grads_loop": lambda m, p, X, Y, k=None: m.loss_and_grads_loop(p, X, Y, k),
+    "truncated_loss": lambda m, p, X, Y, k=2: m.truncated_loss(p, X, Y, k),
+    "check_gradients": lambda m, p, X, Y, k=None: rh.check_gradients(p, X, Y, k),
+}
+_CALLS = {"forward": lambda m, p, X, Y: m.forward(p, X), **_CALLS_WITH_Y}
+
+
+def _object_with_text(X):
+    X = X.astype(object)
+    X[0, 0, 0] = "0.5"
+    return X
+
+
+BAD_X = [
+    ("2d", lambda X: X[:, :, 0], ValueError, r"X must have 3 dimensions .*X\[\.\.\., None\]"),
+    ("wrong-D", lambda X: np.concatenate([X, X], axis=2), ValueError,
+     r"X has 2 input features .* input_dim=1"),
+    ("nan", lambda X: np.where(X > 0, np.nan, X), ValueError, "X contains NaN"),
+    ("inf", lambda X: X * np.inf, ValueError, "X contains infinite"),
+    ("complex", lambda X: X + 1j, TypeError, "X must hold real numbers .* complex numbers"),
+    ("complex-real-valued", lambda X: X.astype(complex), TypeError,
+     "X must hold real numbers .* complex numbers"),
+    ("text", lambda X: X.astype(str), TypeError, "X must hold real numbers .* holds text"),
+    ("object-text", _object_with_text, TypeError, "X must hold real numbers .* holds text"),
+    ("bool", lambda X: X > 0, TypeError, "X must hold real numbers .* holds booleans"),
+    ("none", lambda X: None, TypeError, "X must be a numpy array"),
+    ("no-records", lambda X: X[:0], ValueError, "X has shape .* at least one record"),
+    ("ragged", lambda X: [[[1.0]], [[1.0], [2.0]]], TypeError,
+     "X must be an array of numbers .* could not be converted"),
+]
+
+
+@pytest.mark.parametrize("cell", GATED)
+@pytest.mark.parametrize("call", _CALLS, ids=str)
+@pytest.mark.parametrize("case, change, exc, message", BAD_X, ids=[c[0] for c in BAD_X])
+def test_bad_X_is_rejected(case, change, exc, message, call, cell):
+    params, X, Y = _bad_input_problem(GATED[cell])
+    with pytest.raises(exc, match=message):
+        _CALLS[call](GATED[cell], params, change(X), Y)
+
+
+BAD_Y = [
+    ("fewer-records", lambda Y: Y[:2], ValueError, "X has 3 records but Y has 2"),
+    ("1d", lambda Y: Y[:, 0], ValueError, "Y must have 2 dimensions"),
+    ("wrong-O", lambda Y: np.hstack([Y, Y]), ValueError, r"Y has 2 outputs .* output_dim=1"),
+    ("inf", lambda Y: Y * np.inf, ValueError, "Y contains infinite"),
+    ("complex", lambda Y: Y * (1 + 1j), TypeError, "Y must hold real numbers .* complex numbers"),
+    ("text", lambda Y: Y.astype(str), TypeError, "Y must hold real numbers .* holds text"),
+]
+
+
+@pytest.mark.parametrize("cell", GATED)
+@pytest.mark.parametrize("call", _CALLS_WITH_Y, ids=str)
+@pytest.mark.parametrize("case, change, exc, message", BAD_Y, ids=[c[0] for c in BAD_Y])
+def test_bad_Y_is_rejected(case, change, exc, message, call, cell):
+    params, X, Y = _bad_input_problem(GATED[cell])
+    with pytest.raises(exc, match=message):
+        _CALLS_WITH_Y[call](GATED[cell], params, X, change(Y))
+
+
+BAD_TRUNCATE = [
+    (0, ValueError, "truncate must be at least 1"),
+    (-1, ValueError, "truncate must be at least 1"),
+    (2.5, TypeError, "truncate must be a whole number"),
+    (np.float64(2.0), TypeError, "truncate must be a whole number"),
+    (True, TypeError, "truncate must be a whole number"),
+    ("3", TypeError, "truncate must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("cell", GATED)
+@pytest.mark.parametrize("call", [*_CALLS_WITH_Y, "backward"], ids=str)
+@pytest.mark.parametrize("truncate, exc, message", BAD_TRUNCATE, ids=repr)
+def test_bad_truncate_is_rejected(truncate, exc, message, call, cell):
+    module = GATED[cell]
+    params, X, Y = _bad_input_problem(module)
+    with pytest.raises(exc, match=message):
+        if call == "backward":
+            Y_hat, cache = module.forward(params, X)
+            module.backward(Y_hat - Y, cache, truncate)
+        else:
+            _CALLS_WITH_Y[call](module, params, X, Y, truncate)
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    (dict(hidden_dim=0), ValueError, "hidden_dim must be at least 1"),
+    (dict(hidden_dim=-3), ValueError, "hidden_dim must be at least 1"),
+    (dict(hidden_dim=4.0), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim=True), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim="4"), TypeError, "hidden_dim must be a whole number"),
+    (dict(hidden_dim=4, input_dim=0), ValueError, "input_dim must be at least 1"),
+    (dict(hidden_dim=4, output_dim=0), ValueError, "output_dim must be at least 1"),
+    (dict(hidden_dim=10**30), ValueError, "hidden_dim must be at most 100000"),
+    (dict(hidden_dim=4, input_dim=10**30), ValueError, "input_dim must be at most 100000"),
+    (dict(hidden_dim=4, seed=-1), ValueError, "seed must be at least 0"),
+    (dict(hidden_dim=4, seed=1.5), TypeError, "seed must be a whole number"),
+])
+@pytest.mark.parametrize("cell", GATED)
+def test_init_params_rejects_bad_input(kwargs, exc, message, cell):
+    with pytest.raises(exc, match=message):
+        GATED[cell].init_params(**kwargs)
