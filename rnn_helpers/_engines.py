@@ -1,21 +1,35 @@
-"""The two ways train() computes a batch's loss and gradient, each on one flat parameter vector.
+"""How train() computes a batch's loss and gradient: one engine per cell, each on one flat
+parameter vector, in float64 or float32.
 
-    RNNEngine   the vanilla RNN's fast path: reused buffers, float64 or float32 (see _fast)
-    CellEngine  any cell, through its module's loss_and_grads
+    RNNEngine    the vanilla RNN (see _fast)
+    LSTMEngine   the LSTM (see _fast_lstm)
+    GRUEngine    the GRU (see _fast_gru)
 
-Both expose theta (the parameters, flat), grad (the gradient, flat, filled by loss_and_grad),
-params (a dict of views into theta with the cell's keys) and predict(X). train() clips and updates
-theta and grad as whole vectors: one numpy call each, whatever the number of parameters.
+Each exposes theta (the parameters, flat), grad (the gradient, flat, filled by
+loss_and_grad(X, Y, truncate)), predict(X) and export() (the weights as the cell's params dict, in
+float64). train() clips and updates theta and grad as whole vectors: one numpy call each, whatever
+the number of parameters. Each engine is held equal to its cell's readable module by the tests.
 """
 
 import numpy as np
 
 from . import _fast
-from .cells import get_cell
+from ._fast_gru import GRUEngine
+from ._fast_lstm import LSTMEngine
 from .losses import _mse
 
-__all__ = ["RNNEngine", "CellEngine"]
+__all__ = ["RNNEngine", "LSTMEngine", "GRUEngine", "make_engine"]
 
+
+def make_engine(params, cell, activation, dtype):
+    """The engine for `cell` ("rnn", "lstm" or "gru"), starting from params (checked by the caller).
+
+    activation: the RNN's ("tanh" or "sigmoid"), None for the gated cells. dtype: np.float64 or
+    np.float32, what the engine computes in.
+    """
+    if cell == "rnn":
+        return RNNEngine(params, activation, dtype)
+    return {"lstm": LSTMEngine, "gru": GRUEngine}[cell](params, dtype)
 
 
 class RNNEngine:
@@ -58,25 +72,6 @@ class RNNEngine:
     def predict(self, X):
         return self._run(X, X.shape[1])[1]
 
-
-class CellEngine:
-    """Any cell, through its module's loss_and_grads, on one flat parameter vector."""
-
-    def __init__(self, params, cell):
-        self.module = get_cell(cell)
-        self.theta = np.concatenate([np.ravel(v) for v in params.values()])
-        self.grad = np.empty_like(self.theta)
-        self.params, self._grad_views, at = {}, {}, 0
-        for name, value in params.items():
-            self.params[name] = self.theta[at:at + value.size].reshape(value.shape)
-            self._grad_views[name] = self.grad[at:at + value.size].reshape(value.shape)
-            at += value.size
-
-    def loss_and_grad(self, X, Y, truncate):
-        loss, grads = self.module.loss_and_grads(self.params, X, Y, truncate=truncate)
-        for name, g in grads.items():
-            self._grad_views[name][...] = g
-        return loss
-
-    def predict(self, X):
-        return self.module.forward(self.params, X)[0]
+    def export(self):
+        """The current weights as the RNN's params dict (W, U, V, with b, c if it has biases), float64."""
+        return {name: value.astype(np.float64) for name, value in self.params.items()}

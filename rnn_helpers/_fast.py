@@ -16,6 +16,7 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 import numpy as np
 
 from ._checks import check_params
+from ._flat import negligible_gradient
 
 __all__ = ["StateBuffer", "recurrence_matrix", "run_states", "backward_into", "FlatParams"]
 
@@ -83,7 +84,8 @@ def run_states(params, X, activation, s0=None, buffer=None, convert_from=0, M=No
         A[0, :, :H] = -1.0 if activation == "sigmoid" else 0.0
     else:
         A[0, :, :H] = 2.0 * s0 - 1.0 if activation == "sigmoid" else s0     # h_0 = 2 s_0 - 1
-    M_T = (recurrence_matrix(params, activation) if M is None else M).T
+    # a contiguous copy of M^T: OpenBLAS multiplies by it 2-3x faster than by the transposed view
+    M_T = np.ascontiguousarray((recurrence_matrix(params, activation) if M is None else M).T)
     dot, tanh = np.dot, np.tanh
     for row, head in zip(buffer.rows, buffer.heads):
         dot(row, M_T, out=z)
@@ -117,10 +119,7 @@ def backward_into(dY_hat, buffer, W, V, activation, truncate, dM, dV, dc):
         np.subtract(1.0, S, out=dZ)
         dZ *= S                                            # s_t (1 - s_t)
     ds = dY_hat @ V                                        # ds_T = dy_hat V          (N, H)
-    # Once ds has shrunk below what a product with it can add to a normal number, the steps
-    # further back add nothing: stop there. Subnormal numbers are many times slower to compute
-    # with, and float32's full BPTT reaches them (it was 4x slower than float64 without this stop).
-    negligible = np.finfo(dZ.dtype).tiny / np.finfo(dZ.dtype).eps
+    negligible = negligible_gradient(dZ.dtype)              # below it, the steps further back add nothing
     first = 0                                              # the earliest step walked (index j)
     for j in range(k - 1, -1, -1):                         # j = k-1 is step T, j = 0 is step T-k+1
         np.multiply(ds, dZ[j], out=dZ[j])                  # dz_t = ds_t * act'(z_t)

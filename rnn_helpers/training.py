@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import rnn as _rnn
-from ._engines import CellEngine, RNNEngine
+from ._engines import make_engine
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
                       check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
@@ -104,14 +104,13 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     momentum: 0 for plain gradient descent; mu in [0, 1) for classical momentum (sgd_momentum_update).
     shuffle: visit the records in a new random order each epoch, drawn from `seed`.
     dtype: "float64" (the default, what every check in the course uses) or "float32", about
-        half the time for the vanilla RNN (the live explorer's choice); the returned weights are
-        float64 either way. The LSTM and GRU train in float64 only.
+        half the time (the live explorer's choice); the returned weights are float64 either way.
 
     Returns (model, history): model a Model (the trained weights with their cell and activation).
     Raises TrainingDiverged (see DIVERGENCE_FACTOR), ValueError/TypeError naming a bad argument.
 
-    For the vanilla RNN this is train_reference's algorithm arranged for speed (one flat parameter
-    vector, reused buffers); the tests check that both give the same weights.
+    This is train_reference's algorithm arranged for speed (one flat parameter vector, reused
+    buffers: rnn_helpers._engines); the tests check that both give the same weights.
     """
     cell, activation = _check_cell(params, activation)
     X, Y = _check_data(params, cell, X, Y, "X", "Y")
@@ -125,14 +124,11 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     s = _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, clip_norm,
                         momentum, seed)
     shuffle = _check_flag("shuffle", shuffle)
-    dtype = _check_dtype(dtype, cell)
-    if cell == "rnn":
-        engine = RNNEngine(params, activation, dtype)
-        X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
-        if X_val is not None:
-            X_val, Y_val = X_val.astype(dtype, copy=False), Y_val.astype(dtype, copy=False)
-    else:
-        engine = CellEngine(params, cell)
+    dtype = _check_dtype(dtype)
+    engine = make_engine(params, cell, activation, dtype)
+    X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
+    if X_val is not None:
+        X_val, Y_val = X_val.astype(dtype, copy=False), Y_val.astype(dtype, copy=False)
     velocity = np.zeros_like(engine.theta) if s["momentum"] else None
     rng = np.random.default_rng(s["seed"])
     starts = range(0, N, s["batch_size"])
@@ -176,8 +172,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
             # (with a validation set, its loss after the last epoch was that check)
             _check_diverged(_mse(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
     seconds = time.perf_counter() - t0
-    model = Model({name: value.astype(np.float64) for name, value in engine.params.items()}, cell,
-                  activation)
+    model = Model(engine.export(), cell, activation)
     settings = dict(s, activation=activation, shuffle=shuffle, cell=cell, dtype=dtype.name)
     return model, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped,
                           settings=settings)
@@ -346,17 +341,14 @@ def _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, 
         seed=check_int("seed", seed, minimum=0))
 
 
-def _check_dtype(dtype, cell):
-    """np.dtype float64 or float32 (the latter for the vanilla RNN only)."""
+def _check_dtype(dtype):
+    """np.dtype float64 or float32."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"dtype must be 'float64' or 'float32', got {dtype!r}.") from None
     if dt not in (np.float64, np.float32):
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}.")
-    if dt == np.float32 and cell != "rnn":
-        raise ValueError(f"dtype 'float32' is available for the vanilla RNN only; the {cell.upper()} "
-                         "trains in float64.")
     return dt
 
 

@@ -448,7 +448,8 @@ def test_the_cell_control_trains_that_cell(explorer, sine, cell):
     X, Y, X_val, Y_val = sine
     module = rh.get_cell(cell)
     model, _ = rh.train(module.init_params(8, seed=0), X, Y, X_val, Y_val, epochs=2,
-                        learning_rate=0.1, batch_size=w.BATCH_SIZE, truncate=5, seed=0)
+                        learning_rate=0.1, batch_size=w.BATCH_SIZE, truncate=5, seed=0,
+                        dtype=w.DTYPE)
     assert model.cell == cell
     np.testing.assert_allclose(result.Y_val_hat, rh.predict(model, X_val), rtol=0, atol=1e-12)
     dS = rh.state_gradients(model, X[:w.BATCH_SIZE], Y[:w.BATCH_SIZE])

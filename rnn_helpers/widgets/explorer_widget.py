@@ -156,7 +156,7 @@ def retrain(settings=DEFAULTS, data=None):
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
                                     truncate=truncate, activation=s.activation if rnn else None,
-                                    seed=s.seed, dtype=DTYPE if rnn else "float64",
+                                    seed=s.seed, dtype=DTYPE,
                                     **CLIPPING[s.clipping])
         except TrainingDiverged as err:
             return Result(s, error=diverged_message(s, err))
