@@ -4,16 +4,18 @@ Measures, without a browser, what a learner waits for after moving a slider of n
 explorer: from the change of a control to the redrawn picture, that is retraining from the seed,
 drawing the figure (matplotlib, Agg) and encoding the PNG that the Image widget receives.
 
-Two settings are measured: the defaults (hidden size 100, truncation 5) and the largest (hidden
-size 200, truncation 50 = full BPTT), every other control at its default. Each run first moves
-the explorer to a neighbouring setting (not timed) and then to the measured one, so that every
-timed change really retrains. Every round also times rh.train alone at both settings in float64
-and in the explorer's widgets.DTYPE. All of these take turns, round by round, so that they see
-the same machine load. Prints the median, min and max of each change, split into compute (of
-which rh.train) and drawing (explorer.timing), next to the targets (widgets.LATENCY_TARGETS: a
-median of at most 0.15 s at the defaults, 0.5 s at the largest), and the validation RMSE of
-training in widgets.DTYPE against float64 at the same settings. Inside a kernel the explorer also
-waits LiveFigure.delay (0.02 s) for a burst of changes to end before it starts.
+Six settings are measured: each cell's defaults (widgets.CELL_DEFAULTS: the RNN's hidden size
+100, truncation 5; the LSTM's and the GRU's hidden size 30 with their own learning rate and epochs)
+and each cell's largest (hidden size 200, truncation 50 = full BPTT, the rest at the cell's
+defaults). Each run first moves the explorer to a neighbouring setting (hidden size one less, not
+timed) and then to the measured one, so that every timed change really retrains. Every round also
+times rh.train alone at each setting in float64 and in the explorer's widgets.DTYPE. All of these
+take turns, round by round, so that they see the same machine load. Prints the median, min and max
+of each change, split into compute (of which rh.train) and drawing (explorer.timing), next to the
+targets (widgets.LATENCY_TARGETS: a median of at most 0.15 s at the defaults, 0.5 s at the
+largest), and the validation RMSE of training in widgets.DTYPE against float64 at the same
+settings. Inside a kernel the explorer also waits LiveFigure.delay (0.02 s) for a burst of changes
+to end before it starts.
 
 These machines are shared and noisy: read medians, compare wall with CPU time (a CPU time far
 below the wall time means the process waited for a core), and run it again when numbers look odd.
@@ -34,14 +36,19 @@ import rnn_helpers as rh
 from rnn_helpers import widgets
 
 TARGETS = widgets.LATENCY_TARGETS
-SETTINGS = {
-    "defaults": dict(hidden_size=100, truncation=5),
-    "largest": dict(hidden_size=200, truncation=50),
-}
-NEIGHBOURS = {
-    "defaults": dict(hidden_size=99, truncation=5),
-    "largest": dict(hidden_size=199, truncation=50),
-}
+
+
+def measured_settings():
+    """name -> (Settings, the key of its target): each cell's defaults and largest setting."""
+    settings = {}
+    for cell, defaults in widgets.CELL_DEFAULTS.items():
+        label = cell.upper()
+        settings[f"{label} defaults"] = (defaults, "defaults")
+        settings[f"{label} largest"] = (replace(defaults, hidden_size=200, truncation=50), "largest")
+    return settings
+
+
+SETTINGS = measured_settings()
 
 
 def measure(explorer, name):
@@ -49,11 +56,12 @@ def measure(explorer, name):
 
     Returns (total, cpu, compute, of which rh.train, draw) in seconds for the timed change.
     """
-    explorer.set(**NEIGHBOURS[name])
+    settings = SETTINGS[name][0]
+    explorer.set(**vars(replace(settings, hidden_size=settings.hidden_size - 1)))
     t0, c0 = time.perf_counter(), time.process_time()
-    explorer.set(**SETTINGS[name])
+    explorer.set(**vars(settings))
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
-    assert explorer.result.settings.hidden_size == SETTINGS[name]["hidden_size"]
+    assert explorer.result.settings == settings
     assert explorer.updates and explorer.result.error is None, explorer.result.error
     compute, draw = explorer.timing
     return total, cpu, compute, explorer.result.seconds, draw
@@ -63,13 +71,14 @@ def train_as_explorer(name, dtype):
     """rh.train exactly as the explorer's retrain calls it at setting `name`, in `dtype`.
 
     Returns the validation RMSE of the trained model."""
-    s = replace(widgets.DEFAULTS, **SETTINGS[name])
+    s = SETTINGS[name][0]
     X, Y, X_val, Y_val = rh.sine_windows()
     truncate = None if s.truncation >= X.shape[1] else s.truncation
-    params = rh.init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
+    params = rh.get_cell(s.cell).init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
     with np.errstate(all="ignore"):
         model, _ = rh.train(params, X, Y, X_val, Y_val, epochs=s.epochs, learning_rate=s.learning_rate,
-                            batch_size=widgets.BATCH_SIZE, truncate=truncate, activation=s.activation,
+                            batch_size=widgets.BATCH_SIZE, truncate=truncate,
+                            activation=s.activation if s.cell == "rnn" else None,
                             seed=s.seed, dtype=dtype, **widgets.CLIPPING[s.clipping])
     return rh.rmse(rh.predict(model, X_val), Y_val)
 
@@ -91,9 +100,9 @@ def main(argv=None):
     for info in threadpool_info():
         print(f"  {info['user_api']}: {info['internal_api']} {info.get('version') or ''} "
               f"({os.path.basename(info['filepath'])}), {info['num_threads']} thread(s)")
-    d = widgets.DEFAULTS
-    print(f"explorer: mini-batches of {widgets.BATCH_SIZE}, {d.epochs} epochs, learning rate "
-          f"{d.learning_rate:g}, {d.activation}, {d.clipping}, training in {widgets.DTYPE}")
+    print(f"explorer: mini-batches of {widgets.BATCH_SIZE}, training in {widgets.DTYPE}")
+    for name, (settings, _) in SETTINGS.items():
+        print(f"  {name:14s} {settings.describe()}")
 
     explorer = widgets.explorer()
     other = "float64" if widgets.DTYPE != "float64" else "float32"
@@ -115,20 +124,20 @@ def main(argv=None):
 
     print(f"\nfrom a change to the redrawn picture, {args.runs} runs each (seconds; medians but for "
           "min and max)")
-    header = (f"{'setting':36s} {'median':>7s} {'min':>7s} {'max':>7s} {'cpu':>7s} {'compute':>8s} "
+    header = (f"{'setting':14s} {'median':>7s} {'min':>7s} {'max':>7s} {'cpu':>7s} {'compute':>8s} "
               f"{'rh.train':>8s} {'draw':>7s}  target")
     print(header)
     print("-" * len(header))
     for name in SETTINGS:
         runs = times[("change", name)]
         total = [r[0] for r in runs]
-        label = f"{name} ({SETTINGS[name]['hidden_size']} hidden, truncation {SETTINGS[name]['truncation']})"
+        target = TARGETS[SETTINGS[name][1]]
         median = statistics.median(total)
-        verdict = "met" if median <= TARGETS[name] else "MISSED"
+        verdict = "met" if median <= target else "MISSED"
         cols = " ".join(f"{statistics.median(r[i] for r in runs):{w}.3f}" for i, w in ((1, 7), (2, 8),
                                                                                        (3, 8), (4, 7)))
-        print(f"{label:36s} {median:7.3f} {min(total):7.3f} {max(total):7.3f} {cols}  "
-              f"<= {TARGETS[name]:g} s: {verdict}")
+        print(f"{name:14s} {median:7.3f} {min(total):7.3f} {max(total):7.3f} {cols}  "
+              f"<= {target:g} s: {verdict}")
     print("compute: retraining and the numbers drawn (predictions, gradient norms), of which rh.train's "
           "loop; draw: the figure and its PNG; cpu: this process's CPU time for the change.")
 
@@ -137,17 +146,17 @@ def main(argv=None):
         med = {dt: [statistics.median(t[i] for t in times[("train", name, dt)]) for i in (0, 1)]
                for dt in (widgets.DTYPE, other)}
         a, b = med[widgets.DTYPE], med[other]
-        print(f"{name:9s} {widgets.DTYPE} {a[0]:.3f} (cpu {a[1]:.3f}), {other} {b[0]:.3f} (cpu {b[1]:.3f}): "
+        print(f"{name:14s} {widgets.DTYPE} {a[0]:.3f} (cpu {a[1]:.3f}), {other} {b[0]:.3f} (cpu {b[1]:.3f}): "
               f"{widgets.DTYPE} / {other} = {a[0] / b[0]:.2f}x ({a[1] / b[1]:.2f}x cpu)")
 
     print(f"\naccuracy: validation RMSE of {widgets.DTYPE} against {other} training, the same settings and seed")
     for name in SETTINGS:
         r32, r64 = results[("train", name, widgets.DTYPE)], results[("train", name, other)]
         rel = abs(r32 - r64) / r64
-        print(f"{name:9s} {widgets.DTYPE} {r32:.6g}, {other} {r64:.6g}: relative difference {rel:.1e}")
-    explorer.set(**SETTINGS["defaults"])
-    same = explorer.result.rmse == results[("train", "defaults", widgets.DTYPE)]
-    print(f"(the explorer's own RMSE at the defaults is {explorer.result.rmse:.6g}: "
+        print(f"{name:14s} {widgets.DTYPE} {r32:.6g}, {other} {r64:.6g}: relative difference {rel:.1e}")
+    explorer.set(**vars(SETTINGS["RNN defaults"][0]))
+    same = explorer.result.rmse == results[("train", "RNN defaults", widgets.DTYPE)]
+    print(f"(the explorer's own RMSE at the RNN's defaults is {explorer.result.rmse:.6g}: "
           f"{'the same number' if same else 'NOT the same number: this script no longer mirrors retrain'})")
     print(f"\nload average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"this run took {time.perf_counter() - start:.0f} s ({time.process_time():.0f} s cpu)")

@@ -62,7 +62,10 @@ print("X", X.shape, " Y", Y.shape, " X_val", X_val.shape, " Y_val", Y_val.shape)
 # - **hidden size** $H$, 1 to 200; **truncation** $k$, 1 to 50, where 50 is full BPTT ($T = 50$);
 # - **learning rate** $\eta$; **epochs**, passes over the 100 training windows;
 # - **activation** (tanh or sigmoid), **clipping** (none, global norm, or the tutorial's
-#   elementwise clipping), and the **seed** of the initial weights.
+#   elementwise clipping), and the **seed** of the initial weights;
+# - **cell**: the vanilla RNN of notebooks 2 to 5, or the gated cells of notebook 8, the LSTM and the
+#   GRU. Choosing a cell moves hidden size, learning rate and epochs to that cell's own defaults
+#   (notebook 8 shows why they need their own); the other controls stay.
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (the widget's model ids change on every run; its numbers are printed below)

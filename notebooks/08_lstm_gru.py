@@ -799,6 +799,52 @@ print(f"RMSE: RNN {sine['RNN'][0]:.4f}, GRU {sine['GRU'][0]:.4f}, LSTM {sine['LS
 # memory the task needs, and measure: on short dependencies the vanilla RNN is cheaper and at least
 # as good.
 #
+# ### The cells in the explorer
+#
+# The explorer of notebook 6 has a **cell** control. Its training is plainer than the one above:
+# mini-batches of 20, no momentum, no clipping, the initial weights of each cell's `init_params`
+# (forget bias 1, update bias 0), and float32 for speed. With that, a gated cell at the RNN's
+# settings (hidden size 100, learning rate 0.1, 8 epochs) has hardly started. So each cell has its
+# own defaults (`widgets.CELL_DEFAULTS`), and choosing a cell moves hidden size, learning rate and
+# epochs to them:
+
+# %% slideshow={"slide_type": "-"}
+import dataclasses
+
+from rnn_helpers import widgets
+
+
+def budget(s):
+    """The explorer's settings that differ between the cells' defaults, in words."""
+    return f"hidden {s.hidden_size}, learning rate {s.learning_rate:g}, {s.epochs} epochs"
+
+
+explorer_runs = {}
+for cell, own in widgets.CELL_DEFAULTS.items():
+    explorer_runs[cell, "own defaults"] = widgets.retrain(own)
+    if cell != "rnn":
+        at_rnns = dataclasses.replace(widgets.DEFAULTS, cell=cell)
+        explorer_runs[cell, "RNN's defaults"] = widgets.retrain(at_rnns)
+print(f"{'cell':5s} {'at':15s} {'settings':40s} validation RMSE")
+for (cell, at), r in explorer_runs.items():
+    print(f"{cell.upper():5s} {at:15s} {budget(r.settings):40s} {r.rmse:.2g}")
+mean_rmse = explorer_runs["rnn", "own defaults"].mean_rmse
+print(f"always predicting the mean: {mean_rmse:.2g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Check.** At their own defaults all three cells learn the sine, far below the mean's error; at
+# the RNN's settings the gated cells are still close to it.
+
+# %% slideshow={"slide_type": "-"}
+for (cell, at), r in explorer_runs.items():
+    if at == "own defaults":
+        assert r.rmse < 0.1 * mean_rmse, f"{cell} at its own defaults: RMSE {r.rmse:.2g}"
+    else:
+        assert r.rmse > 0.5 * mean_rmse, f"{cell} at the RNN's defaults: RMSE {r.rmse:.2g}"
+print("own defaults: every cell below a tenth of the mean's error; "
+      "the RNN's defaults: the gated cells above half of it")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Summary
 #
 # - An LSTM step computes $a_t$ $(N, 4H)$ from $x_t$ and $h_{t-1}$, splits it into the gates $i$,

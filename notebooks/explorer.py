@@ -19,10 +19,10 @@
 #
 # Each change retrains the network from scratch on a sine wave, from the same seed. Move **hidden
 # size** (100, 10, 3, 1), **truncation** (1, 5, 50), **learning rate** (0.01 to 2, then **clipping**)
-# and **cell** (the LSTM and GRU learn more slowly and take a second or two: give them hidden size 20,
-# learning rate 0.5, 20 epochs). Watch the RMSE line and the three panels: the predictions against
-# the dots, the loss per epoch, and the gradient at each time step (shaded: the steps truncated BPTT
-# uses).
+# and **cell** (RNN, LSTM or GRU: choosing one moves hidden size, learning rate and epochs to that
+# cell's defaults, with which it learns the sine). Watch the RMSE line and the three panels: the
+# predictions against the dots, the loss per epoch, and the gradient at each time step (shaded: the
+# steps truncated BPTT uses).
 
 # %% tags=["nbval-ignore-output"]
 from rnn_helpers.widgets import explorer

@@ -879,7 +879,7 @@ CONTROLS = dict(hidden_size=INT(lo=1, hi=200, whole_floats_ok=True),
                 truncation=INT(lo=1, hi=50, whole_floats_ok=True),
                 learning_rate=CHOICE(widgets.LEARNING_RATES), activation=CHOICE(("tanh", "sigmoid")),
                 clipping=CHOICE(tuple(widgets.CLIPPING)), epochs=INT(lo=1, hi=100, whole_floats_ok=True),
-                seed=INT(lo=0, hi=9999, whole_floats_ok=True))
+                seed=INT(lo=0, hi=9999, whole_floats_ok=True), cell=CHOICE(rh.CELLS))
 LABELS = {"hidden_size": "hidden size", "learning_rate": "learning rate"}
 case("widgets.explorer", widgets.explorer, lambda: dict(hidden_size=100), names_=LABELS, **CONTROLS)
 case("widgets.Explorer.set", lambda **values: explorer().set(**values),

@@ -1,7 +1,8 @@
 """Live widgets: move a control, and the network is retrained (or its gradient recomputed) and redrawn.
 
     explorer()               notebook 6 (widgets.explorer_widget): hidden size, truncation, learning rate,
-                             activation, clipping, epochs and seed.
+                             activation, clipping, epochs, seed and cell (each cell has its
+                             defaults: CELL_DEFAULTS).
     truncation_explorer()    notebook 3 (widgets.sliders): the truncated against the full gradient.
     weight_scale_explorer()  notebook 4 (widgets.sliders): vanishing against exploding as W is scaled.
 
@@ -10,15 +11,16 @@ picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget,
 """
 
 from .drawing import NOTE, png_bytes
-from .explorer_widget import (BATCH_SIZE, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT, LATENCY_TARGETS,
-                              LEARNING_RATES, Explorer, ExplorerPlot, Result, Settings, advice,
-                              diverged_message, explorer, explorer_figure, retrain)
+from .explorer_widget import (BATCH_SIZE, CELL_DEFAULTS, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT,
+                              LATENCY_TARGETS, LEARNING_RATES, PER_CELL, Explorer, ExplorerPlot,
+                              Result, Settings, advice, diverged_message, explorer,
+                              explorer_figure, retrain)
 from .live import LiveFigure
 from .sliders import (TruncationExplorer, WeightScaleExplorer, truncation_explorer,
                       weight_scale_explorer)
 
-__all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CLIPPING", "DEFAULTS", "DTYPE", "FULL_BPTT",
-           "LATENCY_TARGETS", "LEARNING_RATES", "Explorer", "ExplorerPlot", "Result", "Settings",
-           "advice", "diverged_message", "explorer", "explorer_figure", "retrain", "LiveFigure",
+__all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CELL_DEFAULTS", "CLIPPING", "DEFAULTS", "DTYPE",
+           "FULL_BPTT", "LATENCY_TARGETS", "LEARNING_RATES", "PER_CELL", "Explorer", "ExplorerPlot",
+           "Result", "Settings", "advice", "diverged_message", "explorer", "explorer_figure", "retrain", "LiveFigure",
            "TruncationExplorer", "WeightScaleExplorer", "truncation_explorer",
            "weight_scale_explorer"]

@@ -26,21 +26,21 @@ from .drawing import FastRedraw, course_style, fewer_ticks, fit_y, log_problems,
 from .live import STYLE, LiveFigure, slider_args
 
 __all__ = ["BATCH_SIZE", "DTYPE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
-           "DEFAULTS", "Result", "advice", "diverged_message", "retrain", "ExplorerPlot",
+           "DEFAULTS", "CELL_DEFAULTS", "PER_CELL", "Result", "advice", "diverged_message", "retrain", "ExplorerPlot",
            "explorer_figure", "Explorer", "explorer"]
 
 #: What a learner should wait at most, from a change to the redrawn picture (seconds, medians on
-#: the course's 2-core machines), at the defaults and at the largest setting (hidden size 200,
-#: full BPTT). benchmarks/explorer_latency.py measures against them.
+#: the course's 2-core machines), at each cell's defaults (CELL_DEFAULTS) and at the largest
+#: setting (hidden size 200, full BPTT). benchmarks/explorer_latency.py measures against them.
 LATENCY_TARGETS = {"defaults": 0.15, "largest": 0.5}
 
 #: Records per gradient step. One record at a time (the tutorial's way) takes about a second for
 #: 25 epochs here, too slow to follow a slider, and full batch needs many more epochs. Mini-batches
 #: of 20 with learning rate 0.1 reach about the same validation error in 8 epochs.
 BATCH_SIZE = 20
-#: Training runs in float32: about half the time of float64, and at the defaults the validation
-#: RMSE agrees with float64 training to 3 significant digits (benchmarks/explorer_latency.py prints
-#: both). The course's checked numbers elsewhere stay float64.
+#: Training runs in float32: about half the time of float64, and at each cell's defaults the
+#: validation RMSE agrees with float64 training to 3 significant digits or better
+#: (benchmarks/explorer_latency.py prints both). The course's checked numbers elsewhere stay float64.
 DTYPE = "float32"
 FULL_BPTT = 50          # the truncation slider's top value: as many steps as a window has (T = 50)
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -78,7 +78,26 @@ class Settings:
                 f"seed {self.seed}")
 
 
-DEFAULTS = Settings()
+#: Each cell's defaults: the explorer starts at a cell's, and choosing a cell moves the controls
+#: named in PER_CELL to its values (every other control stays). The gated cells need their own:
+#: at the RNN's (hidden 100, learning rate 0.1, 8 epochs) plain gradient descent leaves them close
+#: to predicting the mean (notebook 8 shows it), and each of their steps costs several times the
+#: RNN's. These learn the sine to a validation RMSE of 0.04 or better (the mean's: 0.7) for seeds
+#: 0 to 4 and for hidden sizes two either side (tests/test_widgets.py), within the latency
+#: target (benchmarks/explorer_latency.py).
+CELL_DEFAULTS = {
+    "rnn": Settings(),
+    "lstm": Settings(hidden_size=20, learning_rate=0.5, epochs=20, cell="lstm"),
+    "gru": Settings(hidden_size=30, learning_rate=0.5, epochs=15, cell="gru"),
+}
+PER_CELL = ("hidden_size", "learning_rate", "epochs")
+DEFAULTS = CELL_DEFAULTS["rnn"]
+
+
+def _cell_defaults(cell):
+    """CELL_DEFAULTS[cell], or DEFAULTS for anything that is not a cell's name (whose check then
+    names the control)."""
+    return CELL_DEFAULTS.get(cell, DEFAULTS) if isinstance(cell, str) else DEFAULTS
 
 
 @dataclass
@@ -314,10 +333,13 @@ class Explorer(LiveFigure):
         # the requested settings, all checked against the controls before any of them moves
         for name, value in self.checked(vars(settings)).items():
             self.named[name].value = value
+        # before LiveFigure's own observer, so that the update it starts sees the cell's defaults
+        self.cell.observe(self._cell_chosen, names="value")
         controls = list(self.named.values())
         note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50); the activation is the "
-                            "vanilla RNN's. Each change retrains from the seed, in mini-batches of "
-                            f"{BATCH_SIZE}.</small>")
+                            "vanilla RNN's; choosing a cell moves hidden size, learning rate and "
+                            "epochs to that cell's defaults. Each change retrains from the seed, in "
+                            f"mini-batches of {BATCH_SIZE}.</small>")
         box = widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:] + [note])])
         self._redraw = None
         super().__init__(controls, retrain(self.settings(), self.data), box)
@@ -327,6 +349,26 @@ class Explorer(LiveFigure):
             widget.add_class(name)          # names a browser test can find
         for name, control in self.named.items():
             control.add_class("rnn-" + name.replace("_", "-"))
+
+    def _cell_chosen(self, change):
+        """A cell chosen with its control brings its defaults (PER_CELL); set() does this itself."""
+        if self._holding:
+            return
+        preset = _cell_defaults(change["new"])
+        self._holding = True            # one update for the whole change, started by the cell's
+        try:                            # own observer (LiveFigure._changed) after this one
+            for name in PER_CELL:
+                self.named[name].value = getattr(preset, name)
+        finally:
+            self._holding = False
+
+    def set(self, **values):
+        """As LiveFigure.set; a new cell brings its defaults for the PER_CELL controls that
+        `values` does not name."""
+        if "cell" in values and values["cell"] != self.cell.value:
+            preset = _cell_defaults(values["cell"])
+            values = {**{name: getattr(preset, name) for name in PER_CELL}, **values}
+        return super().set(**values)
 
     @property
     def result(self):
@@ -368,12 +410,13 @@ def explorer(**settings):
 
     Keyword arguments are the fields of Settings: hidden_size (1 to 200), truncation (1 to 50;
     50 = full BPTT), learning_rate (one of LEARNING_RATES), activation, clipping (a key of
-    CLIPPING), epochs (1 to 100), seed (0 to 9999). Display it as the last line of a cell; its
-    .result is the Result on display; .set(hidden_size=20, ...) moves controls and retrains at once.
+    CLIPPING), epochs (1 to 100), seed (0 to 9999), cell ("rnn", "lstm" or "gru"); those not given
+    are the cell's defaults (CELL_DEFAULTS). Display it as the last line of a cell; its .result is
+    the Result on display; .set(hidden_size=20, ...) moves controls and retrains at once.
     Raises ValueError/TypeError naming the control (by its label) and its range for a bad value.
     """
     unknown = set(settings) - set(vars(DEFAULTS))
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; the settings are "
                          f"{sorted(vars(DEFAULTS))}.")
-    return Explorer(replace(DEFAULTS, **settings))
+    return Explorer(replace(_cell_defaults(settings.get("cell")), **settings))
