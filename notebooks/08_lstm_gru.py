@@ -622,15 +622,15 @@ plt.show()
 # fresh test windows, at $T = 5$, 20 and 50.
 
 # %% slideshow={"slide_type": "-"}
-def starting_params(cell, H=16, D=2):
-    """Initial weights of each cell, seed 0; the gated cells' keep-gates start at bias 3."""
+def starting_params(cell, H=16, D=2, seed=0):
+    """Initial weights of each cell; the gated cells' keep-gates start at bias 3."""
     if cell == "RNN":
-        return rh.init_params(H, D, seed=0)
+        return rh.init_params(H, D, seed=seed)
     if cell == "LSTM":
-        params = lstm.init_params(H, D, seed=0)
+        params = lstm.init_params(H, D, seed=seed)
         params["b"][H:2 * H] = 3.0                     # forget gate f: block 2 of [i f g o]
         return params
-    params = gru.init_params(H, D, seed=0)
+    params = gru.init_params(H, D, seed=seed)
     params["b_x"][H:2 * H] = 3.0                       # update gate z: block 2 of [r z n]
     return params
 
@@ -649,7 +649,7 @@ print(f"RNN at T = 20 with learning rate 0.3: test RMSE {unstable_test:.2f}, on 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Worse than predicting the mean, and worse on its own training windows too: the updates throw the
 # RNN's weights around rather than improve them. At 0.1 it trains steadily. Now the nine runs (this
-# cell takes several seconds; each run's time is printed):
+# cell takes a few seconds; each run's time is printed):
 
 # %% slideshow={"slide_type": "-"}
 results, models, histories = [], {}, {}
@@ -671,7 +671,7 @@ for r in results:
     verdict_text = ("solved (below 0.2 x baseline)" if ratio < 0.2 else
                     "beats the baseline" if ratio < 0.9 else "no better than the baseline")
     print(f"{r['T']:3d}  {r['cell']:5s} {r['test']:9.3f} {r['baseline']:9.3f} {ratio:6.2f}  "
-          f"{verdict_text}   ({r['seconds']:.1f} s)")
+          f"{verdict_text}   ({r['seconds']:.2f} s)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** What the text below relies on: at $T = 5$ all three cells solve the task; at $T = 20$
@@ -728,25 +728,39 @@ for T_mem in (5, 20, 50):
 #
 # ### Why nobody wins at $T = 50$ (at this budget)
 #
-# Not because a gated cell cannot hold a value for 50 steps. Take the models trained at $T = 20$
-# and, without any further training, give them windows of 50 steps:
+# Not because a gated cell cannot hold a value for 50 steps. Take models trained at $T = 20$ and,
+# without any further training, give them windows of 50 steps. One run can mislead here: whether
+# a solution found at $T = 20$ also holds at 50 differs from run to run (for the LSTM, even a
+# change in the last bits of rounding changes it). So each cell is trained five times, with seeds
+# 0 to 4 for its initial weights and the order of its mini-batches (seed 0 is the table's run):
 
 # %% slideshow={"slide_type": "-"}
 X_50_test, Y_50_test = memory_task(500, 50, seed=1050)
 baseline_50 = rh.rmse(rh.predict_mean(Y_50, 500), Y_50_test)
-transfer = {cell: rh.rmse(rh.predict(models[cell, 20], X_50_test), Y_50_test)
-            for cell in ("RNN", "LSTM", "GRU")}
-for cell, value in transfer.items():
-    print(f"{cell:4s} trained at T = 20, tested at T = 50: RMSE {value:.3f} "
-          f"(baseline {baseline_50:.3f}, ratio {value / baseline_50:.2f})")
+SEEDS = range(5)
+transfer = {}
+for cell in ("RNN", "LSTM", "GRU"):
+    extra = {"activation": "tanh"} if cell == "RNN" else {}
+    for seed in SEEDS:
+        model = models[cell, 20] if seed == 0 else rh.train(
+            starting_params(cell, seed=seed), X_20, Y_20, learning_rate=LEARNING_RATE[cell],
+            **extra, **dict(BUDGET, seed=seed))[0]
+        transfer[cell, seed] = rh.rmse(rh.predict(model, X_50_test), Y_50_test)
+print(f"trained at T = 20, tested at T = 50: RMSE per seed (baseline {baseline_50:.3f})")
+for cell in ("RNN", "LSTM", "GRU"):
+    values = [transfer[cell, seed] for seed in SEEDS]
+    beat = sum(v < 0.5 * baseline_50 for v in values)
+    print(f"{cell:4s} " + " ".join(f"{v:6.3f}" for v in values)
+          + f"   below half the baseline: {beat} of {len(values)}")
 print("LSTM trained at T = 50, training RMSE after epochs 10, 20, 30, 40:",
       np.round(np.sqrt(2 * histories["LSTM", 50].train_loss[9::10]), 3))
-assert transfer["LSTM"] < 0.9 * baseline_50 and transfer["GRU"] < 0.9 * baseline_50, transfer
-assert transfer["RNN"] > baseline_50, f"the RNN from T = 20 now beats the baseline at T = 50: {transfer}"
+assert all(transfer["GRU", seed] < 0.5 * baseline_50 for seed in SEEDS), transfer
+assert any(transfer["LSTM", seed] < 0.5 * baseline_50 for seed in SEEDS), transfer
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Both gated cells trained at $T = 20$ beat the baseline at $T = 50$, steps they never saw in
-# training (the RNN does not). So the mechanism works over 50 steps; what fails at $T = 50$ is
+# Every GRU trained at $T = 20$ beats the baseline by far at $T = 50$, on steps it never saw in
+# training, and so do some of the LSTMs (the table gives how many). So the mechanism can work over
+# 50 steps; what fails at $T = 50$ is
 # **finding** it. At the start, the network has no idea that step 1 matters: the first value is
 # one of 50 inputs that all flow into the state, and what it stores of step 1 is diluted by the
 # 49 that follow (with $f \approx 0.95$, a share $0.95^{49} \approx 0.09$ survives, printed
@@ -778,7 +792,7 @@ print(f"{'predictor':26s} validation RMSE")
 for name, pred in sine_baselines.items():
     print(f"{name:26s} {rh.rmse(pred, Y_val):.3f}")
 for cell, (value, seconds) in sine.items():
-    print(f"{cell + ', H = 16':26s} {value:.4f}   (trained in {seconds:.1f} s)")
+    print(f"{cell + ', H = 16':26s} {value:.4f}   (trained in {seconds:.2f} s)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** All three cells beat the best naive baseline, linear extrapolation, by far; and the
@@ -858,8 +872,8 @@ print("own defaults: every cell below a tenth of the mean's error; "
 #   PyTorch's layout ($W_x$ = `weight_ih_l0`, $W_h$ = `weight_hh_l0`, $b$ = `bias_ih_l0 +
 #   bias_hh_l0` for the LSTM; the GRU keeps both biases).
 # - On the memory task, with one budget: all cells solve $T = 5$; at $T = 20$ only the gated cells
-#   solve it; at $T = 50$ none leaves the baseline in 320 updates, though the gated cells trained at
-#   $T = 20$ already beat it there.
+#   solve it; at $T = 50$ none leaves the baseline in 320 updates, though every GRU (and some LSTMs)
+#   trained at $T = 20$ beat it there.
 # - On the sine task the RNN is the best and the cheapest: gates pay only when the task needs
 #   memory.
 #

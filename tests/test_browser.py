@@ -241,17 +241,18 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             shown = shown_pixels(page)
             assert differing(shown, expected_pixels(last)) < 0.01, "stale picture"
 
-            # the cell selector: the GRU, made quick first (hidden size 8, 2 epochs, still the RNN)
-            type_into_readout(page, "hidden-size", 8)
-            type_into_readout(page, "epochs", 2)
-            quick = widgets.Settings(hidden_size=8, truncation=50, epochs=2)
-            wait_for_settings(page, quick)
+            # the cell selector: choosing the GRU brings its own hidden size, learning rate and
+            # epochs (widgets.CELL_DEFAULTS), in one update; the truncation stays
             before = shown_pixels(page)
             page.locator(".rnn-cell button", has_text="GRU").click()
-            gru = widgets.Settings(hidden_size=8, truncation=50, epochs=2, cell="gru")
+            gru = dataclasses.replace(widgets.CELL_DEFAULTS["gru"], truncation=50)
             text = wait_for_settings(page, gru)
-            assert "(GRU, hidden 8," in text, text
-            assert expected_line(hidden_size=8, truncation=50, epochs=2, cell="gru") in text, text
+            assert f"(GRU, hidden {gru.hidden_size}," in text, text
+            assert expected_line(**vars(gru)) in text, text
+            for name in widgets.PER_CELL:     # the sliders show the values the run used
+                shown_value = page.locator(f".rnn-{name.replace('_', '-')} .widget-readout")
+                assert shown_value.inner_text().strip() in (str(getattr(gru, name)),
+                                                             f"{getattr(gru, name):g}"), name
             shown = shown_pixels(page)
             assert differing(shown, before) > 0.02, "the picture was not redrawn for the GRU"
             assert differing(shown, expected_pixels(gru)) < 0.01, "the picture is not the GRU's"
