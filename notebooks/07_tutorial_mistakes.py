@@ -464,7 +464,7 @@ print("its prediction loop = the standard RNN fed the whole window at every step
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # On the weights trained as published the gap is large, as the section on mistake 4 printed: RMSE
-# about 0.7 the way it trains against 1.2 with its loop, and correlations with the targets of +0.37
+# about 0.7 the way it trains against 1.2 with its loop, and correlations with the targets of +0.38
 # against -0.92. Two functions, one set of weights.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
