@@ -200,13 +200,13 @@ for seed in (1, 0, 1, 0, 1):
 assert plot.title.get_text().startswith(widgets.Settings(seed=1).describe())
 print(f"from a change to the new picture, median of 5: {statistics.median(waits):.2f} s")
 TARGETS = widgets.LATENCY_TARGETS
-print(f"targets: at most {TARGETS['defaults']} s at the defaults, "
+print(f"targets: at most {TARGETS['defaults']} s at each cell's defaults, "
       f"{TARGETS['largest']} s at hidden size 200 and truncation 50")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The targets are what the course aims for, as medians on a two-core machine like the ones its tests
-# run on; the single run above is one reading on this machine, not a proof. To measure both settings
-# properly on your machine:
+# run on; the single run above is one reading on this machine, not a proof. To measure every cell
+# at its defaults and at the largest setting, properly, on your machine:
 # `python benchmarks/explorer_latency.py` (it also prints how the time splits between training
 # and drawing).
 #

@@ -16,7 +16,7 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 import numpy as np
 
 from ._checks import check_params
-from ._flat import negligible_gradient
+from ._flat import FlatVector, negligible_gradient
 
 __all__ = ["StateBuffer", "recurrence_matrix", "run_states", "backward_into", "FlatParams"]
 
@@ -146,10 +146,8 @@ class FlatParams:
     def __init__(self, params, activation, dtype=np.float64):
         H, D, O, self.biases = check_params(params)
         self.activation = activation
-        self.theta = np.zeros(H * (H + D + 1) + O * H + O, dtype)
-        self.M = self.theta[:H * (H + D + 1)].reshape(H, H + D + 1)
-        self.V = self.theta[H * (H + D + 1):-O].reshape(O, H)
-        self.c = self.theta[-O:]
+        flat = FlatVector({"M": (H, H + D + 1), "V": (O, H), "c": (O,)}, dtype)
+        self.theta, self.M, self.V, self.c = flat.theta, flat["M"], flat["V"], flat["c"]
         self.params = {"U": self.M[:, H:H + D], "W": self.M[:, :H], "V": self.V}
         if self.biases:
             self.params["b"] = self.M[:, -1]
