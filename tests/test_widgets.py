@@ -8,15 +8,17 @@ kernel over the widget protocol) and check that the last setting wins with one u
 import asyncio
 import base64
 import dataclasses
+import io
 import time
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
 from rnn_helpers import widgets as w
-from rnn_helpers.widgets import explorer_widget
+from rnn_helpers.widgets import drawing, explorer_widget
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -59,6 +61,31 @@ def test_default_state_is_a_real_training_run(explorer, sine):
     assert title(explorer).startswith(w.DEFAULTS.describe())
     np.testing.assert_array_equal(explorer.plot.pred_line.get_ydata(), Y_val_hat[:, 0])
     assert picture(explorer).startswith(PNG)
+
+
+def decoded(png):
+    """A PNG's pixels, (height, width, 3) integers."""
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB")).astype(int)
+
+
+def test_redrawing_only_the_changed_panels_gives_the_pixels_of_a_full_draw():
+    """Each change below moves the limits of some panels, not all: those are drawn alone into the
+    saved background. The picture must be exactly what drawing the whole figure gives."""
+    ex = w.explorer(cell="lstm")
+    changes = [dict(hidden_size=19), dict(hidden_size=20), dict(learning_rate=5.0),
+               dict(learning_rate=0.5), dict(cell="gru"), dict(epochs=1), dict(epochs=40),
+               dict(truncation=50, hidden_size=3), dict(cell="rnn"), dict(activation="sigmoid")]
+    for change in changes:
+        before = ex.panel_keys()
+        ex.set(**change)
+        fast = decoded(ex.image.value)
+        full = drawing.FastRedraw(ex.figure, ex._redraw.changing, ex.plot.axes)  # draws it all
+        assert np.array_equal(fast, decoded(full.png(ex.panel_keys()))), change
+        assert full.full_draws == 1 and full.panel_draws == 0
+        if sum(a != b for a, b in zip(before, ex.panel_keys())) == 1:
+            assert ex._redraw.full_draws == 1, f"{change}: one panel changed, yet all was drawn"
+    assert ex._redraw.panel_draws >= 5, ex._redraw.panel_draws
+    assert ex._redraw.full_draws == 1          # the first picture
 
 
 def test_step_norms_are_the_state_gradients_of_the_trained_weights(sine):
