@@ -17,13 +17,14 @@ float64. On the course's small arrays numpy's per-call overhead is the main cost
 - Backward computes the factors that do not depend on dh for all k steps at once, before walking
   back.
 
+The output layer, the loss and the buffers' bookkeeping are shared with the LSTM (_fast_gates).
+
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
 """
 
 import numpy as np
 
-from ._flat import FlatVector, negligible_gradient
-from .losses import _mse
+from ._fast_gates import GatedEngine
 
 __all__ = ["GRUEngine"]
 
@@ -64,21 +65,20 @@ class _Buffers:
                          for t in range(1, T + 1)]
 
 
-class GRUEngine:
+class GRUEngine(GatedEngine):
     """The GRU on one flat parameter vector (theta, grad), in float64 or float32.
 
     params: a GRU params dict (checked by the caller). Layout of theta: M_x = [W_x b_x]
     (3H, D + 1), M_h = [W_h b_h] (3H, H + 1), both with row blocks [r z n], then V (O, H), c (O,).
     """
 
+    Buffers = _Buffers
+
     def __init__(self, params, dtype=np.float64):
         H, D = params["W_h"].shape[1], params["W_x"].shape[1]
         O = params["V"].shape[0]
-        self.H, self.D = H, D
         shapes = {"M_x": (3 * H, D + 1), "M_h": (3 * H, H + 1), "V": (O, H), "c": (O,)}
-        self.flat = FlatVector(shapes, dtype)
-        self.flat_grad = FlatVector(shapes, dtype)
-        self.theta, self.grad = self.flat.theta, self.flat_grad.theta
+        super().__init__(shapes, H, D, dtype)
         f = self.flat
         f["M_x"][:, :D], f["M_x"][:, D] = params["W_x"], params["b_x"]
         f["M_h"][:, :H], f["M_h"][:, H] = params["W_h"], params["b_h"]
@@ -87,8 +87,6 @@ class GRUEngine:
         self.scale = np.where(np.arange(3 * H) < 2 * H, 0.5, 1.0).astype(dtype)[:, None]
         self.Mx_run, self.Mh_run = np.empty_like(f["M_x"]), np.empty_like(f["M_h"])
         self.W_h_T = np.empty((H, 3 * H), dtype)            # backward's W_h^T, contiguous
-        self._buffers = {}
-        self.walked = 0                                     # steps the last backward walked
 
     def export(self):
         """The current weights as a GRU params dict in float64."""
@@ -98,15 +96,9 @@ class GRUEngine:
                 "b_h": M_h[:, H].copy(), "V": self.flat["V"].astype(np.float64),
                 "c": self.flat["c"].astype(np.float64)}
 
-    def _buffer(self, X):
-        if X.shape not in self._buffers:
-            self._buffers[X.shape] = _Buffers(*X.shape, self.H, self.theta.dtype)
-        return self._buffers[X.shape]
-
-    def _run(self, X):
-        """Forward over X (N, T, D): fills the buffers; returns (buffers, Y_hat (N, O))."""
+    def _forward(self, buf, X):
+        """Every step forward over X (N, T, D), into the buffers buf."""
         H, D = self.H, self.D
-        buf = self._buffer(X)
         buf.XA[:, :D] = X.transpose(1, 2, 0)                # x_t^T (D, N) above a row of ones
         buf.A[0, :H] = 0.0                                  # h_0 = 0
         np.multiply(self.flat["M_x"], self.scale, out=self.Mx_run)
@@ -126,29 +118,11 @@ class GRUEngine:
             subtract(h_prev, n, out=tmp)                    # h_t = n + z * (h_{t-1} - n)
             multiply(tmp, z, out=tmp)
             add(n, tmp, out=h_t)
-        Y_hat = buf.A[-1, :H].T @ self.flat["V"].T          # h_T V^T + c   (N, O)
-        Y_hat += self.flat["c"]
-        return buf, Y_hat
 
-    def predict(self, X):
-        """Y_hat (N, O) for X (N, T, D) of the engine's dtype."""
-        return self._run(X)[1]
-
-    def loss_and_grad(self, X, Y, truncate):
-        """The loss of X (N, T, D) against Y (N, O); fills self.grad (truncate: None or k >= 1)."""
-        H = self.H
-        N, T, _ = X.shape
-        k = T if truncate is None else min(truncate, T)
-        buf, Y_hat = self._run(X)
-        loss = _mse(Y_hat, Y)
-        dY_hat = Y_hat
-        dY_hat -= Y
-        dY_hat *= 1.0 / N
-        g = self.flat_grad
-        np.dot(dY_hat.T, buf.A[-1, :H].T, out=g["V"])      # dV = dY_hat^T h_T
-        np.sum(dY_hat, axis=0, out=g["c"])
-        dh = buf.dh
-        np.dot(self.flat["V"].T, dY_hat.T, out=dh)          # dh_T^T = V^T dY_hat^T   (H, N)
+    def _backward(self, buf, T, k, tiny):
+        """BPTT from buf.dh = dh_T^T through the last k steps into self.grad's M_x and M_h; stops
+        once dh is below tiny. Returns the number of steps walked."""
+        H, dh = self.H, buf.dh
         # the factors of the k steps that do not depend on dh, all at once
         RZ, OM, NN = buf.RZ[T - k:], buf.OM[T - k:], buf.NN[T - k:]
         P, DZ, DR = buf.P[T - k:], buf.DZ[T - k:], buf.DR[T - k:]
@@ -164,7 +138,6 @@ class GRUEngine:
         W_h_T = self.W_h_T
         W_h_T[...] = self.flat["M_h"][:, :H].T              # (H, 3H)
         tmp, multiply, dot = buf.tmp, np.multiply, np.dot
-        tiny = negligible_gradient(X.dtype)
         first = T - k                                       # steps first + 1 .. T are walked
         for t in range(T, T - k, -1):
             (r, z, dax_rz, dax_r, dax_z, dax_n, dah, dah_rz, dah_n, p, dz, dr) = buf.backward[t - 1]
@@ -180,8 +153,8 @@ class GRUEngine:
                 if (T - t + 1) % 5 == 0 and np.abs(dh).max() < tiny:
                     first = t - 1
                     break
-        self.walked = T - first
         # the sums over the walked steps and the records of da_x [x_t; 1]^T and da_h [h_{t-1}; 1]^T
+        g = self.flat_grad
         g["M_x"][...] = np.tensordot(buf.DAX[first:], buf.XA[first:], axes=([0, 2], [0, 2]))
         g["M_h"][...] = np.tensordot(buf.DAH[first:], buf.A[first:T], axes=([0, 2], [0, 2]))
-        return loss
+        return T - first

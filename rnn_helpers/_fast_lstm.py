@@ -17,13 +17,14 @@ float64. On the course's small arrays numpy's per-call overhead is the main cost
 - Arrays are allocated once per batch shape and reused, with the views each step needs made once.
 - Backward computes each gate's activation derivative for all k steps at once, before walking back.
 
+The output layer, the loss and the buffers' bookkeeping are shared with the GRU (_fast_gates).
+
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
 """
 
 import numpy as np
 
-from ._flat import FlatVector, negligible_gradient
-from .losses import _mse
+from ._fast_gates import GatedEngine
 
 __all__ = ["LSTMEngine"]
 
@@ -60,23 +61,21 @@ class _Buffers:
                          for t in range(1, T + 1)]
 
 
-class LSTMEngine:
+class LSTMEngine(GatedEngine):
     """The LSTM on one flat parameter vector (theta, grad), in float64 or float32.
 
     params: an LSTM params dict (checked by the caller). Layout of theta: M = [W_h W_x b]
     (4H, H + D + 1) with row blocks [i f o g], then V (O, H), then c (O,).
     """
 
+    Buffers = _Buffers
+
     def __init__(self, params, dtype=np.float64):
         H, D = params["W_h"].shape[1], params["W_x"].shape[1]
         O = params["V"].shape[0]
-        self.H, self.D = H, D
+        super().__init__({"M": (4 * H, H + D + 1), "V": (O, H), "c": (O,)}, H, D, dtype)
         blocks = np.arange(4 * H).reshape(4, H)
         self.order = blocks[[0, 1, 3, 2]].ravel()           # engine row r is PyTorch row order[r]
-        shapes = {"M": (4 * H, H + D + 1), "V": (O, H), "c": (O,)}
-        self.flat = FlatVector(shapes, dtype)
-        self.flat_grad = FlatVector(shapes, dtype)
-        self.theta, self.grad = self.flat.theta, self.flat_grad.theta
         M = self.flat["M"]
         M[:, :H] = params["W_h"][self.order]
         M[:, H:H + D] = params["W_x"][self.order]
@@ -87,8 +86,6 @@ class LSTMEngine:
         self.scale = np.where(np.arange(4 * H) < 3 * H, 0.5, 1.0).astype(dtype)[:, None]
         self.M_run = np.empty_like(M)
         self.W_h_T = np.empty((H, 4 * H), dtype)            # backward's W_h^T, contiguous
-        self._buffers = {}
-        self.walked = 0                                     # steps the last backward walked
 
     def export(self):
         """The current weights as an LSTM params dict in float64, PyTorch's row order."""
@@ -101,15 +98,9 @@ class LSTMEngine:
         params.update(V=self.flat["V"].astype(np.float64), c=self.flat["c"].astype(np.float64))
         return params
 
-    def _buffer(self, X):
-        if X.shape not in self._buffers:
-            self._buffers[X.shape] = _Buffers(*X.shape, self.H, self.theta.dtype)
-        return self._buffers[X.shape]
-
-    def _run(self, X):
-        """Forward over X (N, T, D): fills the buffers; returns (buffers, Y_hat (N, O))."""
+    def _forward(self, buf, X):
+        """Every step forward over X (N, T, D), into the buffers buf."""
         H, D = self.H, self.D
-        buf = self._buffer(X)
         buf.A[:-1, H:H + D] = X.transpose(1, 2, 0)          # x_t^T (D, N) below h_{t-1}
         buf.A[0, :H] = 0.0                                  # h_0 = 0
         buf.C[0] = 0.0                                      # c_0 = 0
@@ -125,30 +116,11 @@ class LSTMEngine:
             add(c_t, tmp, out=c_t)
             tanh(c_t, out=tanh_c)
             multiply(o, tanh_c, out=h_t)                    # h_t = o * tanh(c_t)
-        Y_hat = buf.A[-1, :H].T @ self.flat["V"].T          # h_T V^T + c   (N, O)
-        Y_hat += self.flat["c"]
-        return buf, Y_hat
 
-    def predict(self, X):
-        """Y_hat (N, O) for X (N, T, D) of the engine's dtype."""
-        return self._run(X)[1]
-
-    def loss_and_grad(self, X, Y, truncate):
-        """The loss of X (N, T, D) against Y (N, O); fills self.grad (truncate: None or k >= 1)."""
-        H = self.H
-        N, T, _ = X.shape
-        k = T if truncate is None else min(truncate, T)
-        buf, Y_hat = self._run(X)
-        loss = _mse(Y_hat, Y)
-        dY_hat = Y_hat
-        dY_hat -= Y
-        dY_hat *= 1.0 / N
-        g = self.flat_grad
-        h_T = buf.A[-1, :H]                                 # (H, N)
-        np.dot(dY_hat.T, h_T.T, out=g["V"])                 # dV = dY_hat^T h_T
-        np.sum(dY_hat, axis=0, out=g["c"])
-        dh = buf.dh
-        np.dot(self.flat["V"].T, dY_hat.T, out=dh)          # dh_T^T = V^T dY_hat^T   (H, N)
+    def _backward(self, buf, T, k, tiny):
+        """BPTT from buf.dh = dh_T^T through the last k steps into self.grad's M; stops once dh
+        and dc are below tiny. Returns the number of steps walked."""
+        H, dh = self.H, buf.dh
         # every activation derivative of the k steps at once: s (1 - s) for i f o, 1 - g^2 for g
         G, D_act, Q = buf.G[T - k:], buf.D_act[T - k:], buf.Q[T - k:]
         np.subtract(1.0, G[:, :3 * H], out=D_act[:, :3 * H])
@@ -162,7 +134,6 @@ class LSTMEngine:
         W_h_T[...] = self.flat["M"][:, :H].T                # (H, 4H), columns [i f o g]
         dc, tmp, multiply, dot = buf.dc, buf.tmp, np.multiply, np.dot
         dc[...] = 0.0                                       # c_T reaches the loss through h_T only
-        tiny = negligible_gradient(X.dtype)
         first = T - k                                       # steps first + 1 .. T are walked
         for t in range(T, T - k, -1):
             (i, f, gg, c_prev, tanh_c, da, da_i, da_f, da_o, da_g, q, d_act) = buf.backward[t - 1]
@@ -179,7 +150,7 @@ class LSTMEngine:
                 if (T - t + 1) % 5 == 0 and max(np.abs(dh).max(), np.abs(dc).max()) < tiny:
                     first = t - 1
                     break
-        self.walked = T - first
         # [dW_h dW_x db] = the sum over the walked steps and the records of da_t [h_{t-1}; x_t; 1]^T
-        g["M"][...] = np.tensordot(buf.DA[first:], buf.A[first:T], axes=([0, 2], [0, 2]))
-        return loss
+        dM = np.tensordot(buf.DA[first:], buf.A[first:T], axes=([0, 2], [0, 2]))
+        self.flat_grad["M"][...] = dM
+        return T - first
