@@ -73,5 +73,5 @@ class RNNEngine:
         return self._run(X, X.shape[1])[1]
 
     def export(self):
-        """The current weights as the RNN's params dict (W, U, V, with b, c if it has biases), float64."""
+        """The current weights as the RNN's params dict (W, U, V, and b, c with biases), float64."""
         return {name: value.astype(np.float64) for name, value in self.params.items()}

@@ -15,13 +15,13 @@ from rnn_helpers import gru, lstm
 from rnn_helpers._engines import make_engine
 
 GATED = {"lstm": lstm, "gru": gru}
-SHAPES = [dict(N=5, T=6, D=2, H=3, O=2), dict(N=4, T=7, D=1, H=5, O=1), dict(N=3, T=1, D=1, H=2, O=1),
-          dict(N=1, T=9, D=3, H=4, O=2)]
+SHAPES = [dict(N=5, T=6, D=2, H=3, O=2), dict(N=4, T=7, D=1, H=5, O=1),
+          dict(N=3, T=1, D=1, H=2, O=1), dict(N=1, T=9, D=3, H=4, O=2)]
 TRUNCATIONS = [None, 1, 2, 5, 6, 13]
 
 
 def gated_problem(module, N, T, D, H, O, seed=0):
-    """Random weights (not init_params' scale, so that no gate sits at a convenient value) and data."""
+    """Random weights (not init_params' scale: no gate sits at a convenient value) and data."""
     rng = np.random.default_rng(seed)
     params = {name: rng.normal(scale=0.6, size=value.shape)
               for name, value in module.init_params(H, D, O, seed=seed).items()}
@@ -65,7 +65,8 @@ def test_export_gives_back_the_params(problem):
     exported = make_engine(params, cell, activation, np.float64).export()
     assert list(exported) == list(params)
     for name in params:
-        assert exported[name].dtype == np.float64 and np.array_equal(exported[name], params[name]), name
+        assert exported[name].dtype == np.float64, name
+        assert np.array_equal(exported[name], params[name]), name
 
 
 @pytest.mark.parametrize("truncate", TRUNCATIONS)
