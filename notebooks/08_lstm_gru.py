@@ -730,9 +730,9 @@ for T_mem in (5, 20, 50):
 #
 # Not because a gated cell cannot hold a value for 50 steps. Take models trained at $T = 20$ and,
 # without any further training, give them windows of 50 steps. One run can mislead here: whether
-# a solution found at $T = 20$ also holds at 50 differs from run to run (for the LSTM, even a
-# change in the last bits of rounding changes it). So each cell is trained five times, with seeds
-# 0 to 4 for its initial weights and the order of its mini-batches (seed 0 is the table's run):
+# a solution found at $T = 20$ also holds at 50 differs from run to run. So each cell is trained
+# five times, with seeds 0 to 4 for its initial weights and the order of its mini-batches (seed 0
+# is the table's run):
 
 # %% slideshow={"slide_type": "-"}
 X_50_test, Y_50_test = memory_task(500, 50, seed=1050)
