@@ -524,18 +524,21 @@ def test_choosing_a_cell_brings_its_defaults_in_one_update(explorer):
                                        clipping="global norm at most 10")
         assert explorer.settings() == expected == explorer.result.settings
         assert title(explorer).startswith(expected.describe())
+        assert explorer.activation.disabled == (cell != "rnn")   # the gated cells have no choice
     # set() brings them too, but what it names wins; the same cell again changes nothing else
     explorer.set(cell="lstm", epochs=3)
     assert explorer.result.settings == dataclasses.replace(
         w.CELL_DEFAULTS["lstm"], truncation=7, clipping="global norm at most 10", epochs=3)
     explorer.set(cell="lstm", hidden_size=12)
     assert (explorer.hidden_size.value, explorer.epochs.value) == (12, 3)
+    assert explorer.activation.disabled
     explorer.set(**vars(w.DEFAULTS))
     assert explorer.result.settings == w.DEFAULTS
 
 
 def test_explorer_starts_at_the_defaults_of_the_cell_it_is_given():
-    assert w.explorer(cell="gru", seed=3).result.settings == \
-        dataclasses.replace(w.CELL_DEFAULTS["gru"], seed=3)
+    gru = w.explorer(cell="gru", seed=3)
+    assert gru.result.settings == dataclasses.replace(w.CELL_DEFAULTS["gru"], seed=3)
+    assert gru.activation.disabled
     with pytest.raises(ValueError, match="cell"):
         w.explorer(cell="transformer")

@@ -333,6 +333,7 @@ class Explorer(LiveFigure):
         # the requested settings, all checked against the controls before any of them moves
         for name, value in self.checked(vars(settings)).items():
             self.named[name].value = value
+        self.activation.disabled = self.cell.value != "rnn"
         # before LiveFigure's own observer, so that the update it starts sees the cell's defaults
         self.cell.observe(self._cell_chosen, names="value")
         controls = list(self.named.values())
@@ -351,7 +352,9 @@ class Explorer(LiveFigure):
             control.add_class("rnn-" + name.replace("_", "-"))
 
     def _cell_chosen(self, change):
-        """A cell chosen with its control brings its defaults (PER_CELL); set() does this itself."""
+        """A cell chosen with its control brings its defaults (PER_CELL); set() does this itself.
+        The activation control is greyed out for the gated cells, whose gate functions are fixed."""
+        self.activation.disabled = change["new"] != "rnn"
         if self._holding:
             return
         preset = _cell_defaults(change["new"])
