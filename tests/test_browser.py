@@ -159,6 +159,15 @@ def differing(a, b):
     return 1.0 if a.shape != b.shape else float(np.mean(np.any(a != b, axis=-1)))
 
 
+#: True when a slider's label and readout are each the topmost element at their centre (seen)
+IN_VIEW = """(slider) => [slider.querySelector('label'), slider.querySelector('.widget-readout')]
+    .every((part) => {
+        const box = part.getBoundingClientRect();
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.width > 0 && (top === part || part.contains(top));
+    })"""
+
+
 def type_into_readout(page, control, value):
     """Type a value into a slider's readout (what a learner does to set an exact number)."""
     readout = page.locator(f".rnn-{control} .widget-readout")
@@ -205,6 +214,9 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             box = picture.bounding_box()
             assert box["y"] >= 0 and box["y"] + box["height"] <= 720, f"picture off screen: {box}"
             assert not outside(requested, origin), f"requests left {origin}: {outside(requested, origin)}"
+            # every slider's label and number in view, not under the other column of controls
+            for control in ("hidden-size", "truncation", "learning-rate", "epochs"):
+                assert page.locator(f".rnn-{control}").evaluate(IN_VIEW), f"{control} is covered"
 
             # hidden size 100 -> 20: retrained; the RMSE and the picture change to the new setting
             type_into_readout(page, "hidden-size", 20)

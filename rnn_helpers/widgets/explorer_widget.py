@@ -302,6 +302,10 @@ def _explorer_plot(fig, bottom, result):
     return ExplorerPlot(axes, result)
 
 
+#: The toggle buttons' style: labels of a word each, so narrower buttons than ipywidgets' default
+BUTTONS = dict(STYLE, button_width="80px")
+
+
 class Explorer(LiveFigure):
     """The live explorer of notebook 6; build it with explorer()."""
 
@@ -318,14 +322,14 @@ class Explorer(LiveFigure):
                                                      description="learning rate", **slider_args())
         self.epochs = widgets.IntSlider(d.epochs, 1, 100, description="epochs", **slider_args())
         self.activation = widgets.ToggleButtons(options=("tanh", "sigmoid"), value=d.activation,
-                                                description="activation", style=STYLE)
+                                                description="activation", style=BUTTONS)
         self.clipping = widgets.Dropdown(options=tuple(CLIPPING), value=d.clipping,
                                          description="clipping", style=STYLE,
                                          layout=widgets.Layout(width="400px"))
         self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
                                            style=STYLE, layout=widgets.Layout(width="200px"))
         self.cell = widgets.ToggleButtons(options=(("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")),
-                                          value=d.cell, description="cell", style=STYLE)
+                                          value=d.cell, description="cell", style=BUTTONS)
         self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
                       "learning_rate": self.learning_rate, "epochs": self.epochs,
                       "cell": self.cell, "activation": self.activation, "clipping": self.clipping,
@@ -341,7 +345,11 @@ class Explorer(LiveFigure):
                             "vanilla RNN's; choosing a cell moves hidden size, learning rate and "
                             "epochs to that cell's defaults. Each change retrains from the seed, in "
                             f"mini-batches of {BATCH_SIZE}.</small>")
-        box = widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:] + [note])])
+        # the sliders' column keeps its width (their readouts must stay in view); the other one
+        # gives way, its note wrapping, on a narrow screen
+        box = widgets.HBox([widgets.VBox(controls[:4], layout=widgets.Layout(flex="0 0 auto")),
+                            widgets.VBox(controls[4:] + [note],
+                                         layout=widgets.Layout(flex="1 1 auto", min_width="0"))])
         self._redraw = None
         super().__init__(controls, retrain(self.settings(), self.data), box)
         self.plot = self.artists
