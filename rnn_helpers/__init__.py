@@ -11,6 +11,7 @@ One module per idea, in the order the course teaches them:
     clipping        clip_elementwise, clip_global_norm                          (notebook 4)
     training        train, predict, rmse, forecast; Model remembers its cell    (notebook 5)
     baselines       simple predictors to beat                                   (notebook 5)
+    seeds           over_seeds: one comparison over several seeds, as a table (notebooks 8-10)
     plots           the figures the notebooks share (colour-blind-safe palette)
     widgets         the live explorer and the sliders of notebooks 3, 4 and 6   (import rnn_helpers.widgets)
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
@@ -38,6 +39,7 @@ from .gradient_flow import spectral_radius, state_gradients, step_gradient_norms
 from .losses import mse_loss
 from .rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop, step_backward,
                   step_forward, truncated_loss)
+from .seeds import over_seeds
 from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, forecast, predict, rmse,
                        sgd_momentum_update, train, train_reference)
 
@@ -51,7 +53,7 @@ __all__ = ["activate", "activation_derivative", "sigmoid", "predict_last", "pred
            "mse_loss", "backward", "forward", "init_params", "loss_and_grads", "loss_and_grads_loop",
            "step_backward", "step_forward", "truncated_loss", "DIVERGENCE_FACTOR", "History", "Model",
            "TrainingDiverged", "forecast", "predict", "rmse", "sgd_momentum_update", "train",
-           "train_reference"]
+           "train_reference", "over_seeds"]
 
 # One BLAS thread for the whole course. Its matrices are small (100 x 100, at most 200 x 200), where
 # a second thread saves nothing; on a busy machine OpenBLAS's spinning threads made one forward pass

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 import rnn_helpers as rh
 from rnn_helpers import (activations, baselines, cells, clipping, data, gradcheck, gradient_flow,
                          gru, losses, lstm, plots, rnn, training, tutorial, weather)
+from rnn_helpers import seeds
 from rnn_helpers import exercises, text, widgets
 
 try:
@@ -873,6 +874,29 @@ case("text.bigram_bits_per_char", text.bigram_bits_per_char,
            smoothing=1.0),
      train_ids=IDS(), test_ids=IDS(), K=INT(lo=1), smoothing=REAL(lo=0, lo_open=True))
 case("text.uniform_bits_per_char", text.uniform_bits_per_char, lambda: dict(K=5), K=INT(lo=1))
+
+# ---- n-grams and seeds (more cases in test_ngram.py and test_seeds.py) ---------------------------
+NGRAM = [kind("not an NGram", (None, "model", Opaque(), {"n": 2}, rh.init_params(2)))]
+_NGRAM_VALID = _text(model=lambda v, p, i: text.fit_ngram(i, 3, len(v.chars)))
+case("text.fit_ngram", text.fit_ngram,
+     _text(train_ids=lambda v, p, i: i, n=3, K=lambda v, p, i: len(v.chars)),
+     train_ids=IDS() + [kind("too short", (np.array([1]),))], n=INT(lo=1, hi=8), K=INT(lo=1))
+case("text.ngram_probs", text.ngram_probs, lambda: dict(_NGRAM_VALID(), context=np.array([0, 1])),
+     model=NGRAM, context=IDS())
+case("text.ngram_bits_per_char", text.ngram_bits_per_char,
+     lambda: dict(_NGRAM_VALID(), test_ids=np.array([0, 1, 2])),
+     model=NGRAM, test_ids=IDS() + [kind("too short", (np.array([1]),))])
+TABLE = [kind("not a table", (None, np.ones((2, 2)), {"A": [1.0]}, pd.DataFrame(),
+                              pd.DataFrame({"A": ["x"]}), Opaque()))]
+COLUMN = [kind("not a column", (None, "Z", ["A"], 1.5, True))]
+_TABLE = pd.DataFrame({"A": [1.0, 2.0], "B": [2.0, 0.5]})
+case("seeds.over_seeds", seeds.over_seeds, lambda: dict(fn=float, seeds=[0, 1]), fn=FUNC(),
+     seeds=[kind("not seeds", (5, "01", None, [0.5], [True], [], [-1], [0, 0]))])
+case("seeds.summarize", seeds.summarize, lambda: dict(table=_TABLE), table=TABLE)
+case("seeds.wins", seeds.wins, lambda: dict(table=_TABLE, a="A", b="B", better="lower"), table=TABLE,
+     a=COLUMN, b=COLUMN, better=CHOICE(seeds.BETTER))
+case("seeds.mean_range", seeds.mean_range, lambda: dict(values=[1.0, 2.0], fmt=".3f"),
+     values=ARRAY(ndims=(1,), nonempty=(0,), finite=False), fmt=[kind("not a format", (3, None, "q"))])
 
 # ---- widgets (each names its control by its label, with its range) -----------------------------
 CONTROLS = dict(hidden_size=INT(lo=1, hi=200, whole_floats_ok=True),
