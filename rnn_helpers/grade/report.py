@@ -12,7 +12,8 @@ grades.csv (COLUMNS), one row per learner and exercise of each notebook handed i
 gradebook.csv: one row per learner, one column per exercise (1 passed, 0 not), and their total.
 feedback/<learner>.md: each notebook and exercise with its status and message.
 summary.md: per exercise, how many passed and the statuses of the others; the most frequent
-recognised mistakes with counts (what to go over next session); files that could not be graded;
+recognised mistakes with counts (what to go over next session); the answers that were the
+package's own or could not be judged; files that could not be graded;
 what the grader blocked; whether anything outside the run folders changed.
 """
 
@@ -25,6 +26,8 @@ __all__ = ["COLUMNS", "STATUSES", "write_grades", "write_gradebook", "write_feed
 
 COLUMNS = ("learner", "notebook", "exercise", "status", "mistake", "message")
 STATUSES = ("passed", "wrong", "not attempted", "error", "timed out")
+#: Mistakes that are not the classic mistakes of an exercise: listed apart in the summary.
+NOT_JUDGED = ("package_implementation", "changed_numpy_or_python", "tampering")
 
 
 def write_grades(rows, path):
@@ -78,7 +81,7 @@ def summary_text(rows, learners, course, outside_changes, watched, seconds=None)
     exercises = _exercises(rows, course)
     lines = ["# Class summary", "",
              f"{len(learners)} learners, {len({(r['learner'], r['file']) for r in rows})} notebooks "
-             f"graded, {len(rows)} rows in grades.csv" + (f", in {seconds:.0f} s." if seconds else "."), "",
+             f"handed in, {len(rows)} rows in grades.csv" + (f", in {seconds:.0f} s." if seconds else "."), "",
              "## Passes per exercise", "",
              "| exercise | passed | wrong | not attempted | error | timed out |",
              "|---|---|---|---|---|---|"]
@@ -90,13 +93,17 @@ def summary_text(rows, learners, course, outside_changes, watched, seconds=None)
     lines += ["", "## Most frequent mistakes (what to go over next session)", ""]
     any_mistake = False
     for name in exercises:
-        mistakes = collections.Counter(r["mistake"] for r in rows if r["exercise"] == name and r["mistake"])
+        mistakes = collections.Counter(r["mistake"] for r in rows if r["exercise"] == name and
+                                       r["mistake"] and r["mistake"] not in NOT_JUDGED)
         if mistakes:
             any_mistake = True
             listed = ", ".join(f"{m} ({n})" for m, n in mistakes.most_common(5))
             lines.append(f"- {name}: {listed}")
     if not any_mistake:
         lines.append("- none recognised")
+    lines += ["", "## Answers not judged as the learner's own work", ""]
+    odd = [r for r in rows if r["mistake"] in NOT_JUDGED]
+    lines += [f"- {r['learner']}, {r['notebook']}, {r['exercise']}: {r['mistake']}" for r in odd] or ["- none"]
     files = [r for r in rows if not r["exercise"]]
     lines += ["", "## Files that could not be graded", ""]
     lines += [f"- {r['learner']}: {r['file']}: {r['status']} ({r['message']})" for r in files] or ["- none"]
