@@ -24,7 +24,7 @@ from rnn_helpers.grade.__main__ import main  # noqa: E402
 QUICK = ["passed", "mistake", "not_attempted", "error", "empty", "corrupt", "foreign",
          "older_edition", "package_own", "fake_verdict"]
 HOSTILE = ["passed", "endless_loop", "memory_bomb", "file_writer", "network", "patched_checks",
-           "numpy_patched"]
+           "numpy_patched", "uses_package_step"]
 
 
 def _submit(kinds, folder, outside=None):
@@ -230,6 +230,7 @@ def test_find_submissions_one_learner_per_file_or_folder(tmp_path):
 
 
 def test_package_code_keys_cover_the_reference_and_its_core_not_other_exercises():
+    import rnn_helpers as rh
     import rnn_helpers.rnn as rnn
     references = [ref for _, ref in EXERCISES.values()]
     keys = judge.package_code_keys(rnn.step_forward, references)
@@ -237,6 +238,8 @@ def test_package_code_keys_cover_the_reference_and_its_core_not_other_exercises(
     assert names == {"step_forward", "_step_forward"}
     forward_names = {key[2] for key in judge.package_code_keys(rnn.forward, references)}
     assert "forward" in forward_names and "step_forward" not in forward_names
+    norm_names = {key[2] for key in judge.package_code_keys(rh.clip_global_norm, references)}
+    assert "clip_global_norm" in norm_names and "global_norm" not in norm_names, "a tool learners use"
 
 
 def test_guard_refuses_writes_outside_network_and_processes_once_locked(tmp_path):
@@ -247,7 +250,8 @@ def test_guard_refuses_writes_outside_network_and_processes_once_locked(tmp_path
     hook("open", ("/etc/hosts", "r", os.O_RDONLY))          # reading: fine
     for event, args in [("open", ("/tmp/elsewhere.txt", "w", 0)),
                         ("open", (str(tmp_path / ".." / "x"), None, os.O_WRONLY | os.O_CREAT)),
-                        ("os.remove", ("/tmp/canary", -1)), ("os.rename", (str(tmp_path / "a"), "/tmp/b", -1, -1)),
+                        ("os.remove", ("/tmp/canary", -1)),
+                        ("os.rename", (str(tmp_path / "a"), "/tmp/b", -1, -1)),
                         ("socket.connect", (None, ("example.com", 80))),
                         ("socket.getaddrinfo", ("example.com", 80, 0, 0, 0)),
                         ("subprocess.Popen", ("curl", ["curl"], None, None)),
@@ -269,3 +273,15 @@ def test_command_line_rejects_bad_arguments_clearly(tmp_path, capsys):
             main(argv)
         assert stop.value.code == 2
         assert words in capsys.readouterr().err
+
+
+def test_grade_and_limits_reject_bad_arguments_naming_them(tmp_path):
+    with pytest.raises(TypeError, match="paths must be a list"):
+        grade(str(tmp_path), tmp_path / "out")
+    with pytest.raises(TypeError, match="limits must be"):
+        grade([str(tmp_path)], tmp_path / "out", limits=10)
+    for kwargs, name in [({"seconds": 0}, "seconds"), ({"seconds": "60"}, "seconds"),
+                         ({"memory_mb": 100}, "memory_mb"), ({"memory_mb": True}, "memory_mb"),
+                         ({"startup_seconds": -1}, "startup_seconds")]:
+        with pytest.raises(ValueError, match=name):
+            Limits(**kwargs)

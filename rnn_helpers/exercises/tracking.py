@@ -292,7 +292,8 @@ class Progress:
         head = "".join(f'<th scope="col" style="text-align: left;">{h}</th>'
                        for h in ("exercise", "notebook", "state", "last checked (UTC)"))
         body = "".join(
-            "<tr>" + f'<th scope="row" style="text-align: left;"><code>{html.escape(r["exercise"])}</code></th>'
+            "<tr>" + '<th scope="row" style="text-align: left;">'
+            + f'<code>{html.escape(r["exercise"])}</code></th>'
             + "".join(f'<td style="text-align: left;">{html.escape(v)}</td>'
                       for v in (r["notebook"], r["state"], r["time"])) + "</tr>"
             for r in self.rows)
@@ -308,8 +309,12 @@ def progress(path=None):
     path: the progress file (default: as the checks choose it; rnn_progress.json in the current
     folder when they record nothing). Returns a Progress (a table in a notebook; print() gives
     text). Never raises for a missing or unreadable file: it says so below the table instead.
+    Raises TypeError naming path if it is not a str or path.
     """
     from . import EXERCISES              # the registry; imported here: the package imports us first
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the progress file's path (a str or pathlib.Path) or None for "
+                        f"the default, got {type(path).__name__}.")
     if path is None:
         path = progress_path() or pathlib.Path.cwd() / FILENAME
     path = pathlib.Path(path)

@@ -81,8 +81,14 @@ def grade(paths, out, *, limits=None, workers=None, edition=None, say=print):
 
     paths: notebooks or folders, one per learner. limits: runner.Limits. workers: processes
     (default: the number of cores). edition: the learner edition's folder (default: the course's).
-    say: where progress lines go. Raises FileNotFoundError naming a path that does not exist.
+    say: where progress lines go. Raises FileNotFoundError naming a path that does not exist,
+    TypeError when paths is a single path or limits is not a Limits.
     """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"paths must be a list of notebooks or folders, got one path {paths!r}: "
+                        "write grade([path], out).")
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a rnn_helpers.grade.Limits, got {type(limits).__name__}.")
     limits = limits or Limits()
     course = submissions.course_map(edition)
     learners = submissions.find_submissions(paths)

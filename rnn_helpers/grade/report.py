@@ -34,7 +34,13 @@ def write_grades(rows, path):
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+
+
+def _cell(value):
+    """A spreadsheet reads a cell starting with = + - @ as a formula: quote it as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _exercises(rows, course):
@@ -51,7 +57,7 @@ def write_gradebook(rows, learners, course, path):
         writer.writerow(["learner", *exercises, "passed"])
         for learner in learners:
             marks = [int((learner, name) in passed) for name in exercises]
-            writer.writerow([learner, *marks, sum(marks)])
+            writer.writerow([_cell(learner), *marks, sum(marks)])
 
 
 def safe_name(learner):
@@ -81,7 +87,8 @@ def summary_text(rows, learners, course, outside_changes, watched, seconds=None)
     exercises = _exercises(rows, course)
     lines = ["# Class summary", "",
              f"{len(learners)} learners, {len({(r['learner'], r['file']) for r in rows})} notebooks "
-             f"handed in, {len(rows)} rows in grades.csv" + (f", in {seconds:.0f} s." if seconds else "."), "",
+             f"handed in, {len(rows)} rows in grades.csv"
+             + (f", in {seconds:.0f} s." if seconds else "."), "",
              "## Passes per exercise", "",
              "| exercise | passed | wrong | not attempted | error | timed out |",
              "|---|---|---|---|---|---|"]
@@ -103,7 +110,8 @@ def summary_text(rows, learners, course, outside_changes, watched, seconds=None)
         lines.append("- none recognised")
     lines += ["", "## Answers not judged as the learner's own work", ""]
     odd = [r for r in rows if r["mistake"] in NOT_JUDGED]
-    lines += [f"- {r['learner']}, {r['notebook']}, {r['exercise']}: {r['mistake']}" for r in odd] or ["- none"]
+    lines += [f"- {r['learner']}, {r['notebook']}, {r['exercise']}: {r['mistake']}"
+              for r in odd] or ["- none"]
     files = [r for r in rows if not r["exercise"]]
     lines += ["", "## Files that could not be graded", ""]
     lines += [f"- {r['learner']}: {r['file']}: {r['status']} ({r['message']})" for r in files] or ["- none"]

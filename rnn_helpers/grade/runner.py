@@ -36,9 +36,16 @@ KERNEL_NAME = "rnn-helpers-grader"
 class Limits:
     """seconds: wall-clock time for one notebook's cells and checks (the kernel's start and the
     preamble's imports excluded);
-    memory_mb: the kernel's address space; startup_seconds: time allowed for the kernel to start."""
+    memory_mb: the kernel's address space (above 255: a kernel needs about 150 MB);
+    startup_seconds: time allowed for the kernel to start and the preamble to run.
+    Raises ValueError naming an argument that is not a positive number (or memory_mb below 256)."""
 
     def __init__(self, seconds=60, memory_mb=1024, startup_seconds=60):
+        for name, value, low in (("seconds", seconds, 0), ("memory_mb", memory_mb, 255),
+                                 ("startup_seconds", startup_seconds, 0)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > low:
+                raise ValueError(f"{name} must be a number above {low}, got {value!r}.")
+        memory_mb = int(memory_mb)
         self.seconds, self.memory_mb, self.startup_seconds = seconds, memory_mb, startup_seconds
 
 
@@ -121,7 +128,8 @@ def _run(learner, path, notebook, names, limits):
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "grader", "language": "python"}
     results, blocked, failure = {}, [], None
-    ksm = KernelSpecManager(kernel_dirs=[_kernel_spec_dir(private, limits, run_dir)], ensure_native_kernel=False)
+    ksm = KernelSpecManager(kernel_dirs=[_kernel_spec_dir(private, limits, run_dir)],
+                            ensure_native_kernel=False)
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
                             ip=os.path.join(private, "kernel-ipc"),
                             connection_file=os.path.join(private, "connection.json"))
@@ -207,7 +215,8 @@ def _run(learner, path, notebook, names, limits):
 def _results(cell, nonce):
     found = []
     for output in cell.get("outputs", []):
-        data = output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
+        shown = output.get("output_type") in ("display_data", "execute_result")
+        data = output.get("data", {}) if shown else {}
         payload = data.get(_judge.MIME)
         if isinstance(payload, str):
             try:

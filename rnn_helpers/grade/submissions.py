@@ -37,7 +37,7 @@ COURSE = pathlib.Path(__file__).resolve().parent.parent.parent / "notebooks" / "
 PREAMBLE = ("import math\n\nimport numpy as np\n\nimport rnn_helpers as rh\n"
             "from rnn_helpers import exercises\n")
 _BANNER = re.compile(r"`notebooks/(\d\d_\w+)\.ipynb`")
-_PROGRESS_CELL = "learner-progress"
+MAX_BYTES = 50 * 2**20          # a learner notebook is a few hundred kB; a larger file is not read
 
 
 def course_map(edition=None):
@@ -91,6 +91,8 @@ def read_notebook(path, course):
     """A Notebook for the file at path, given course = course_map(). Never raises for bad files."""
     path = pathlib.Path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return Notebook(path, problem=f"unreadable: the file is larger than {MAX_BYTES // 2**20} MB")
         raw = path.read_bytes()
     except OSError as err:
         return Notebook(path, problem=f"unreadable: the file could not be read ({err.strerror})")
