@@ -19,6 +19,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import pathlib
+import threading
 import time
 
 from . import report, runner, submissions
@@ -101,9 +102,10 @@ def grade(paths, out, *, limits=None, workers=None, edition=None, say=print):
     before = _snapshot(paths, out)
     started = time.monotonic()
     results = {}
-    # fork: fast, and needs no importable __main__ (the grader's own process holds no threads here)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # fork is fast and needs no importable __main__, but is unsafe in a process that runs threads
+    # (a test run after a browser test, a notebook): spawn then.
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {pool.submit(_job, learner, str(path), course, limits): (learner, path)
                    for learner, path in jobs}
