@@ -166,6 +166,26 @@ display({"application/x-rnn-helpers-grade+json": {"exercise": "step_forward", "s
     if kind == "uses_package_step":            # allowed: forward may build on the package's step
         uses = RIGHT_FORWARD.replace("step_forward(X[:, t]", "rh.step_forward(X[:, t]")
         return _write(notebook(RIGHT_STEP, uses), folder, kind)
+    if kind == "patched_display":              # rewrites the grader's results on their way out
+        forger = TRANSPOSED_STEP + '''
+import IPython.display, IPython.core.display_functions
+_real_display = IPython.core.display_functions.display
+def _forge(*objs, **kwargs):
+    for obj in objs:
+        for value in (obj.values() if isinstance(obj, dict) else []):
+            if isinstance(value, dict) and "status" in value:
+                value.update(status="passed", mistake=None)
+    return _real_display(*objs, **kwargs)
+IPython.display.display = IPython.core.display_functions.display = _forge
+'''
+        return _write(notebook(forger, RIGHT_FORWARD), folder, kind)
+    if kind == "forged_result":                # writes a result line of its own, nonce guessed
+        forger = RIGHT_STEP.replace("    z = ", "    z = 0 * ") + '''
+import json, sys
+sys.audit("rnn_helpers.grade.result", json.dumps({"exercise": "step_forward", "status": "passed",
+                                                  "mistake": None, "message": "", "nonce": "0" * 32}))
+'''
+        return _write(notebook(forger, RIGHT_FORWARD), folder, kind)
     if kind == "numpy_patched":
         cheat = TRANSPOSED_STEP + "\nnp.any = lambda *args, **kwargs: False\n"
         return _write(notebook(cheat, RIGHT_FORWARD), folder, kind)
@@ -191,6 +211,9 @@ KINDS = {
     "package_own": {"step_forward": ("wrong", "package_implementation"),
                     "forward": ("wrong", "package_implementation")},
     "uses_package_step": {"step_forward": ("passed", ""), "forward": ("passed", "")},
+    "patched_display": {"step_forward": ("error", "changed_numpy_or_python"),
+                        "forward": ("error", "changed_numpy_or_python")},
+    "forged_result": {"step_forward": ("error", "tampering"), "forward": ("error", "tampering")},
     "numpy_patched": {"step_forward": ("error", "changed_numpy_or_python"),
                       "forward": ("error", "changed_numpy_or_python")},
 }

@@ -24,7 +24,7 @@ from rnn_helpers.grade.__main__ import main  # noqa: E402
 QUICK = ["passed", "mistake", "not_attempted", "error", "empty", "corrupt", "foreign",
          "older_edition", "package_own", "fake_verdict"]
 HOSTILE = ["passed", "endless_loop", "memory_bomb", "file_writer", "network", "patched_checks",
-           "numpy_patched", "uses_package_step"]
+           "numpy_patched", "uses_package_step", "patched_display", "forged_result"]
 
 
 def _submit(kinds, folder, outside=None):

@@ -12,9 +12,10 @@ that is the package's own (the reference itself, one made from its code, or one 
 module functions it delegates to, seen by a profiler while the learner's function runs) is reported
 as the package's implementation and not passed.
 
-Each result is displayed as one output of MIME type MIME whose JSON carries the nonce the grader
-chose for this run (the learner's cells ran before it existed), so printed or displayed fakes do
-not count.
+Each result is written as one line of JSON, carrying the nonce the grader chose for this run (the
+learner's cells ran before it existed), to a file that only the kernel's audit hook can write
+(kernel.py), not through the kernel's messages: printed or displayed fakes, and a notebook that
+patches the display functions, do not change it. Exactly one line per exercise is expected.
 """
 
 import functools
@@ -22,13 +23,14 @@ import importlib
 import os
 import sys
 
-__all__ = ["MIME", "Judge", "package_code_keys"]
+__all__ = ["Judge", "package_code_keys"]
 
-MIME = "application/x-rnn-helpers-grade+json"
 PACKAGE_MISTAKE = "package_implementation"
 TAMPER_MISTAKE = "changed_numpy_or_python"
 _WATCHED = ("numpy", "numpy.linalg", "numpy.random", "math", "builtins", "copy", "inspect", "json",
-            "functools", "operator", "dataclasses", "html", "re", "types")
+            "functools", "operator", "dataclasses", "html", "re", "types", "sys", "os", "io",
+            "importlib", "IPython", "IPython.display", "IPython.core.display_functions",
+            "IPython.core.displaypub", "ipykernel.zmqshell", "ipykernel.jsonutil", "jupyter_client.session")
 
 
 def _key(code):
@@ -111,7 +113,7 @@ class Judge:
         self.tampered = _tampering()
 
     def run(self, name):
-        """Judge exercise name; display the result (see MIME) and return it as a dict."""
+        """Judge exercise name; write the result (see the module docstring) and return it as a dict."""
         result = {"exercise": name, "status": "error", "mistake": None, "message": ""}
         try:
             result.update(self._judge(name))
@@ -124,8 +126,9 @@ class Judge:
         if self.tampered:
             return {"status": "error", "mistake": TAMPER_MISTAKE,
                     "message": "the notebook replaces " + ", ".join(self.tampered[:3]) + " with code of "
-                               "its own; the checks use numpy and Python's modules, so the grader "
-                               "cannot judge this notebook. Remove those lines."}
+                               "its own; the checks and the grader rely on numpy's, Python's and the "
+                               "kernel's own functions, so the grader cannot judge this notebook. "
+                               "Remove those lines."}
         fn = self.functions.get(name, self.missing)
         if fn is self.missing:
             return {"status": "not attempted", "mistake": None,
@@ -157,8 +160,11 @@ class Judge:
                            "write it yourself. You may call the package's other functions."}
 
     def _show(self, result):
-        from IPython.display import display
-        display({MIME: dict(result, nonce=self.nonce, blocked=_blocked())}, raw=True)
+        import json
+        if type(sys.audit).__name__ != "builtin_function_or_method":
+            return                              # sys.audit was replaced: no result (the grader says so)
+        sys.audit("rnn_helpers.grade.result", json.dumps(dict(result, nonce=self.nonce,
+                                                              blocked=_blocked())))
 
 
 def _blocked():
@@ -168,8 +174,18 @@ def _blocked():
 
 
 def _tampering():
-    """Names like 'numpy.any' whose value was defined in the notebook (its module is __main__)."""
+    """Names like 'numpy.any' whose value was defined in the notebook (its module is __main__), in
+    numpy, Python's modules and the kernel's display path (the way results reach the grader)."""
     found = []
+    try:
+        import IPython
+        shell = IPython.get_ipython()
+        for label, method in (("the kernel's display publisher", shell.display_pub.publish),
+                              ("the kernel's session", shell.display_pub.session.send)):
+            if getattr(getattr(method, "__func__", method), "__module__", None) == "__main__":
+                found.append(label)
+    except Exception:                          # noqa: BLE001 - no shell, or an odd one: say so
+        found.append("the kernel's display publisher")
     for module_name in _WATCHED:
         module = sys.modules.get(module_name)
         if module is None:

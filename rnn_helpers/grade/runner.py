@@ -11,7 +11,9 @@ grade_notebook(learner, path, course, limits) -> list of row dicts (see report.C
   (submissions.runnable_cells), then one grader cell per exercise (judge.Judge), all within one
   wall-clock limit for the notebook; when it runs out, the kernel is killed and the exercises not
   yet judged are "timed out";
-- reads only the grader's results (the nonce), never the notebook's outputs.
+- reads only the grader's results (one line per exercise with this run's nonce, written by the
+  kernel's audit hook to a file outside the run's folder: judge.py, kernel.py), never the
+  notebook's outputs.
 """
 
 import json
@@ -24,7 +26,6 @@ import sys
 import tempfile
 import time
 
-from . import judge as _judge
 from . import submissions as _subs
 from .kernel import LOCK_EVENT
 
@@ -83,7 +84,8 @@ def _kernel_spec_dir(folder, limits, run_dir):
     spec_dir = os.path.join(folder, "kernels", KERNEL_NAME)
     os.makedirs(spec_dir)
     argv = [sys.executable, "-m", "rnn_helpers.grade.kernel", "--memory-mb", str(limits.memory_mb),
-            "--cpu-seconds", str(int(limits.seconds * 2 + 60)), "--folder", run_dir, "--",
+            "--cpu-seconds", str(int(limits.seconds * 2 + 60)), "--folder", run_dir,
+            "--results", os.path.join(folder, "results.jsonl"), "--",
             "-f", "{connection_file}"]
     with open(os.path.join(spec_dir, "kernel.json"), "w", encoding="utf-8") as f:
         json.dump({"argv": argv, "display_name": "rnn_helpers grader", "language": "python"}, f)
@@ -127,7 +129,7 @@ def _run(learner, path, notebook, names, limits):
     cells += [nbformat.v4.new_code_cell(f"{judge_var}.run({name!r});") for name in names]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "grader", "language": "python"}
-    results, blocked, failure = {}, [], None
+    failure = None
     ksm = KernelSpecManager(kernel_dirs=[_kernel_spec_dir(private, limits, run_dir)],
                             ensure_native_kernel=False)
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
@@ -157,14 +159,6 @@ def _run(learner, path, notebook, names, limits):
                 except CellTimeoutError:
                     failure = "timed out"
                     break
-                if index >= first_judge + 1:
-                    found = _results(cell, nonce)
-                    for result in found:
-                        blocked = result.get("blocked") or blocked
-                    if len(found) != 1 or found[0].get("exercise") != names[index - first_judge - 1]:
-                        failure = failure or "tampered"
-                    else:
-                        results[found[0]["exercise"]] = found[0]
     except DeadKernelError:
         failure = failure or "died"
     except Exception as err:                   # noqa: BLE001 - the kernel failed to start, etc.
@@ -175,6 +169,9 @@ def _run(learner, path, notebook, names, limits):
                 run_sync(km.shutdown_kernel)(now=True)
         except Exception:                      # noqa: BLE001
             pass
+        results, blocked, tampered = _results(os.path.join(private, "results.jsonl"), nonce, names)
+        if failure is None and (tampered or any(name not in results for name in names)):
+            failure = "tampered"
         shutil.rmtree(run_dir, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
     rows = []
@@ -199,8 +196,8 @@ def _run(learner, path, notebook, names, limits):
                              f"is {limits.memory_mb} MB), before this check."))
         elif failure == "tampered":
             rows.append(_row(learner, path, notebook.stem, name, "error", "tampering",
-                             "the grader's results were missing or duplicated: the notebook interferes "
-                             "with the grader."))
+                             "the grader's results were missing, duplicated or forged: the notebook "
+                             "interferes with the grader."))
         else:
             rows.append(_row(learner, path, notebook.stem, name, "error", "",
                              f"the grader could not run this notebook ({failure})."))
@@ -212,20 +209,32 @@ def _run(learner, path, notebook, names, limits):
     return rows
 
 
-def _results(cell, nonce):
-    found = []
-    for output in cell.get("outputs", []):
-        shown = output.get("output_type") in ("display_data", "execute_result")
-        data = output.get("data", {}) if shown else {}
-        payload = data.get(_judge.MIME)
-        if isinstance(payload, str):
-            try:
-                payload = json.loads(payload)
-            except ValueError:
-                continue
-        if isinstance(payload, dict) and payload.get("nonce") == nonce:
-            found.append(payload)
-    return found
+def _results(path, nonce, names):
+    """({exercise: result}, blocked attempts, whether anything was wrong with the results file).
+
+    Each line the judge wrote is a JSON object with this run's nonce; a line without it, or a second
+    line for the same exercise, means the notebook interfered: its results are not used."""
+    results, blocked, tampered = {}, [], False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            result = json.loads(line)
+        except ValueError:
+            tampered = True
+            continue
+        if not isinstance(result, dict) or result.get("nonce") != nonce or \
+                result.get("exercise") not in names or result.get("exercise") in results:
+            tampered = True
+            continue
+        results[result["exercise"]] = result
+        blocked = result.get("blocked") or blocked
+    if tampered:
+        results = {}
+    return results, blocked, tampered
 
 
 def _cell_errors(executed, learner_cells):
