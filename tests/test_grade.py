@@ -285,3 +285,30 @@ def test_grade_and_limits_reject_bad_arguments_naming_them(tmp_path):
                          ({"startup_seconds": -1}, "startup_seconds")]:
         with pytest.raises(ValueError, match=name):
             Limits(**kwargs)
+
+
+def test_results_file_keeps_only_one_line_per_exercise_with_the_runs_nonce(tmp_path):
+    from rnn_helpers.grade.runner import _results
+    good = '{"exercise": "step_forward", "status": "passed", "nonce": "abc", "blocked": []}'
+    path = tmp_path / "results.jsonl"
+    path.write_text(good + "\n")
+    results, _, tampered = _results(path, "abc", ["step_forward", "forward"])
+    assert not tampered and results["step_forward"]["status"] == "passed"
+    for extra in (good, good.replace("abc", "xyz"), "not json", '["a list"]',
+                  good.replace("step_forward", "clip_elementwise")):
+        path.write_text(good + "\n" + extra + "\n")
+        results, _, tampered = _results(path, "abc", ["step_forward", "forward"])
+        assert tampered and results == {}, extra
+    assert _results(tmp_path / "missing.jsonl", "abc", ["forward"]) == ({}, [], False)
+
+
+def test_guard_writes_results_only_to_its_own_descriptor(tmp_path):
+    path = tmp_path / "results.jsonl"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        hook = kernel.make_guard(str(tmp_path / "run"), fd)
+        hook(kernel.RESULT_EVENT, ('{"a": 1}\nsecond line',))
+        hook(kernel.RESULT_EVENT, (b"not text",))
+    finally:
+        os.close(fd)
+    assert path.read_text() == '{"a": 1} second line\n'
