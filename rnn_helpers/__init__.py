@@ -15,6 +15,7 @@ One module per idea, in the order the course teaches them:
     plots           the figures the notebooks share (colour-blind-safe palette)
     widgets         the live explorer and the sliders of notebooks 3, 4 and 6   (import rnn_helpers.widgets)
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
+    grade           the grader for a class: python -m rnn_helpers.grade SUBMISSIONS... --out DIR
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
     lstm, gru       the gated cells, with the rnn module's function names     (notebook 8)
     cells           the cell types by name: rnn, lstm, gru (training, prediction, gradient checks

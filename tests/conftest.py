@@ -6,6 +6,10 @@ import pytest
 
 import rnn_helpers as rh
 
+# The checks run by the tests (and by the notebooks' kernels, which inherit this) record no learner
+# progress, so a test run leaves no rnn_progress.json in notebooks/ (tests/test_tracking.py sets it).
+os.environ.setdefault("RNN_HELPERS_PROGRESS", "off")
+
 
 def random_problem(N=3, T=6, D=1, H=4, O=1, biases=True, seed=0):
     """A small random problem whose gradients can be checked numerically.

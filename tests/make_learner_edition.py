@@ -15,6 +15,7 @@ set in the jupytext .py files (`# %% tags=["solution"]`):
   edition, only the stub is left in the learner's.
 - ClearOutputPreprocessor drops every output and execution count, so no answer shows before the
   learner runs a cell ("predict, then run").
+- The last cell shows the learner's progress over the course (rnn_helpers.exercises.progress()).
 - Notebook metadata keeps only the kernel (no jupytext pairing, no saved widget state); cell
   metadata is emptied. Links between notebooks keep working, as the names are the same; the other
   file they link to, notation.md, is copied beside them (JupyterLab opened on a learner notebook
@@ -75,8 +76,20 @@ def make(instructor):
     banner = nbformat.v4.new_markdown_cell(BANNER.format(name=instructor.name))
     banner.id = "learner-edition"
     nb.cells.insert(0, banner)
+    nb.cells.append(progress_cell())
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
+
+
+def progress_cell():
+    """The last cell of every learner notebook: the learner's progress over the whole course."""
+    cell = nbformat.v4.new_code_cell(
+        "# Your progress over the whole course: every implement-it exercise, its notebook and its\n"
+        "# state, as your checks recorded it (in rnn_progress.json, beside these notebooks).\n"
+        "from rnn_helpers import exercises\n\n"
+        "exercises.progress()")
+    cell.id = "learner-progress"
+    return cell
 
 
 def committed(path):

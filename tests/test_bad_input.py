@@ -940,6 +940,8 @@ case("exercises.teaching_source", exercises.teaching_source, lambda: dict(fn=rh.
      fn=OBJ("not a function", None, "rh.forward", 1, print, Opaque(), [rh.forward]))
 case("exercises.show_source", lambda fns: exercises.show_source(*fns), lambda: dict(fns=[rh.forward]),
      names_={"fns": "fn"}, fns=OBJ("not functions", [None], ["rh.forward"], [rh.forward, 1], [print]))
+case("exercises.progress", exercises.progress, lambda: dict(path=None),
+     path=[kind("not a path", (1, 2.5, b"x", ["rnn_progress.json"], Opaque(), True))])
 case("exercises.choose", exercises.choose,
      lambda: dict(verdict=exercises.check_clip_elementwise(rh.clip_elementwise)),
      verdict=OBJ("not a Verdict", None, True, "PASSED", rh.clip_elementwise, Opaque()))

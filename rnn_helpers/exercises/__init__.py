@@ -12,6 +12,7 @@
     source      show_source: a package function's source with its argument checks folded away
     lstm_checks check_lstm_step_forward, check_forget_share (notebook 8)
     text_checks check_softmax_xent_backward (notebook 10)
+    tracking    progress(): every exercise's latest state, recorded by each check beside the notebooks
 """
 
 from .answers import (check_clip_factor, check_detach_answer, check_fall_per_epoch,
@@ -23,6 +24,7 @@ from .implement import (check_backward, check_clip_elementwise, check_clip_globa
                         check_step_forward)
 from .lstm_checks import EXERCISES as _LSTM_EXERCISES
 from .lstm_checks import check_forget_share, check_lstm_step_forward
+from .tracking import progress
 from .source import show_source, teaching_source
 from .text_checks import EXERCISES as _TEXT_EXERCISES
 from .text_checks import check_softmax_xent_backward
@@ -37,4 +39,4 @@ __all__ = ["check_clip_factor", "check_detach_answer", "check_fall_per_epoch", "
            "check_backward", "check_clip_elementwise", "check_clip_global_norm", "check_forward",
            "check_sgd_momentum_update", "check_step_backward", "check_step_forward", "show_source",
            "teaching_source", "Verdict", "choose", "check_forget_share", "check_lstm_step_forward",
-           "check_softmax_xent_backward"]
+           "check_softmax_xent_backward", "progress"]

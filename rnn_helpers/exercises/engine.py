@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import tracking as _tracking
 from .verdict import Verdict
 
 __all__ = ["RTOL", "ATOL", "Case", "Exercise", "Wrong", "run_check"]
@@ -79,6 +80,7 @@ class _NotImplementedYet(Exception):
     pass
 
 
+@_tracking.recorded                  # each verdict is recorded in the learner's progress file
 def run_check(ex, learner_fn):
     """Run learner_fn on every case of ex and return a Verdict (see the module docstring)."""
     if not callable(learner_fn):
