@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _fast
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
-                      check_positive_float, check_truncate)
+                      check_positive_float, check_truncate, check_weights_size)
 from .activations import activate, activation_derivative
 from .losses import _mse, mse_loss
 
@@ -59,6 +59,7 @@ def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0, biases=True, s
     H = check_int("hidden_dim", hidden_dim, minimum=1, maximum=100_000)
     D = check_int("input_dim", input_dim, minimum=1, maximum=100_000)
     O = check_int("output_dim", output_dim, minimum=1, maximum=100_000)
+    check_weights_size(H, D, O)
     seed = check_int("seed", seed, minimum=0)
     biases = _check_bool("biases", biases)
     if scheme not in INIT_SCHEMES:

@@ -20,7 +20,7 @@ from ._checks import (as_float_array, check_activation, check_inputs, check_int,
                       check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
 from .clipping import _norm, clip_elementwise, clip_global_norm
-from .losses import _mse
+from .losses import _mse, rms_and_mean_abs
 
 __all__ = ["Model", "History", "TrainingDiverged", "DIVERGENCE_FACTOR", "train", "train_reference",
            "sgd_momentum_update", "predict", "rmse", "forecast"]
@@ -295,8 +295,11 @@ def rmse(Y_hat, Y):
         raise ValueError(f"Y_hat has shape {Y_hat.shape} but Y has shape {Y.shape}; they must match.")
     if Y.size == 0:
         raise ValueError("Y is empty: there is nothing to measure the error on.")
-    with np.errstate(over="ignore"):
-        return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
+    error = float(rms_and_mean_abs(Y_hat, Y)[0])      # scaled first when squares would overflow
+    if not math.isfinite(error):
+        raise ValueError("Y_hat and Y differ by more than the largest float (1.8e308): the error "
+                         "cannot be represented; check the predictions and the targets.")
+    return error
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1329,11 +1329,18 @@ def test_training_diverged_has_its_attributes():
 
 
 def test_a_loss_not_finite_before_any_update_blames_the_data():
-    X, Y = series((3, 4, 1)), np.full((3, 1), 1e300)
+    # in float32 (largest 3.4e38) the square of a target of 1e30 is inf before any update
+    X, Y = series((3, 4, 1)), np.full((3, 1), 1e30)
     with pytest.raises(rh.TrainingDiverged, match="before any update") as info:
         with np.errstate(all="ignore"):
-            rh.train(rh.init_params(2, seed=0), X, Y, epochs=1, activation="tanh")
+            rh.train(rh.init_params(2, seed=0), X, Y, epochs=1, activation="tanh", dtype="float32")
     assert info.value.epoch == 1 and info.value.record == 0
+
+
+def test_targets_whose_squares_overflow_are_refused_before_training():
+    X, Y = series((3, 4, 1)), np.full((3, 1), 1e300)
+    with pytest.raises(ValueError, match=r"Y holds 1e\+300, beyond"):
+        rh.train(rh.init_params(2, seed=0), X, Y, epochs=1, activation="tanh")
 
 
 # 8. The model remembers its activation ------------------------------------------------------------
