@@ -9,7 +9,7 @@ states s_t, not the pre-activations z_t. (The tutorial multiplied by z (1 - z) i
 
 import numpy as np
 
-from ._checks import ACTIVATIONS, as_float_array, check_activation
+from ._checks import ACTIVATIONS, as_float_array, check_activation, check_magnitude
 
 __all__ = ["ACTIVATIONS", "sigmoid", "activate", "activation_derivative"]
 
@@ -43,5 +43,6 @@ def activation_derivative(s, activation):
     s: any shape; returns the same shape.
     """
     check_activation(activation)
-    s = as_float_array("s", s)
+    s = check_magnitude("s", as_float_array("s", s), hint="s is the activation's output, "
+                        "between -1 and 1")        # s * s of larger ones overflows
     return s * (1.0 - s) if activation == "sigmoid" else 1.0 - s * s

@@ -31,7 +31,8 @@ import numpy as np
 
 from . import _fast
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
-                      check_positive_float, check_truncate, check_weights_size)
+                      check_magnitude, check_positive_float, check_truncate,
+                      check_weights_size)
 from .activations import activate, activation_derivative
 from .losses import _mse, mse_loss
 
@@ -279,7 +280,8 @@ def _check_step(params, activation, **arrays):
     out = []
     for name, value in arrays.items():
         width = D if name == "x_t" else H
-        arr = as_float_array(name, value, ndim=2, what=f"(N, {'input_dim' if name == 'x_t' else 'hidden_dim'})")
+        arr = check_magnitude(name, as_float_array(  # beyond 1e50, products overflow
+            name, value, ndim=2, what=f"(N, {'input_dim' if name == 'x_t' else 'hidden_dim'})"))
         if arr.shape[1] != width:
             raise ValueError(f"{name} must have shape (N, {width}), got {arr.shape}.")
         out.append(arr)

@@ -284,13 +284,16 @@ class Standardizer:
                  ["temp_max_c"] to un-scale a model that predicts temp_max only). None: all D.
         Raises ValueError if a column is unknown or K does not match.
         """
-        sel = self._positions(columns)
-        arr = as_float_array("values", values, what="(..., K)")
+        return self._inverse("values", values, self._positions(columns))
+
+    def _inverse(self, name, values, sel):
+        """inverse, with messages naming the caller's argument `name`; sel: positions."""
+        arr = as_float_array(name, values, what="(..., K)")
         if arr.ndim < 1 or arr.shape[-1] != len(sel):
-            raise ValueError(f"values has shape {arr.shape}, but {len(sel)} column(s) were "
+            raise ValueError(f"{name} has shape {arr.shape}, but {len(sel)} column(s) were "
                              f"selected; its last axis must have one entry per column.")
         with np.errstate(over="ignore", invalid="ignore"):
-            return _finite("values", arr * self.std[sel] + self.mean[sel], "un-scaled")
+            return _finite(name, arr * self.std[sel] + self.mean[sel], "un-scaled")
 
     def _positions(self, columns):
         if columns is None:
@@ -476,7 +479,8 @@ def forecast_errors(Y, Y_pred, columns, standardizer=None):
             raise ValueError(f"standardizer was fitted on the columns {standardizer.columns}, so it "
                              f"cannot un-scale {unknown[0]!r} (from columns): pass the Standardizer "
                              "fitted on the training period of these variables.")
-        Y, Y_pred = standardizer.inverse(Y, columns), standardizer.inverse(Y_pred, columns)
+        sel = standardizer._positions(columns)
+        Y, Y_pred = standardizer._inverse("Y", Y, sel), standardizer._inverse("Y_pred", Y_pred, sel)
     rmse, mae = rms_and_mean_abs(Y_pred, Y, axis=0)      # scaled first if squares would overflow
     if not (np.isfinite(rmse).all() and np.isfinite(mae).all()):
         raise ValueError("Y_pred and Y differ by more than the largest float (1.8e308): the "

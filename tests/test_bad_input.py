@@ -111,6 +111,30 @@ def _datetimes(v):
     return np.zeros(np.shape(v), dtype="datetime64[D]")
 
 
+class Kinds(list):
+    """The kinds of bad value of one argument, remembering what the argument is (`role`: "array",
+    "ids", "frame" or "dates"; None for the rest), for the edge-value tests further below."""
+
+    def __init__(self, kinds, role=None):
+        super().__init__(kinds)
+        self.role = role
+
+    def __add__(self, other):
+        return Kinds(list(self) + list(other), self.role)
+
+    def __getitem__(self, i):
+        got = super().__getitem__(i)
+        return Kinds(got, self.role) if isinstance(i, slice) else got
+
+
+def _masked(v):
+    """v as a numpy masked array whose middle entry is masked (its value still there, unused)."""
+    a = np.asarray(v)
+    mask = np.zeros(a.shape, dtype=bool)
+    mask.flat[a.size // 2] = True
+    return np.ma.masked_array(a.copy(), mask=mask)
+
+
 def ARRAY(ndims=None, axes=(), nonempty=(), finite=True, ids=False, none_ok=False):
     """Kinds for an array argument.
 
@@ -135,7 +159,9 @@ def ARRAY(ndims=None, axes=(), nonempty=(), finite=True, ids=False, none_ok=Fals
     if nonempty:
         kinds.append(Kind("empty", lambda v: st.sampled_from(nonempty).map(
             lambda ax: np.take(np.asarray(v), np.arange(0), axis=ax))))
-    return kinds
+    # a masked entry: numpy's functions would use the value under the mask
+    kinds.append(derived("masked", _masked))
+    return Kinds(kinds, "ids" if ids else "array")
 
 
 def _wrong_ndims(v, allowed):
@@ -254,7 +280,9 @@ def _grow(v):
 #: What a learner can do to one array of a dict of weights or gradients.
 TYPE_MUTATIONS = (lambda v: v.tolist(), lambda v: v + 1j, lambda v: v.astype(str), lambda v: v > 0,
                   lambda v: _object_with(v, None), lambda v: None, lambda v: "0.5")
-VALUE_MUTATIONS = (lambda v: _with_entry(v, np.nan), lambda v: _with_entry(v, np.inf))
+VALUE_MUTATIONS = (lambda v: _with_entry(v, np.nan), lambda v: _with_entry(v, np.inf), _masked)
+#: Weights near the largest float: their products overflow (refused alike by every cell).
+HUGE_MUTATIONS = (lambda v: _with_entry(v, 1e300), lambda v: _with_entry(v, -1.7e308))
 PRECISION_MUTATIONS = (lambda v: v.astype(np.int64), lambda v: v.astype(np.float32))
 SHAPE_MUTATIONS = (lambda v: v[None], _grow)
 
@@ -269,7 +297,7 @@ def DICT_OF_ARRAYS(name, shapes=True, float64=True, empty_ok=False, none_ok=Fals
 
     def entry(d):
         keys = sorted(d)
-        pairs = [(k, m) for k in keys for m in mutations]
+        pairs = [(k, m) for k in keys for m in mutations + (HUGE_MUTATIONS if shapes else ())]
         if shapes:
             pairs += [(k, SHAPE_MUTATIONS[0]) for k in keys]
             pairs += [(k, _grow) for k in keys if fixed_rows is None or k in fixed_rows]
@@ -299,7 +327,7 @@ def FRAME():
         df[df.columns[0]] = values
         return df
 
-    return [derived("wrong type", lambda df: None, lambda df: df.to_numpy(), lambda df: df.to_dict(),
+    return Kinds([derived("wrong type", lambda df: None, lambda df: df.to_numpy(), lambda df: df.to_dict(),
                     lambda df: "weather.csv", lambda df: df.iloc[:, 0]),
             derived("wrong index", lambda df: df.reset_index(drop=True),
                     lambda df: df.iloc[::-1], lambda df: df.drop(df.index[2]),
@@ -308,12 +336,21 @@ def FRAME():
             derived("wrong dtype", lambda df: df.astype(str), lambda df: with_column(df, "0.5"),
                     lambda df: with_column(df, df.iloc[:, 0] + 1j),
                     lambda df: with_column(df, df.iloc[:, 0] > 0)),
-            derived("empty", lambda df: df.iloc[:0], lambda df: df.iloc[:, :0])]
+            derived("empty", lambda df: df.iloc[:0], lambda df: df.iloc[:, :0])], "frame")
+
+
+#: The valid day 2012-01-20 written in the forms pandas would guess at (day and month swapped in
+#: some countries, a bare year, no separators, a time of day), and with a time of day.
+DATE_TEXTS = ("01/20/2012", "20/01/2012", "2012", "20120120", "2012-1-20", "2012-01-20T00:00",
+              "20 Jan 2012", "2012/01/20", " 2012-01-20", "2012-01-20 12:00")
+TIMES_OF_DAY = (pd.Timestamp("2012-01-20 12:00"), np.datetime64("2012-01-20T06"),
+                pd.Timestamp("2012-01-20 00:00:01", tz="UTC"))
 
 
 def DAY():
     return [kind("not a date", (None, 20131231, True, 2013.5, ["2013-12-31"], Opaque())),
-            kind("bad date", ("not a date", "2013-13-45", "", "1999-01-01", "2099-01-01"))]
+            kind("bad date", ("not a date", "2013-13-45", "", "1999-01-01", "2099-01-01")),
+            kind("date text in another form", DATE_TEXTS), kind("time of day", TIMES_OF_DAY)]
 
 
 def COLUMN_NAMES(empty_ok=False):
@@ -601,16 +638,20 @@ def _climate_valid():
     return dict(dates=dates, values=np.sin(np.arange(366.0))[:, None], half_width=3)
 
 
-DATES = [kind("not dates", (None, "2012-01-01", np.arange(366.0), ["2012-01-01"] * 366, Opaque())),
+DATES = Kinds([
+         kind("not dates", (None, "2012-01-01", np.arange(366.0), ["2012-01-01"] * 366, Opaque())),
+         derived("date text", *(lambda d, f=f: pd.DatetimeIndex(d).strftime(f)
+                                for f in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d")),
+                 lambda d: np.asarray(pd.DatetimeIndex(d).strftime("%d.%m.%Y"), dtype=object)),
          derived("bad dates", lambda d: np.asarray(d)[None], lambda d: np.asarray(d)[:-1],
                  lambda d: np.where(np.arange(len(d)) == 3, np.datetime64("NaT"), np.asarray(d)),
-                 lambda d: np.asarray(d).astype(str))]
+                 lambda d: np.asarray(d).astype(str))], "dates")
 case("baselines.fit_climatology", baselines.fit_climatology, _climate_valid, dates=DATES,
      values=ARRAY(ndims=(1, 2), axes=(0,)), half_width=INT(lo=0, hi=182))
 case("baselines.predict_climatology", baselines.predict_climatology,
      lambda: dict(climatology=baselines.fit_climatology(**_climate_valid()),
                   dates=pd.date_range("2013-05-01", periods=5, freq="D")),
-     climatology=ARRAY(ndims=(2,), axes=(0,)), dates=DATES[:1] + [derived(
+     climatology=ARRAY(ndims=(2,), axes=(0,)), dates=DATES[:2] + [derived(
          "bad dates", lambda d: np.asarray(d)[None], lambda d: np.asarray(d).astype(str),
          lambda d: np.where(np.arange(len(d)) == 3, np.datetime64("NaT"), np.asarray(d)))])
 case("baselines.fit_linear_ar", baselines.fit_linear_ar,
@@ -854,7 +895,7 @@ for fn in (text.loss_and_grads, text.loss_and_grads_loop):
          s0=ARRAY(ndims=(2,), axes=(0, 1), none_ok=True))
 case("text.sample", text.sample,
      _text(params=lambda v, p, i: p, seed_ids=lambda v, p, i: i[:3], n=4, temperature=0.5, seed=0),
-     params=TEXT_PARAMS, seed_ids=IDS(), n=INT(lo=1), temperature=REAL(lo=0, lo_open=True),
+     params=TEXT_PARAMS, seed_ids=IDS(), n=INT(lo=1, huge=True), temperature=REAL(lo=0, lo_open=True),
      seed=INT(lo=0))
 case("text.bits_per_char", text.bits_per_char, _text(params=lambda v, p, i: p, ids=lambda v, p, i: i),
      params=TEXT_PARAMS, ids=IDS() + [kind("too short", (np.array([1]),))])
@@ -871,7 +912,7 @@ case("text.train_text", text.train_text,
 case("text.bigram_bits_per_char", text.bigram_bits_per_char,
      _text(train_ids=lambda v, p, i: i, test_ids=lambda v, p, i: i[:6], K=lambda v, p, i: len(v.chars),
            smoothing=1.0),
-     train_ids=IDS(), test_ids=IDS(), K=INT(lo=1), smoothing=REAL(lo=0, lo_open=True))
+     train_ids=IDS(), test_ids=IDS(), K=INT(lo=1, huge=True), smoothing=REAL(lo=0, lo_open=True))
 case("text.uniform_bits_per_char", text.uniform_bits_per_char, lambda: dict(K=5), K=INT(lo=1))
 
 # ---- widgets (each names its control by its label, with its range) -----------------------------
@@ -1009,6 +1050,143 @@ for _item in ITEMS:
     _GROUPS.setdefault(_item.values[0].label.split(".")[0].split(" ")[0], []).append(_item)
 for _group, _items in _GROUPS.items():
     globals()[f"test_bad_value_raises_a_clear_error_naming_the_argument_{_group}"] = _fuzz_test(_items)
+
+
+# =================================================================================================
+# Edge values: an exact answer or a clear error, never a warning, a NaN or a raw error
+# =================================================================================================
+#
+# For every argument that is an array, a frame or dates (the roles the table's Kinds record), each
+# edge kind below changes that one argument. "same answer" kinds must give exactly the answer of
+# the valid call (they describe the same data); the others may give an answer (no NaN, no inf, no
+# warning) or raise a ValueError or TypeError naming the argument.
+
+def _near_float_limit(v, sign=1.0):
+    """The valid array scaled so that its largest |entry| is 1e308 (sign -1: mirrored)."""
+    a = _real(v)
+    m = np.max(np.abs(a)) if a.size else 0.0
+    return (a / m) * (sign * 1e308) if m else np.full(a.shape, sign * 1e308)
+
+
+def _zero_size(v):
+    a = np.asarray(v)
+    return [lambda a=a, ax=ax: np.take(a, np.arange(0), axis=ax) for ax in range(a.ndim)
+            if a.shape[ax] > 0]
+
+
+def _unmasked_copy(v):
+    """v as a masked array with nothing masked: the same numbers, so the same answer."""
+    return np.ma.masked_array(np.asarray(v).copy(), mask=np.zeros(np.shape(v), dtype=bool))
+
+
+def _tz_frame(df, zone):
+    return df.tz_localize(zone)
+
+
+def _tz_dates(d, zone):
+    return pd.DatetimeIndex(d).tz_localize(zone)
+
+
+#: role -> [(edge kind name, same answer?, valid value -> list of edge values)]
+EDGE_KINDS = {
+    "array": [("near the float limit", False, lambda v: [lambda: _near_float_limit(v),
+                                                         lambda: _near_float_limit(v, -1.0)]),
+              ("zero-size axis", False, _zero_size),
+              ("masked, nothing masked", True, lambda v: [lambda: _unmasked_copy(v)])],
+    "ids": [("zero-size axis", False, _zero_size),
+            ("masked, nothing masked", True, lambda v: [lambda: _unmasked_copy(v)])],
+    "frame": [("time-zone aware", True, lambda df: [lambda z=z: _tz_frame(df, z)
+                                                    for z in ("UTC", "Europe/Berlin",
+                                                              "America/Los_Angeles")])],
+    "dates": [("time-zone aware", True, lambda d: [lambda z=z: _tz_dates(d, z)
+                                                   for z in ("UTC", "Europe/Berlin", "Asia/Tokyo")])],
+}
+
+EDGE_ITEMS = [pytest.param(c, arg, name, same, make, id=f"{c.label}-{arg}-{name}")
+              for c in CASES for arg, kinds in c.args.items()
+              if getattr(kinds, "role", None) in EDGE_KINDS
+              for name, same, make in EDGE_KINDS[kinds.role]]
+
+
+def _numbers(result):
+    """The float arrays inside a result (nested tuples, lists, dicts, frames, named tuples)."""
+    if isinstance(result, pd.DataFrame):
+        yield result.to_numpy(dtype=float)
+    elif isinstance(result, dict):
+        for v in result.values():
+            yield from _numbers(v)
+    elif isinstance(result, (tuple, list)):
+        for v in result:
+            yield from _numbers(v)
+    elif isinstance(result, (float, np.floating, np.ndarray)) and np.asarray(result).dtype.kind == "f":
+        yield np.asarray(result)
+
+
+def _same(a, b):
+    """a and b are the same answer: equal numbers, lengths and types, index days aside."""
+    if isinstance(a, pd.DataFrame):
+        return isinstance(b, pd.DataFrame) and a.shape == b.shape and \
+            np.array_equal(a.to_numpy(), b.to_numpy()) and list(a.columns) == list(b.columns)
+    if isinstance(a, pd.DatetimeIndex):
+        return isinstance(b, pd.DatetimeIndex) and np.array_equal(
+            np.asarray(a.tz_localize(None) if a.tz else a, dtype="datetime64[D]"),
+            np.asarray(b.tz_localize(None) if b.tz else b, dtype="datetime64[D]"))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, (np.ndarray, float, int, np.number)):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True) and \
+            not isinstance(b, np.ma.MaskedArray)
+    return type(a) is type(b)
+
+
+def _edge_outcome(case, arg, kwargs, same_as=None):
+    """None if the call gave a clean answer (or the same answer as same_as) or a clear error naming
+    `arg`; else what went wrong."""
+    name = case.names.get(arg, arg)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = case.call(kwargs)
+    except (ValueError, TypeError) as err:
+        if same_as is not None:
+            return f"refused what the valid call answers: {type(err).__name__}: {str(err)[:300]}"
+        return None if name in str(err) else \
+            f"{type(err).__name__} that does not name {name!r}: {str(err)[:300]}"
+    except Exception as err:                         # noqa: BLE001 - that is what is tested
+        return f"{type(err).__name__}: {str(err)[:300]}"
+    if same_as is not None:
+        return None if _same(same_as, result) else "a different answer from the valid call's"
+    for arr in _numbers(result):
+        if not np.isfinite(arr).all():
+            return f"an answer with NaN or inf: {_short(arr)}"
+    return None
+
+
+@pytest.mark.parametrize("case, arg, name, same, make", EDGE_ITEMS)
+def test_edge_values_give_the_exact_answer_or_a_clear_error(case, arg, name, same, make):
+    """Values near the float limit, zero-size axes, masked arrays with nothing masked, and
+    time-zone-aware dates: each gives an answer (the valid call's own, for the kinds that describe
+    the same data) or a ValueError/TypeError naming the argument; never a warning or NaN."""
+    expected = None
+    if same:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            expected = case.call(case.valid())
+    valid = case.valid()[arg]
+    problems = []
+    for edge in make(valid):
+        kwargs = case.valid()
+        if "ax" in kwargs:                 # fresh axes: the shared ones hold other rows' drawings
+            kwargs["ax"] = Figure().subplots()
+        kwargs[arg] = value = edge()
+        TRIED["cases"] += 1
+        TRIED["edge"] += 1
+        problem = _edge_outcome(case, arg, kwargs, expected)
+        if problem:
+            problems.append(f"{arg}={_short(value)} -> {problem}")
+    assert not problems, f"{case.label}, {name}:\n" + "\n".join(problems)
 
 
 def _short(value):

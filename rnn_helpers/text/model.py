@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from .._checks import as_float_array, check_int, check_positive_float, check_size
+from .._checks import as_float_array, check_int, check_magnitude, check_positive_float, check_size
 from .vocab import _check_ids, _check_text_params
 
 __all__ = ["softmax_xent", "softmax_xent_backward", "loss_and_grads", "loss_and_grads_loop",
@@ -235,7 +235,9 @@ def _xent(logits, targets, grad=True):
 
 
 def _check_logits(logits, targets):
-    logits = as_float_array("logits", logits, what="(N, T, K)")
+    # beyond 1e50, differences of logits (the softmax's shift) could overflow
+    logits = check_magnitude("logits", as_float_array("logits", logits, what="(N, T, K)"),
+                             hint="no model gives scores this large; check how they were computed")
     if logits.ndim < 1 or logits.shape[-1] < 1:
         raise ValueError(f"logits must have a last axis of K >= 1 scores, got shape {logits.shape}.")
     K = logits.shape[-1]
