@@ -1,20 +1,27 @@
-"""Issue 9: every bad input gets a clear error, everywhere.
+"""Every bad input gets a clear error, everywhere.
 
 The table CASES lists every public function of the package with a factory of valid arguments and,
 for each argument, the kinds of bad value a learner or a teacher could pass: a wrong type, a wrong
 number of dimensions, a shape that does not fit the other arguments, complex, text, boolean or
 object data, NaN, inf, huge numbers, numbers out of range, a bool where a number is wanted, the
-wrong container. For each (function, argument, kind), Hypothesis draws bad values of that kind for
+wrong container, masked arrays with a masked entry, weights near the largest float, dates written
+in forms pandas would guess at (01/20/2012, 2012, 20120120, ...) or with a time of day, sizes that
+would need more memory than the machine has. For each (function, argument, kind), Hypothesis draws bad values of that kind for
 that one argument (the others stay valid): all of them when a kind has at most 8 values, a
 deterministic sample otherwise. Every call must raise a ValueError or TypeError whose message names
 the argument (for a dict of arrays it may name the key, params['W']; a widget names its control by
 its label), and must not warn first. KNOWN lists what still fails in files this change does not
 own, as strict expected failures.
+test_edge_values_give_the_exact_answer_or_a_clear_error takes every array, frame and dates
+argument of the table to the edges: values near the largest float, a zero-size axis, a masked
+array with nothing masked, a time-zone-aware index (UTC, Berlin, Los Angeles, Tokyo). Each call
+gives an answer without NaN, inf or a warning (the valid call's own answer, for the kinds that
+describe the same data) or a ValueError/TypeError naming the argument.
 test_every_public_function_is_in_the_table keeps the table complete: a new public function fails
 it until it has a row. The exercise checkers reply in words instead of raising: they are fuzzed
 for never raising.
 
-The plain tests after the table pin down each example of the issue with its right value.
+The plain tests after the table pin down each example of the bug reports with its right value.
 """
 
 import inspect
@@ -1311,9 +1318,12 @@ def test_zz_fuzzing_summary(capsys):
     functions = {c.label for c in CASES if " through " not in c.label}
     arguments = sum(len(c.args) for c in CASES)
     kinds = sum(len(kinds) for c in CASES for kinds in c.args.values())
+    edge_functions = {p.values[0].label for p in EDGE_ITEMS if " through " not in p.values[0].label}
     with capsys.disabled():
         print(f"\nbad-input fuzzing: {len(functions)} public functions, {arguments} arguments, "
-              f"{kinds} (argument, kind) pairs, {TRIED['cases']} bad calls tried; "
+              f"{kinds} (argument, kind) pairs, {TRIED['cases']} bad calls tried "
+              f"({TRIED['edge']} of them edge values: {len(EDGE_ITEMS)} (argument, edge kind) "
+              f"pairs over {len(edge_functions)} functions); "
               f"{sum(bool(item.marks) for item in ITEMS)} of them known to fail (strict xfail), "
               "in files this change does not own")
     assert len(functions) >= 90 and arguments >= 250
@@ -1567,3 +1577,109 @@ def test_booleans_are_checked(call, name):
 def test_booleans_right_values():
     assert set(rh.init_params(4, biases=False)) == {"U", "W", "V"}
     assert set(rh.init_params(4, biases=np.True_)) == {"U", "W", "V", "b", "c"}
+
+
+# =================================================================================================
+# The last bad inputs: sizes, overflow, masks, blame (each example with its right value)
+# =================================================================================================
+
+# 11. Sizes nobody meant: refused with the argument and the size it would need -------------------
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: rh.init_params(100_000, 100_000),
+     r"hidden_dim is too large: the weights for hidden_dim=100000, input_dim=100000, output_dim=1 "
+     r"would need 20,000,100,000 values \(149 GiB\)"),
+    (lambda: lstm.init_params(30_000, 2), r"hidden_dim is too large: .*\(26\.8 GiB\)"),
+    (lambda: tutorial.tutorial_init(50_000, T=50_000), r"hidden_dim is too large"),
+    (lambda: rh.predict_mean(np.ones((2, 1000)), 100_000_000),
+     r"n is too large: 100000000 predictions of 1000 outputs would need .* \(745 GiB\)"),
+])
+def test_absurd_sizes_name_the_argument_and_the_size(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# 12. Overflow: scaled before squaring, or refused alike by the readable and the fast versions ----
+
+@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {})])
+def test_huge_weights_are_refused_alike_by_the_loop_and_the_vectorised_code(module, kwargs):
+    X, Y = series((2, 4, 2)), np.ones((2, 1))
+    huge = {k: v * 1e300 for k, v in module.init_params(3, 2, 1, seed=0).items()}
+    messages = set()
+    for fn in (module.loss_and_grads, module.loss_and_grads_loop):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"params\['(U|W_x)'\] holds .*e\+299, beyond") as info:
+                fn(huge, X, Y, **kwargs)
+        messages.add(str(info.value))
+    assert len(messages) == 1
+    with pytest.raises(ValueError, match=r"params\['(U|W_x)'\] holds"):
+        rh.train(huge, X, Y, epochs=1, **kwargs)
+
+
+@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {})])
+def test_weights_at_the_bound_give_the_same_finite_answer_in_both_versions(module, kwargs):
+    X, Y = series((2, 4, 2)), np.ones((2, 1))
+    big = {k: v * 1e49 for k, v in module.init_params(3, 2, 1, seed=0).items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast, fast_grads = module.loss_and_grads(big, X, Y, **kwargs)
+        slow, slow_grads = module.loss_and_grads_loop(big, X, Y, **kwargs)
+    assert math.isfinite(fast) and fast == pytest.approx(slow, rel=1e-12)
+    for k in fast_grads:
+        assert np.isfinite(fast_grads[k]).all()
+        np.testing.assert_allclose(fast_grads[k], slow_grads[k], rtol=1e-10, atol=0)
+
+
+def test_losses_and_errors_near_the_largest_float():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rh.rmse(np.array([[1e200]]), np.array([[-1e200]])) == pytest.approx(2e200, rel=1e-15)
+        assert rh.rmse(np.array([[1e-200, 0.0]]), np.array([[0.0, 0.0]])) == \
+            pytest.approx(1e-200 / math.sqrt(2), rel=1e-15)
+        assert rh.relative_error(np.array([1e300, 0.0]), np.array([-1e300, 0.0])) == 1.0
+        np.testing.assert_allclose(rh.predict_mean(np.full((3, 1), 1.7e308), 2), [[1.7e308]] * 2)
+        with pytest.raises(ValueError, match=r"Y_hat and Y differ by up to 2e\+200: the squared error"):
+            rh.mse_loss(np.array([[1e200]]), np.array([[-1e200]]))
+        with pytest.raises(ValueError, match="Y_hat and Y differ by more than the largest float"):
+            rh.rmse(np.array([[1.7e308]]), np.array([[-1.7e308]]))
+        with pytest.raises(ValueError, match="X holds values so close to the largest float"):
+            rh.predict_linear(np.full((1, 3, 1), 1.7e308))
+    assert rh.rmse(np.array([[1.0, 2.0]]), np.zeros((1, 2))) == math.sqrt(2.5)
+
+
+# 13. Masked arrays: a masked entry is refused; nothing masked is the plain array ----------------
+
+def test_masked_arrays_are_refused_by_name_or_read_exactly():
+    params = rh.init_params(3, seed=0)
+    X = series((2, 4, 1))
+    masked = np.ma.masked_array(X, mask=np.arange(8).reshape(2, 4, 1) == 5)
+    with pytest.raises(ValueError, match="X is a masked array with 1 masked entry"):
+        rh.forward(params, masked, "tanh")
+    with pytest.raises(ValueError, match=r"params\['W'\] is a masked array"):
+        rh.forward(dict(params, W=np.ma.masked_array(params["W"], mask=np.eye(3) > 0)), X, "tanh")
+    with pytest.raises(ValueError, match="Y_hat is a masked array"):
+        rh.mse_loss(np.ma.masked_array([[1.0], [100.0]], mask=[[0], [1]]), [[1.0], [1.0]])
+    clear = np.ma.masked_array(X, mask=False)
+    np.testing.assert_array_equal(rh.forward(params, clear, "tanh")[0], rh.forward(params, X, "tanh")[0])
+
+
+# 14. The argument that is wrong is the one named -----------------------------------------------
+
+def test_a_step_names_its_own_state_not_an_inner_variable():
+    p = rh.init_params(3, 2, 1, seed=0)
+    with pytest.raises(ValueError, match=r"^s_t holds 1e\+300"):
+        rh.step_backward(np.ones((1, 3)), np.ones((1, 2)), np.zeros((1, 3)), np.full((1, 3), 1e300), p,
+                         "tanh")
+
+
+@pytest.mark.parametrize("settings_", [{"hidden_size": 20}, None, "rnn", ("rnn",)])
+def test_the_explorer_constructor_names_settings(settings_):
+    with pytest.raises(TypeError, match=r"^settings must be a Settings, got .*explorer\(\*\*values\)"):
+        widgets.Explorer(settings_)
+
+
+@pytest.mark.parametrize("data", [{"X": 1}, "sine", (1, 2, 3)])
+def test_the_explorer_constructor_names_data(data):
+    with pytest.raises(TypeError, match=r"^data must be a tuple of 4 items.*sine_windows"):
+        widgets.Explorer(data=data)
