@@ -114,6 +114,8 @@ def _header_columns(header, name):
 
 def _parse_date(text, name, line):
     try:
+        if not _ISO_DAY.fullmatch(text.strip()):          # strptime alone takes '2013-1-5'
+            raise ValueError
         return datetime.datetime.strptime(text.strip(), "%Y-%m-%d")
     except ValueError:
         raise ValueError(f"{name}, line {line}, column 'date': {text!r} is not a date of the "

@@ -95,9 +95,11 @@ GOOD = ["2012-01-01,0.0,12.8,5.0,4.7", "2012-01-02,10.9,10.6,2.8,4.5",
      "line 3", "'date'", "missing date(s): 1 day(s) from 2012-01-02 to 2012-01-02"),
     ([HEADER, GOOD[0], "2012/01/02,10.9,10.6,2.8,4.5"],
      "line 3", "'date'", "'2012/01/02' is not a date"),
+    ([HEADER, GOOD[0], "2012-1-2,10.9,10.6,2.8,4.5"],
+     "line 3", "'date'", "'2012-1-2' is not a date of the form YYYY-MM-DD"),
     ([HEADER + ",weather", GOOD[0] + ",sun"], "line 1", "'weather'", "unexpected column"),
 ], ids=["missing column", "non-numeric", "empty entry", "nan", "out of order", "repeated date",
-        "missing date", "bad date", "extra column"])
+        "missing date", "bad date", "date without leading zeros", "extra column"])
 def test_load_weather_names_file_row_and_column(tmp_path, lines, row, column, what):
     path = write_csv(tmp_path, lines)
     with pytest.raises(ValueError) as info:
