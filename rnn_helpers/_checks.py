@@ -2,6 +2,11 @@
 
 Each check raises a ValueError or TypeError whose message names the argument, says what was wrong
 and what to do, so that a learner who passes the wrong thing learns something from the error.
+
+Beyond types and shapes, the checks refuse what numpy would silently get wrong: masked arrays
+with masked entries (the mask would be ignored), model weights and data beyond MAX_MAGNITUDE
+(their squares overflow), requests that would allocate more than MAX_ARRAY_BYTES (a mix-up of
+sizes), and dates as text (calendar_days: pandas would guess the order of day and month).
 """
 
 import numbers
@@ -9,10 +14,10 @@ import numbers
 import numpy as np
 
 __all__ = ["ACTIVATIONS", "PARAM_NAMES", "NO_TARGETS", "MAX_MAGNITUDE", "MAX_ARRAY_BYTES",
-           "as_float_array", "unmasked", "check_magnitude", "check_size", "check_weights_size", "check_int", "check_real",
-           "check_flag", "check_text", "check_positive_float", "check_columns", "check_instance", "check_sequence",
-           "check_activation",
-           "check_params", "check_weights", "check_inputs", "check_windows", "check_truncate", "calendar_days"]
+           "as_float_array", "unmasked", "check_magnitude", "check_size", "check_weights_size",
+           "check_int", "check_real", "check_flag", "check_text", "check_positive_float",
+           "check_columns", "check_instance", "check_sequence", "check_activation", "check_params",
+           "check_weights", "check_inputs", "check_windows", "check_truncate", "calendar_days"]
 
 
 ACTIVATIONS = ("sigmoid", "tanh")
@@ -116,20 +121,22 @@ def check_size(name, n_values, what, itemsize=8):
     n_bytes = int(n_values) * itemsize
     if n_bytes > MAX_ARRAY_BYTES:
         raise ValueError(f"{name} is too large: {what} would need {int(n_values):,} values "
-                         f"({_bytes_words(n_bytes)}), more than the {_bytes_words(MAX_ARRAY_BYTES)} "
-                         f"the helpers allocate; check that {name} is the size you meant.")
+                         f"({_bytes_words(n_bytes)}), more than the "
+                         f"{_bytes_words(MAX_ARRAY_BYTES)} the helpers allocate; check that "
+                         f"{name} is the size you meant.")
 
 
 def check_weights_size(H, D, O, blocks=1):
-    """Refuse weights that would not fit (blocks * H (H + D) + O H values), naming the largest size."""
+    """Refuse weights too large to allocate (blocks * H (H + D) + O H values), naming the largest
+    of the three sizes."""
     name = max((("hidden_dim", H), ("input_dim", D), ("output_dim", O)), key=lambda p: p[1])[0]
     check_size(name, blocks * H * (H + D) + O * H,
                f"the weights for hidden_dim={H}, input_dim={D}, output_dim={O}")
 
 
 def _bytes_words(n):
-    for unit, size in (("EiB", 1024 ** 6), ("PiB", 1024 ** 5), ("TiB", 1024 ** 4), ("GiB", 1024 ** 3),
-                       ("MiB", 1024 ** 2)):
+    for unit, size in (("EiB", 1024 ** 6), ("PiB", 1024 ** 5), ("TiB", 1024 ** 4),
+                       ("GiB", 1024 ** 3), ("MiB", 1024 ** 2)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{n} bytes"

@@ -6,17 +6,19 @@ number of dimensions, a shape that does not fit the other arguments, complex, te
 object data, NaN, inf, huge numbers, numbers out of range, a bool where a number is wanted, the
 wrong container, masked arrays with a masked entry, weights near the largest float, dates written
 in forms pandas would guess at (01/20/2012, 2012, 20120120, ...) or with a time of day, sizes that
-would need more memory than the machine has. For each (function, argument, kind), Hypothesis draws bad values of that kind for
-that one argument (the others stay valid): all of them when a kind has at most 8 values, a
-deterministic sample otherwise. Every call must raise a ValueError or TypeError whose message names
-the argument (for a dict of arrays it may name the key, params['W']; a widget names its control by
-its label), and must not warn first. KNOWN lists what still fails in files this change does not
-own, as strict expected failures.
+would need more memory than the machine has. For each (function, argument, kind), Hypothesis draws
+bad values of that kind for that one argument (the others stay valid): all of them when a kind has
+at most 8 values, a deterministic sample otherwise. Every call must raise a ValueError or TypeError
+whose message names the argument (for a dict of arrays it may name the key, params['W']; a widget
+names its control by its label), and must not warn first. KNOWN lists what still fails in files
+this change does not own, as strict expected failures.
+
 test_edge_values_give_the_exact_answer_or_a_clear_error takes every array, frame and dates
 argument of the table to the edges: values near the largest float, a zero-size axis, a masked
 array with nothing masked, a time-zone-aware index (UTC, Berlin, Los Angeles, Tokyo). Each call
 gives an answer without NaN, inf or a warning (the valid call's own answer, for the kinds that
 describe the same data) or a ValueError/TypeError naming the argument.
+
 test_every_public_function_is_in_the_table keeps the table complete: a new public function fails
 it until it has a row. The exercise checkers reply in words instead of raising: they are fuzzed
 for never raising.
@@ -334,8 +336,9 @@ def FRAME():
         df[df.columns[0]] = values
         return df
 
-    return Kinds([derived("wrong type", lambda df: None, lambda df: df.to_numpy(), lambda df: df.to_dict(),
-                    lambda df: "weather.csv", lambda df: df.iloc[:, 0]),
+    return Kinds([derived("wrong type", lambda df: None, lambda df: df.to_numpy(),
+                          lambda df: df.to_dict(), lambda df: "weather.csv",
+                          lambda df: df.iloc[:, 0]),
             derived("wrong index", lambda df: df.reset_index(drop=True),
                     lambda df: df.iloc[::-1], lambda df: df.drop(df.index[2]),
                     lambda df: pd.concat([df.iloc[:3], df.iloc[2:]])),
@@ -902,7 +905,8 @@ for fn in (text.loss_and_grads, text.loss_and_grads_loop):
          s0=ARRAY(ndims=(2,), axes=(0, 1), none_ok=True))
 case("text.sample", text.sample,
      _text(params=lambda v, p, i: p, seed_ids=lambda v, p, i: i[:3], n=4, temperature=0.5, seed=0),
-     params=TEXT_PARAMS, seed_ids=IDS(), n=INT(lo=1, huge=True), temperature=REAL(lo=0, lo_open=True),
+     params=TEXT_PARAMS, seed_ids=IDS(), n=INT(lo=1, huge=True),
+     temperature=REAL(lo=0, lo_open=True),
      seed=INT(lo=0))
 case("text.bits_per_char", text.bits_per_char, _text(params=lambda v, p, i: p, ids=lambda v, p, i: i),
      params=TEXT_PARAMS, ids=IDS() + [kind("too short", (np.array([1]),))])
@@ -1106,7 +1110,8 @@ EDGE_KINDS = {
                                                     for z in ("UTC", "Europe/Berlin",
                                                               "America/Los_Angeles")])],
     "dates": [("time-zone aware", True, lambda d: [lambda z=z: _tz_dates(d, z)
-                                                   for z in ("UTC", "Europe/Berlin", "Asia/Tokyo")])],
+                                                   for z in ("UTC", "Europe/Berlin",
+                                                             "Asia/Tokyo")])],
 }
 
 EDGE_ITEMS = [pytest.param(c, arg, name, same, make, id=f"{c.label}-{arg}-{name}")
@@ -1125,7 +1130,8 @@ def _numbers(result):
     elif isinstance(result, (tuple, list)):
         for v in result:
             yield from _numbers(v)
-    elif isinstance(result, (float, np.floating, np.ndarray)) and np.asarray(result).dtype.kind == "f":
+    elif isinstance(result, (float, np.floating, np.ndarray)) and \
+            np.asarray(result).dtype.kind == "f":
         yield np.asarray(result)
 
 
@@ -1609,7 +1615,8 @@ def test_huge_weights_are_refused_alike_by_the_loop_and_the_vectorised_code(modu
     for fn in (module.loss_and_grads, module.loss_and_grads_loop):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            with pytest.raises(ValueError, match=r"params\['(U|W_x)'\] holds .*e\+299, beyond") as info:
+            with pytest.raises(ValueError,
+                               match=r"params\['(U|W_x)'\] holds .*e\+299, beyond") as info:
                 fn(huge, X, Y, **kwargs)
         messages.add(str(info.value))
     assert len(messages) == 1
@@ -1639,7 +1646,7 @@ def test_losses_and_errors_near_the_largest_float():
             pytest.approx(1e-200 / math.sqrt(2), rel=1e-15)
         assert rh.relative_error(np.array([1e300, 0.0]), np.array([-1e300, 0.0])) == 1.0
         np.testing.assert_allclose(rh.predict_mean(np.full((3, 1), 1.7e308), 2), [[1.7e308]] * 2)
-        with pytest.raises(ValueError, match=r"Y_hat and Y differ by up to 2e\+200: the squared error"):
+        with pytest.raises(ValueError, match=r"Y_hat and Y differ by up to 2e\+200: the squared"):
             rh.mse_loss(np.array([[1e200]]), np.array([[-1e200]]))
         with pytest.raises(ValueError, match="Y_hat and Y differ by more than the largest float"):
             rh.rmse(np.array([[1.7e308]]), np.array([[-1.7e308]]))
@@ -1661,7 +1668,8 @@ def test_masked_arrays_are_refused_by_name_or_read_exactly():
     with pytest.raises(ValueError, match="Y_hat is a masked array"):
         rh.mse_loss(np.ma.masked_array([[1.0], [100.0]], mask=[[0], [1]]), [[1.0], [1.0]])
     clear = np.ma.masked_array(X, mask=False)
-    np.testing.assert_array_equal(rh.forward(params, clear, "tanh")[0], rh.forward(params, X, "tanh")[0])
+    np.testing.assert_array_equal(rh.forward(params, clear, "tanh")[0],
+                                  rh.forward(params, X, "tanh")[0])
 
 
 # 14. The argument that is wrong is the one named -----------------------------------------------
@@ -1669,13 +1677,13 @@ def test_masked_arrays_are_refused_by_name_or_read_exactly():
 def test_a_step_names_its_own_state_not_an_inner_variable():
     p = rh.init_params(3, 2, 1, seed=0)
     with pytest.raises(ValueError, match=r"^s_t holds 1e\+300"):
-        rh.step_backward(np.ones((1, 3)), np.ones((1, 2)), np.zeros((1, 3)), np.full((1, 3), 1e300), p,
-                         "tanh")
+        rh.step_backward(np.ones((1, 3)), np.ones((1, 2)), np.zeros((1, 3)), np.full((1, 3), 1e300),
+                         p, "tanh")
 
 
 @pytest.mark.parametrize("settings_", [{"hidden_size": 20}, None, "rnn", ("rnn",)])
 def test_the_explorer_constructor_names_settings(settings_):
-    with pytest.raises(TypeError, match=r"^settings must be a Settings, got .*explorer\(\*\*values\)"):
+    with pytest.raises(TypeError, match=r"^settings must be a Settings, got .*explorer\(\*\*"):
         widgets.Explorer(settings_)
 
 

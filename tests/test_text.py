@@ -321,7 +321,7 @@ def test_train_text_checks_val_ids_before_the_first_update(monkeypatch):
     params = rh.init_params(4, 5, 5, seed=0)
     calls = []
     monkeypatch.setattr(tx.training, "_loss_and_grads",
-                        lambda *a: calls.append(1) or pytest.fail("trained before checking val_ids"))
+                        lambda *a: calls.append(1) or pytest.fail("trained before the checks"))
     for val_ids, message in ((np.array([1]), "val_ids holds 1 id"),
                              (3, r"val_ids must have 1 dimension"),
                              (np.array([0, 7]), "val_ids holds 7")):
@@ -344,7 +344,7 @@ def test_absurd_sizes_are_refused_with_the_size_they_would_need():
     ids = np.array([0, 1, 2, 1, 0])
     with pytest.raises(ValueError, match=r"K is too large: .*K=10000000 .* \(728 TiB\)"):
         tx.bigram_bits_per_char(ids, ids, K=10**7)      # a text length taken for the vocabulary
-    with pytest.raises(ValueError, match=r"n is too large: a sample of n=1000000000000 .*7\.28 TiB"):
+    with pytest.raises(ValueError, match=r"n is too large: a sample of n=10+ .*7\.28 TiB"):
         tx.sample(rh.init_params(4, 3, 3, seed=0), ids[:2], 10**12)
 
 
@@ -357,7 +357,8 @@ def test_bigram_smoothing_near_the_float_limits():
     assert flat == pytest.approx(2.0, rel=1e-12)        # counts vanish: p = 1/K for every pair
     # every test pair was seen in training: p = count(a, b) / count(a) exactly in the limit
     pairs = list(zip(ids[:-1], ids[1:]))
-    expected = -np.mean([math.log2(pairs.count(p) / sum(a == p[0] for a, _ in pairs)) for p in pairs])
+    expected = -np.mean([math.log2(pairs.count(p) / sum(a == p[0] for a, _ in pairs))
+                         for p in pairs])
     assert tiny == pytest.approx(expected, rel=1e-12)
 
 

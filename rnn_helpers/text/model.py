@@ -249,8 +249,8 @@ def _check_logits(logits, targets):
     if targets.ndim != logits.ndim - 1:
         first, second = ("logits", "targets") if targets.ndim == 2 else ("targets", "logits")
         raise ValueError(f"{first} has the wrong number of axes: logits has shape {logits.shape} "
-                         f"and targets {targets.shape}, but logits needs exactly one more axis than "
-                         "targets (the K scores of each position): targets (N, T), logits "
+                         f"and targets {targets.shape}, but logits needs exactly one more axis "
+                         "than targets (the K scores of each position): targets (N, T), logits "
                          "(N, T, K).")
     if targets.shape != logits.shape[:-1] or targets.size == 0:
         raise ValueError(f"targets has shape {targets.shape} but logits {logits.shape}: there must be "
