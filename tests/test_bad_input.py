@@ -466,7 +466,7 @@ case("data.make_windows", rh.make_windows,
      start=INT(lo=0, huge=True), stop=INT(lo=2, huge=True, none_ok=True), horizon=INT(lo=1, huge=True))
 case("data.sine_windows", rh.sine_windows,
      lambda: dict(n_points=30, seq_len=5, n_train=10, n_val=5),
-     n_points=INT(lo=20), seq_len=INT(lo=1, huge=True), n_train=INT(lo=1, huge=True),
+     n_points=INT(lo=20, huge=True), seq_len=INT(lo=1, huge=True), n_train=INT(lo=1, huge=True),
      n_val=INT(lo=0, huge=True))
 
 # ---- activations and losses -------------------------------------------------------------------
@@ -916,7 +916,8 @@ case("text.train_text", text.train_text,
      _text(params=lambda v, p, i: p, ids=lambda v, p, i: i, steps=2, seq_len=3, batch_size=2,
            learning_rate=0.01, optimizer="adagrad", clip_norm=5.0, seed=0,
            val_ids=lambda v, p, i: i[:8], eval_every=1),
-     params=TEXT_PARAMS, ids=IDS(), steps=INT(lo=1), seq_len=INT(lo=1, huge=True),
+     params=TEXT_PARAMS, ids=IDS(), steps=INT(lo=1, hi=text.training.MAX_STEPS),
+     seq_len=INT(lo=1, huge=True),
      batch_size=INT(lo=1, huge=True), learning_rate=REAL(lo=0, lo_open=True, none_ok=True),
      optimizer=CHOICE(("adam", "adagrad")), clip_norm=REAL(lo=0, lo_open=True, none_ok=True),
      seed=INT(lo=0), val_ids=IDS(none_ok=True), eval_every=INT(lo=1, none_ok=True))

@@ -18,6 +18,9 @@ from .vocab import _check_ids, _check_text_params
 __all__ = ["chunks", "train_text", "TextHistory", "bigram_bits_per_char", "uniform_bits_per_char"]
 
 OPTIMIZERS = ("adam", "adagrad")
+#: The most updates (steps) or passes (epochs) train_text accepts: a larger number is a mix-up of
+#: sizes, refused before any work, as train() refuses more than 100,000 epochs.
+MAX_STEPS = 10_000_000
 _DEFAULT_LEARNING_RATE = {"adam": 1e-2, "adagrad": 1e-1}
 
 
@@ -70,7 +73,8 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     """Train a copy of params on a text by truncated BPTT over chunks; params itself is not changed.
 
     params: from init_params(hidden_dim, K, K).  ids: integer array (L,) in [0, K), the training text.
-    steps / epochs: give exactly one: the number of updates, or of passes over ids.
+    steps / epochs: give exactly one: the number of updates, or of passes over ids (at most
+        MAX_STEPS).
     seq_len (T), batch_size (N): the chunk layout of chunks(); each update uses one (N, T) chunk,
         starting from the previous chunk's s_T (held constant: the gradient stops there). The state
         restarts at zero with each epoch, whose chunk grid is shifted by an offset in [0, T) drawn
@@ -97,8 +101,8 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     if (steps is None) == (epochs is None):
         raise ValueError("give exactly one of steps (the number of updates) or epochs (passes over "
                          "ids).")
-    steps = check_int("steps", steps, minimum=1, allow_none=True)
-    epochs = check_int("epochs", epochs, minimum=1, allow_none=True)
+    steps = check_int("steps", steps, minimum=1, maximum=MAX_STEPS, allow_none=True)
+    epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_STEPS, allow_none=True)
     T = check_int("seq_len", seq_len, minimum=1)
     N = check_int("batch_size", batch_size, minimum=1)
     if optimizer not in OPTIMIZERS:
