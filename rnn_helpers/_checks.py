@@ -99,15 +99,14 @@ def unmasked(name, value):
     return np.ma.getdata(value)
 
 
-def check_magnitude(name, arr, limit=MAX_MAGNITUDE, hint="standardise the data first "
-                    "(weather.fit_standardizer) or rescale it"):
-    """Refuse an array with an entry beyond +-limit (its squares would overflow); returns arr."""
+def check_magnitude(name, arr, limit=MAX_MAGNITUDE, hint="squares of such numbers overflow to "
+                    "inf; standardise the data first (weather.fit_standardizer) or rescale it"):
+    """Refuse an array with an entry beyond +-limit; returns arr. hint: why, and what to do."""
     if arr.size:
         big = float(np.max(np.abs(arr)))
         if big > limit:
             raise ValueError(f"{name} holds {big:.3g}, beyond the +-{limit:.0e} this computation "
-                             f"accepts (squares and products of such numbers overflow to inf); "
-                             f"{hint}.")
+                             f"accepts: {hint}.")
     return arr
 
 
@@ -341,8 +340,8 @@ def check_params(params, name="params"):
 
 def check_weights(name, v):
     """Refuse weights beyond +-MAX_MAGNITUDE (name: e.g. "params['W']"), for every cell alike."""
-    return check_magnitude(name, v, hint="such weights saturate every unit and overflow the "
-                           "gradients; start again from init_params (with a smaller learning rate)")
+    return check_magnitude(name, v, hint="products of such weights overflow the gradients; start "
+                           "again from init_params (with a smaller learning rate)")
 
 
 #: check_inputs' default for Y: "no targets", as forward and predict need. Y=None passed on purpose

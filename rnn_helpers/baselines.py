@@ -13,8 +13,13 @@ MAX_PREDICTIONS = 100_000_000
 
 
 def _windows(X, min_steps=1, who=None):
-    """X (N, T, 1) with N >= 1 and T >= min_steps, checked; `who` names the caller for messages."""
-    X = as_float_array("X", X, ndim=3, what="(N, T, 1)")
+    """X (N, T, 1) with N >= 1 and T >= min_steps, checked; `who` names the caller for messages.
+
+    Values within a factor 3 of the largest float are refused: 2 x_T - x_{T-1} would overflow.
+    """
+    X = check_magnitude("X", as_float_array("X", X, ndim=3, what="(N, T, 1)"),
+                        limit=np.finfo(np.float64).max / 3, hint="the extrapolations "
+                        "2 c x_T - x_{T-1} would overflow; standardise the series first")
     if X.shape[2] != 1:
         raise ValueError(f"the baselines take one series, X of shape (N, T, 1); got {X.shape}.")
     if X.shape[0] < 1 or X.shape[1] < min_steps:
@@ -47,16 +52,6 @@ def _column_means(values):
     return (values / m).mean(axis=0) * m
 
 
-def _extrapolate(X, a, b):
-    """a x_T + b x_{T-1} for windows X (N, T, 1), refused (naming X) if beyond the largest float."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        Y = a * X[:, -1] + b * X[:, -2]
-    if not np.isfinite(Y).all():
-        raise ValueError("X holds values so close to the largest float (1.8e308) that the "
-                         "prediction overflows; standardise the series first.")
-    return Y
-
-
 def predict_last(X):
     """Predict that the next value equals the last one: x_T."""
     X = _windows(X)
@@ -66,7 +61,7 @@ def predict_last(X):
 def predict_linear(X):
     """Continue the straight line through the last two values: 2 x_T - x_{T-1}."""
     X = _windows(X, 2, "predict_linear")
-    return _extrapolate(X, 2.0, -1.0)
+    return 2.0 * X[:, -1] - X[:, -2]
 
 
 def predict_sine_recurrence(X, omega=1.0):
@@ -76,7 +71,7 @@ def predict_sine_recurrence(X, omega=1.0):
     """
     X = _windows(X, 2, "predict_sine_recurrence")
     omega = check_real("omega", omega)
-    return _extrapolate(X, 2.0 * np.cos(omega), -1.0)
+    return 2.0 * np.cos(omega) * X[:, -1] - X[:, -2]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1651,8 +1651,10 @@ def test_losses_and_errors_near_the_largest_float():
             rh.mse_loss(np.array([[1e200]]), np.array([[-1e200]]))
         with pytest.raises(ValueError, match="Y_hat and Y differ by more than the largest float"):
             rh.rmse(np.array([[1.7e308]]), np.array([[-1.7e308]]))
-        with pytest.raises(ValueError, match="X holds values so close to the largest float"):
+        with pytest.raises(ValueError, match=r"X holds 1\.7e\+308, beyond .* 2 c x_T - x_\{T-1\} "
+                                             "would overflow"):
             rh.predict_linear(np.full((1, 3, 1), 1.7e308))
+        np.testing.assert_array_equal(rh.predict_linear(np.full((1, 3, 1), 5e307)), [[5e307]])
     assert rh.rmse(np.array([[1.0, 2.0]]), np.zeros((1, 2))) == math.sqrt(2.5)
 
 

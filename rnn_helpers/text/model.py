@@ -237,7 +237,8 @@ def _xent(logits, targets, grad=True):
 def _check_logits(logits, targets):
     # beyond 1e50, differences of logits (the softmax's shift) could overflow
     logits = check_magnitude("logits", as_float_array("logits", logits, what="(N, T, K)"),
-                             hint="no model gives scores this large; check how they were computed")
+                             hint="differences of such scores overflow, and no model gives "
+                             "scores this large: check how they were computed")
     if logits.ndim < 1 or logits.shape[-1] < 1:
         raise ValueError(f"logits must have a last axis of K >= 1 scores, got shape {logits.shape}.")
     K = logits.shape[-1]
