@@ -19,6 +19,9 @@ array with nothing masked, a time-zone-aware index (UTC, Berlin, Los Angeles, To
 gives an answer without NaN, inf or a warning (the valid call's own answer, for the kinds that
 describe the same data) or a ValueError/TypeError naming the argument.
 
+test_functions_that_train_check_every_argument_before_any_work replays the table's bad values for
+the rows that train, with the first step of their work replaced by one that fails the test.
+
 test_every_public_function_is_in_the_table keeps the table complete: a new public function fails
 it until it has a row. The exercise checkers reply in words instead of raising: they are fuzzed
 for never raising.
@@ -26,6 +29,7 @@ for never raising.
 The plain tests after the table pin down each example of the bug reports with its right value.
 """
 
+import contextlib
 import inspect
 import math
 import os
@@ -35,6 +39,7 @@ import sys
 import types
 import warnings
 from collections import Counter
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -920,7 +925,8 @@ case("text.train_text", text.train_text,
      seq_len=INT(lo=1, huge=True),
      batch_size=INT(lo=1, huge=True), learning_rate=REAL(lo=0, lo_open=True, none_ok=True),
      optimizer=CHOICE(("adam", "adagrad")), clip_norm=REAL(lo=0, lo_open=True, none_ok=True),
-     seed=INT(lo=0), val_ids=IDS(none_ok=True), eval_every=INT(lo=1, none_ok=True))
+     seed=INT(lo=0), val_ids=IDS(none_ok=True) + [kind("too short", (np.array([1]), [0]))],
+     eval_every=INT(lo=1, none_ok=True))
 case("text.bigram_bits_per_char", text.bigram_bits_per_char,
      _text(train_ids=lambda v, p, i: i, test_ids=lambda v, p, i: i[:6], K=lambda v, p, i: len(v.chars),
            smoothing=1.0),
@@ -1062,6 +1068,51 @@ for _item in ITEMS:
     _GROUPS.setdefault(_item.values[0].label.split(".")[0].split(" ")[0], []).append(_item)
 for _group, _items in _GROUPS.items():
     globals()[f"test_bad_value_raises_a_clear_error_naming_the_argument_{_group}"] = _fuzz_test(_items)
+
+
+# =================================================================================================
+# Functions that train: every argument is checked before the first step
+# =================================================================================================
+#
+# A bad value found only after training (minutes at a notebook's size) wastes the learner's time.
+# For each function that trains, the first step of its work is replaced by one that fails the test;
+# every bad value of the table must then still be refused with a clear error, before that step.
+
+class WorkStarted(Exception):
+    """Raised by the replaced first step of training: the work began before the checks ended."""
+
+
+def _work_started(*args, **kwargs):
+    raise WorkStarted
+
+
+#: label of a row that trains -> the (module, attribute) pairs that begin its work
+TRAINING_WORK = {
+    "training.train": [(training, "make_engine")],
+    "training.train_reference": [(rnn, "loss_and_grads_loop"), (lstm, "loss_and_grads_loop"),
+                                 (gru, "loss_and_grads_loop")],
+    "tutorial.tutorial_train": [(tutorial, "tutorial_loss"), (tutorial, "position_inputs")],
+    "text.train_text": [(text.training, "_loss_and_grads"), (text.training, "bits_per_char")],
+}
+TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
+                      for m in ("lstm", "gru")})
+
+BEFORE_ITEMS = [item for item in ITEMS if item.values[0].label in TRAINING_WORK]
+
+
+@pytest.mark.parametrize("case, arg, kind_", BEFORE_ITEMS)
+@FUZZ
+@given(data=st.data())
+def test_functions_that_train_check_every_argument_before_any_work(case, arg, kind_, data):
+    kwargs = case.valid()
+    kwargs[arg] = value = data.draw(kind_.make(kwargs.get(arg)), label=f"{arg} ({kind_.name})")
+    TRIED["cases"] += 1
+    TRIED["before work"] += 1
+    with contextlib.ExitStack() as stack:
+        for module, name in TRAINING_WORK[case.label]:
+            stack.enter_context(mock.patch.object(module, name, _work_started))
+        problem = _outcome(case, arg, kwargs)
+    assert problem is None, f"{case.label}, {kind_.name}: {arg}={_short(value)} -> {problem}"
 
 
 # =================================================================================================
@@ -1330,7 +1381,9 @@ def test_zz_fuzzing_summary(capsys):
         print(f"\nbad-input fuzzing: {len(functions)} public functions, {arguments} arguments, "
               f"{kinds} (argument, kind) pairs, {TRIED['cases']} bad calls tried "
               f"({TRIED['edge']} of them edge values: {len(EDGE_ITEMS)} (argument, edge kind) "
-              f"pairs over {len(edge_functions)} functions); "
+              f"pairs over {len(edge_functions)} functions; {TRIED['before work']} with the first "
+              f"step of training replaced, over {len(BEFORE_ITEMS)} (argument, kind) pairs of "
+              f"{len(TRAINING_WORK)} rows that train); "
               f"{sum(bool(item.marks) for item in ITEMS)} of them known to fail (strict xfail), "
               "in files this change does not own")
     assert len(functions) >= 90 and arguments >= 250
