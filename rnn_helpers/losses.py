@@ -13,7 +13,8 @@ __all__ = ["mse_loss"]
 def mse_loss(Y_hat, Y):
     """Mean over the N records of 1/2 ||y_hat - y||^2. Y_hat, Y: (N, O). Returns a float.
 
-    Raises ValueError if the shapes differ or are empty, TypeError for non-numeric arrays.
+    Raises ValueError if the shapes differ or are empty, or the loss is beyond the largest float
+    (1.8e308); TypeError for non-numeric arrays.
     """
     Y_hat = as_float_array("Y_hat", Y_hat, ndim=2, what="(N, output_dim)")
     Y = as_float_array("Y", Y, ndim=2, what="(N, output_dim)")

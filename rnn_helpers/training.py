@@ -288,7 +288,11 @@ def forecast(model, window, n_steps, activation=None):
 
 
 def rmse(Y_hat, Y):
-    """Root mean squared error over all entries of Y_hat and Y (same shape). Returns a float."""
+    """Root mean squared error over all entries of Y_hat and Y (same shape). Returns a float.
+
+    Values near the largest float are scaled before squaring; raises ValueError if the error itself
+    is beyond it.
+    """
     Y_hat = as_float_array("Y_hat", Y_hat)
     Y = as_float_array("Y", Y)
     if Y_hat.shape != Y.shape:

@@ -451,8 +451,10 @@ def forecast_errors(Y, Y_pred, columns, standardizer=None):
     columns:      the O variables' names (used as row labels and to pick the statistics).
     standardizer: the Standardizer fitted on the training period, or None.
 
-    Returns a DataFrame (O, 2) with columns "rmse" and "mae", one row per variable.
-    Raises ValueError if the shapes differ or do not match columns.
+    Returns a DataFrame (O, 2) with columns "rmse" and "mae", one row per variable. Values near
+    the largest float are scaled before squaring, so no step overflows.
+    Raises ValueError if the shapes differ or do not match columns, or an error itself is beyond
+    the largest float (1.8e308).
     """
     columns = [columns] if isinstance(columns, str) else columns
     if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
