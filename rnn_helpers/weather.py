@@ -220,6 +220,10 @@ def _as_day(name, value):
         return np.datetime64(wall.date(), "D")
     if isinstance(value, datetime.date):
         return np.datetime64(value, "D")
+    unit = np.datetime_data(value.dtype)[0]
+    if unit in ("Y", "M", "W"):                              # np.datetime64("2013") is a year
+        raise ValueError(f"{name}={value!r} names a {dict(Y='year', M='month', W='week')[unit]}, "
+                         "not a day; pass the last day itself, e.g. '2013-12-31'.")
     day = value.astype("datetime64[D]")
     if day != value:
         raise ValueError(f"{name}={value!r} has a time of day; the periods end with whole days: "

@@ -463,10 +463,15 @@ def test_split_periods_days_in_every_unambiguous_form(weather, day):
     assert val.index[0] == pd.Timestamp("2014-01-01")
 
 
-@pytest.mark.parametrize("day", [pd.Timestamp("2013-12-31 12:00"), np.datetime64("2013-12-31T06"),
-                                 datetime.datetime(2013, 12, 31, 0, 0, 1)])
-def test_split_periods_refuses_a_time_of_day(weather, day):
-    with pytest.raises(ValueError, match="train_end=.* has a time of day"):
+@pytest.mark.parametrize("day, what", [
+    (pd.Timestamp("2013-12-31 12:00"), "has a time of day"),
+    (np.datetime64("2013-12-31T06"), "has a time of day"),
+    (datetime.datetime(2013, 12, 31, 0, 0, 1), "has a time of day"),
+    (np.datetime64("2013-12"), "names a month, not a day"),     # would be 1 December
+    (np.datetime64("2013"), "names a year, not a day"),         # would be 1 January
+])
+def test_split_periods_refuses_a_time_of_day_or_a_longer_period(weather, day, what):
+    with pytest.raises(ValueError, match=f"train_end=.* {what}"):
         split_periods(weather, day, "2014-12-31")
 
 
