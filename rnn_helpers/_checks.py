@@ -103,7 +103,7 @@ def check_magnitude(name, arr, limit=MAX_MAGNITUDE, hint="squares of such number
                     "inf; standardise the data first (weather.fit_standardizer) or rescale it"):
     """Refuse an array with an entry beyond +-limit; returns arr. hint: why, and what to do."""
     if arr.size:
-        big = float(np.max(np.abs(arr)))
+        big = max(float(np.max(arr)), -float(np.min(arr)))     # |entry|, without a copy of arr
         if big > limit:
             raise ValueError(f"{name} holds {big:.3g}, beyond the +-{limit:.0e} this computation "
                              f"accepts: {hint}.")
@@ -364,18 +364,26 @@ def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
         raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     H, D, O, _ = check_params(params)
     return check_windows(X, Y, D, O, f"params['U'] has shape {params['U'].shape}",
-                         f"params['V'] has shape {params['V'].shape}", x_name, y_name)
+                         f"params['V'] has shape {params['V'].shape}", x_name, y_name, state_size=H)
 
 
-def check_windows(X, Y, D, O, d_source, o_source, x_name="X", y_name="Y"):
+def check_windows(X, Y, D, O, d_source, o_source, x_name="X", y_name="Y", state_size=None):
     """X (N, T, D) and optionally Y (N, O) as float arrays, for a model with input size D and
-    output size O (d_source, o_source say where those come from, for messages)."""
+    output size O (d_source, o_source say where those come from, for messages).
+
+    state_size: the values the model keeps per record and step (H, or the gates' 4 H), to refuse
+    windows whose states would not fit in memory (see check_size), naming x_name.
+    """
     X = check_magnitude(x_name, as_float_array(x_name, X, ndim=3, what="(N, T, input_dim)"))
     if X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"{x_name} has shape {X.shape}: it needs at least one record and one time step.")
     if X.shape[2] != D:
         raise ValueError(f"{x_name} has {X.shape[2]} input features (shape {X.shape}), but "
                          f"{d_source}, so it expects input_dim={D}.")
+    if state_size is not None:
+        N, T = X.shape[:2]
+        check_size(x_name, N * (T + 1) * state_size,
+                   f"the states of {N} windows of {T} steps, {state_size} values each")
     if Y is None:
         return X
     Y = check_magnitude(y_name, as_float_array(y_name, Y, ndim=2, what="(N, output_dim)"))

@@ -132,7 +132,8 @@ def check_data(params, X, Y=NO_TARGETS, x_name="X", y_name="Y"):
         raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     W_x, V = params["W_x"], params["V"]
     return check_windows(X, Y, W_x.shape[1], V.shape[0], f"params['W_x'] has shape {W_x.shape}",
-                         f"params['V'] has shape {V.shape}", x_name, y_name)
+                         f"params['V'] has shape {V.shape}", x_name, y_name,
+                         state_size=W_x.shape[0])      # every gate's value, kept for backward
 
 
 def check_state(name, value, N, H):

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import (as_float_array, check_flag, check_int, check_magnitude, check_params,
-                      check_positive_float)
+                      check_positive_float, check_size)
 from .clipping import clip_elementwise
 from . import _fast
 from .activations import sigmoid
@@ -68,6 +68,7 @@ def position_inputs(X):
     """
     X = _check_windows(X)
     N, T, _ = X.shape
+    check_size("X", N * T * T, f"the position inputs of {N} windows of {T} steps, (N, T, T)")
     X_pos = np.zeros((N, T, T))
     steps = np.arange(T)
     X_pos[:, steps, steps] = X[:, :, 0]

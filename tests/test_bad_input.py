@@ -1654,6 +1654,15 @@ def test_booleans_right_values():
     (lambda: tutorial.tutorial_init(50_000, T=50_000), r"hidden_dim is too large"),
     (lambda: rh.predict_mean(np.ones((2, 1000)), 100_000_000),
      r"n is too large: 100000000 predictions of 1000 outputs would need .* \(745 GiB\)"),
+    # windows whose hidden states (T + 1 per record) would not fit; X is a view of one zero
+    (lambda: rh.forward(rh.init_params(300, seed=0), np.broadcast_to(0.0, (10**5, 100, 1)), "tanh"),
+     r"X is too large: the states of 100000 windows of 100 steps, 300 values each .*\(22\.6 GiB\)"),
+    (lambda: lstm.forward(lstm.init_params(100, seed=0), np.broadcast_to(0.0, (10**4, 100, 1))),
+     r"X is too large: the states of 10000 windows of 100 steps, 400 values each"),
+    (lambda: tutorial.position_inputs(np.broadcast_to(0.0, (1, 10**5, 1))),
+     r"X is too large: the position inputs of 1 windows of 100000 steps, \(N, T, T\) .*74\.5 GiB"),
+    (lambda: text.loss_and_grads(rh.init_params(2, 10**5, 10**5), *[np.zeros((10**3, 10**2), int)] * 2),
+     r"X_ids is too large: the logits of 100000 positions over K=100000 characters"),
 ])
 def test_absurd_sizes_name_the_argument_and_the_size(call, message):
     with pytest.raises(ValueError, match=message):

@@ -261,6 +261,7 @@ def _check_logits(logits, targets):
 
 def _check_pair(X_ids, Y_ids, K):
     X_ids = _check_ids("X_ids", X_ids, 2, K, "(N, T)")
+    check_size("X_ids", X_ids.size * K, f"the logits of {X_ids.size} positions over K={K} characters")
     Y_ids = _check_ids("Y_ids", Y_ids, 2, K, "(N, T)")
     if X_ids.shape != Y_ids.shape:
         raise ValueError(f"X_ids has shape {X_ids.shape} but Y_ids has shape {Y_ids.shape}: they must "
