@@ -269,7 +269,10 @@ class Standardizer:
     std: np.ndarray
 
     def transform(self, values):
-        """Scale values: a DataFrame with self.columns, or an array (..., D); same type back."""
+        """Scale values: a DataFrame with self.columns, or an array (..., D); same type back.
+
+        Raises ValueError if a scaled value would go beyond the largest float.
+        """
         if isinstance(values, pd.DataFrame):
             if self.columns is None or tuple(values.columns) != self.columns:
                 raise ValueError(f"values has columns {list(values.columns)}, but this "
@@ -288,7 +291,8 @@ class Standardizer:
 
         columns: which variables the K last-axis entries are, as names or positions (e.g.
                  ["temp_max_c"] to un-scale a model that predicts temp_max only). None: all D.
-        Raises ValueError if a column is unknown or K does not match.
+        Raises ValueError if a column is unknown, K does not match, or a value would go beyond the
+        largest float.
         """
         return self._inverse("values", values, self._positions(columns))
 
@@ -327,8 +331,8 @@ class Standardizer:
 def _finite(name, result, what):
     """result, if every entry is finite; else a ValueError naming the argument it came from."""
     if not np.isfinite(result).all():
-        raise ValueError(f"{name}, {what}, go beyond the largest float (1.8e308): some entries are "
-                         "far outside the range of the training data; check them.")
+        raise ValueError(f"{name}, once {what}, would go beyond the largest float (1.8e308): some "
+                         "entries are far outside the range of the training data; check them.")
     return result
 
 

@@ -531,7 +531,7 @@ def test_scaling_and_errors_near_the_largest_float():
         forecast_errors(np.array([[1.7e308]]), np.array([[-1.7e308]]), ["a"])
     extreme = fit_standardizer(np.array([[1.7e308], [-1.7e308]]))      # std at most half the range
     np.testing.assert_array_equal(extreme.std, [1.7e308])
-    with pytest.raises(ValueError, match="values, scaled, go beyond"):
+    with pytest.raises(ValueError, match="values, once scaled, would go beyond"):
         Standardizer(None, np.array([0.0]), np.array([1e-300])).transform(np.array([[1e10]]))
 
 
