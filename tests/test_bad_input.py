@@ -1661,7 +1661,8 @@ def test_booleans_right_values():
      r"X is too large: the states of 10000 windows of 100 steps, 400 values each"),
     (lambda: tutorial.position_inputs(np.broadcast_to(0.0, (1, 10**5, 1))),
      r"X is too large: the position inputs of 1 windows of 100000 steps, \(N, T, T\) .*74\.5 GiB"),
-    (lambda: text.loss_and_grads(rh.init_params(2, 10**5, 10**5), *[np.zeros((10**3, 10**2), int)] * 2),
+    (lambda: text.loss_and_grads(rh.init_params(2, 10**5, 10**5),
+                                 *[np.zeros((10**3, 10**2), int)] * 2),
      r"X_ids is too large: the logits of 100000 positions over K=100000 characters"),
 ])
 def test_absurd_sizes_name_the_argument_and_the_size(call, message):

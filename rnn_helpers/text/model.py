@@ -248,7 +248,7 @@ def _check_logits(logits, targets):
         ndim = logits.ndim - 1
     targets = _check_ids("targets", targets, ndim, K, "(N, T)", allow_empty=True)
     if targets.ndim != logits.ndim - 1:
-        first, second = ("logits", "targets") if targets.ndim == 2 else ("targets", "logits")
+        first = "logits" if targets.ndim == 2 else "targets"     # (N, T) targets are as documented
         raise ValueError(f"{first} has the wrong number of axes: logits has shape {logits.shape} "
                          f"and targets {targets.shape}, but logits needs exactly one more axis "
                          "than targets (the K scores of each position): targets (N, T), logits "
@@ -261,7 +261,8 @@ def _check_logits(logits, targets):
 
 def _check_pair(X_ids, Y_ids, K):
     X_ids = _check_ids("X_ids", X_ids, 2, K, "(N, T)")
-    check_size("X_ids", X_ids.size * K, f"the logits of {X_ids.size} positions over K={K} characters")
+    check_size("X_ids", X_ids.size * K,
+               f"the logits of {X_ids.size} positions over K={K} characters")
     Y_ids = _check_ids("Y_ids", Y_ids, 2, K, "(N, T)")
     if X_ids.shape != Y_ids.shape:
         raise ValueError(f"X_ids has shape {X_ids.shape} but Y_ids has shape {Y_ids.shape}: they must "
