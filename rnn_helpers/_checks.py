@@ -2,19 +2,38 @@
 
 Each check raises a ValueError or TypeError whose message names the argument, says what was wrong
 and what to do, so that a learner who passes the wrong thing learns something from the error.
+
+Beyond types and shapes, the checks refuse what numpy would silently get wrong: masked arrays
+with masked entries (the mask would be ignored), model weights and data beyond MAX_MAGNITUDE
+(their squares overflow), requests that would allocate more than MAX_ARRAY_BYTES (a mix-up of
+sizes), and dates as text (calendar_days: pandas would guess the order of day and month).
 """
 
 import numbers
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "PARAM_NAMES", "NO_TARGETS", "as_float_array", "check_int", "check_real",
-           "check_flag", "check_text", "check_positive_float", "check_columns", "check_activation",
-           "check_params", "check_inputs", "check_windows", "check_truncate"]
+__all__ = ["ACTIVATIONS", "PARAM_NAMES", "NO_TARGETS", "MAX_MAGNITUDE", "MAX_ARRAY_BYTES",
+           "as_float_array", "unmasked", "check_magnitude", "check_size", "check_weights_size",
+           "check_int", "check_real", "check_flag", "check_text", "check_positive_float",
+           "check_columns", "check_instance", "check_sequence", "check_activation", "check_params",
+           "check_weights", "check_inputs", "check_windows", "check_truncate", "calendar_days"]
 
 
 ACTIVATIONS = ("sigmoid", "tanh")
 PARAM_NAMES = ("U", "W", "V", "b", "c")
+
+#: The largest |entry| a model's weights, inputs and targets may have. Squares and products of a
+#: few such numbers stay far below the largest float (1.8e308), so the readable and the fast
+#: version of a computation both give finite numbers, or both refuse the same input here, instead
+#: of one returning inf (with numpy's RuntimeWarnings) and the other failing somewhere inside.
+#: Real data and weights are many orders of magnitude smaller (init_params allows scale <= 1e6).
+MAX_MAGNITUDE = 1e50
+
+#: The largest array a helper allocates (2 GiB): a larger request is a mix-up of sizes (a text's
+#: length passed as a vocabulary size, a sample length with extra zeros), refused with the size it
+#: would need instead of a MemoryError. Raise it here for a deliberately large experiment.
+MAX_ARRAY_BYTES = 2 * 1024 ** 3
 
 
 def as_float_array(name, value, ndim=None, what=None, finite=True):
@@ -26,6 +45,7 @@ def as_float_array(name, value, ndim=None, what=None, finite=True):
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a numpy array{_shape_words(what)}, got {type(value).__name__}.")
+    value = unmasked(name, value)
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError) as err:
@@ -59,6 +79,106 @@ def as_float_array(name, value, ndim=None, what=None, finite=True):
         bad = "NaN" if np.isnan(arr).any() else "infinite"
         raise ValueError(f"{name} contains {bad} values; remove or fill them before passing {name}.")
     return arr
+
+
+def unmasked(name, value):
+    """value itself, or for a numpy masked array with no masked entry, its data.
+
+    The package's computations ignore masks (numpy's functions on .data see every entry), so a
+    masked array with masked entries is refused with a ValueError naming `name`: its masked values
+    would silently count.
+    """
+    if not isinstance(value, np.ma.MaskedArray):
+        return value
+    mask = np.ma.getmaskarray(value)
+    if mask.any():
+        raise ValueError(f"{name} is a masked array with {int(mask.sum())} masked entr"
+                         f"{'y' if mask.sum() == 1 else 'ies'}, but the computation would use the "
+                         f"values under the mask; fill them ({name}.filled(value)) or drop those "
+                         f"rows, then pass a plain array ({name}.data or np.asarray).")
+    return np.ma.getdata(value)
+
+
+def check_magnitude(name, arr, limit=MAX_MAGNITUDE, hint="squares of such numbers overflow to "
+                    "inf; standardise the data first (weather.fit_standardizer) or rescale it"):
+    """Refuse an array with an entry beyond +-limit; returns arr. hint: why, and what to do."""
+    if arr.size:
+        big = max(float(np.max(arr)), -float(np.min(arr)))     # |entry|, without a copy of arr
+        if big > limit:
+            raise ValueError(f"{name} holds {big:.3g}, beyond the +-{limit:.0e} this computation "
+                             f"accepts: {hint}.")
+    return arr
+
+
+def check_size(name, n_values, what, itemsize=8):
+    """Refuse a request that would allocate more than MAX_ARRAY_BYTES.
+
+    name: the argument whose value makes the size (e.g. "n"); n_values: how many entries it would
+    need (a Python int, exact even beyond 2**63); what: the array in words, for the message.
+    Raises ValueError naming the argument and the size it would need.
+    """
+    n_bytes = int(n_values) * itemsize
+    if n_bytes > MAX_ARRAY_BYTES:
+        raise ValueError(f"{name} is too large: {what} would need {int(n_values):,} values "
+                         f"({_bytes_words(n_bytes)}), more than the "
+                         f"{_bytes_words(MAX_ARRAY_BYTES)} the helpers allocate; check that "
+                         f"{name} is the size you meant.")
+
+
+def check_weights_size(H, D, O, blocks=1):
+    """Refuse weights too large to allocate (blocks * H (H + D) + O H values), naming the largest
+    of the three sizes."""
+    name = max((("hidden_dim", H), ("input_dim", D), ("output_dim", O)), key=lambda p: p[1])[0]
+    check_size(name, blocks * H * (H + D) + O * H,
+               f"the weights for hidden_dim={H}, input_dim={D}, output_dim={O}")
+
+
+def _bytes_words(n):
+    for unit, size in (("EiB", 1024 ** 6), ("PiB", 1024 ** 5), ("TiB", 1024 ** 4),
+                       ("GiB", 1024 ** 3), ("MiB", 1024 ** 2)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def calendar_days(name, dates):
+    """The calendar day of each date, as a datetime64[D] array (N,).
+
+    dates: a pandas DatetimeIndex or Series of dates, or a numpy datetime64 array, 1-D. A
+    time-zone-aware index gives its local days (2012-03-26 00:00 in Berlin is 2012-03-26, not the
+    23:00 UTC of the day before), so a daily record stays one entry per day across a daylight-
+    saving change. Text is refused, not guessed at ('01/02/2013' is 1 February in some countries
+    and 2 January in others).
+    Raises TypeError if dates are not dates, ValueError if not 1-D or a date is missing (NaT).
+    """
+    import pandas as pd                     # only the date functions need pandas
+
+    if isinstance(dates, (pd.Series, pd.Index)) and isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = pd.DatetimeIndex(dates).tz_localize(None)
+    if isinstance(dates, (pd.Series, pd.Index)):
+        dates = dates.to_numpy()
+    dates = unmasked(name, dates)
+    if isinstance(dates, (str, bytes, dict, set)) or dates is None:
+        raise TypeError(f"{name} must hold dates (a DatetimeIndex or a datetime64 array), got "
+                        f"{type(dates).__name__}.")
+    try:
+        arr = np.asarray(dates)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must hold dates (a DatetimeIndex or a datetime64 array); it could "
+                        f"not be converted ({err}).") from None
+    if arr.dtype.kind != "M":
+        hint = ""
+        if arr.dtype.kind in "USO" and arr.size and isinstance(arr.flat[0], str):
+            hint = (f" (text such as {arr.flat[0]!r}: convert it with pd.to_datetime({name}, "
+                    "format='%Y-%m-%d'), saying the format, so that no day and month are swapped)")
+        raise TypeError(f"{name} must hold dates (a DatetimeIndex or a datetime64 array), got "
+                        f"{arr.dtype}{hint}.")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, one date per row, got shape {arr.shape}.")
+    if np.isnat(arr).any():
+        raise ValueError(f"{name} contains NaT (a missing date) at position "
+                         f"{int(np.flatnonzero(np.isnat(arr))[0])}.")
+    return arr.astype("datetime64[D]")
 
 
 def _shape_words(what):
@@ -151,6 +271,23 @@ def check_columns(name, value, n, what):
     return positions
 
 
+def check_instance(name, value, cls, hint):
+    """Return value if it is a cls; else a TypeError naming `name`, the type found and `hint`."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}, got {value!r} ({type(value).__name__}); "
+                        f"{hint}.")
+    return value
+
+
+def check_sequence(name, value, n, hint):
+    """Return value if it is a tuple or list of n items; else a TypeError naming `name`."""
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        raise TypeError(f"{name} must be a tuple of {n} items, got {type(value).__name__}"
+                        f"{f' of {len(value)}' if isinstance(value, (tuple, list)) else ''}; "
+                        f"{hint}.")
+    return value
+
+
 def check_activation(activation):
     if activation not in ACTIVATIONS:
         raise ValueError(
@@ -178,9 +315,11 @@ def check_params(params, name="params"):
         if not isinstance(v, np.ndarray) or v.dtype != np.float64:
             raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
                             f"{getattr(v, 'dtype', '')}.")
+        unmasked(f"{name}[{k!r}]", v)
         if not np.isfinite(v).all():
             raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
                              "diverged; start again from init_params with a smaller learning rate.")
+        check_weights(f"{name}[{k!r}]", v)
     U, W, V = params["U"], params["W"], params["V"]
     if U.ndim != 2 or W.ndim != 2 or V.ndim != 2:
         raise ValueError(f"{name} 'U', 'W', 'V' must be 2-D: U (hidden_dim, input_dim), "
@@ -197,6 +336,12 @@ def check_params(params, name="params"):
             raise ValueError(f"{name}[{k!r}] has shape {params[k].shape}, but U {U.shape} implies "
                              f"{shape} (hidden_dim={H}, output_dim={O}).")
     return H, D, O, "b" in params
+
+
+def check_weights(name, v):
+    """Refuse weights beyond +-MAX_MAGNITUDE (name: e.g. "params['W']"), for every cell alike."""
+    return check_magnitude(name, v, hint="products of such weights overflow the gradients; start "
+                           "again from init_params (with a smaller learning rate)")
 
 
 #: check_inputs' default for Y: "no targets", as forward and predict need. Y=None passed on purpose
@@ -219,21 +364,29 @@ def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
         raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     H, D, O, _ = check_params(params)
     return check_windows(X, Y, D, O, f"params['U'] has shape {params['U'].shape}",
-                         f"params['V'] has shape {params['V'].shape}", x_name, y_name)
+                         f"params['V'] has shape {params['V'].shape}", x_name, y_name, state_size=H)
 
 
-def check_windows(X, Y, D, O, d_source, o_source, x_name="X", y_name="Y"):
+def check_windows(X, Y, D, O, d_source, o_source, x_name="X", y_name="Y", state_size=None):
     """X (N, T, D) and optionally Y (N, O) as float arrays, for a model with input size D and
-    output size O (d_source, o_source say where those come from, for messages)."""
-    X = as_float_array(x_name, X, ndim=3, what="(N, T, input_dim)")
+    output size O (d_source, o_source say where those come from, for messages).
+
+    state_size: the values the model keeps per record and step (H, or the gates' 4 H), to refuse
+    windows whose states would not fit in memory (see check_size), naming x_name.
+    """
+    X = check_magnitude(x_name, as_float_array(x_name, X, ndim=3, what="(N, T, input_dim)"))
     if X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"{x_name} has shape {X.shape}: it needs at least one record and one time step.")
     if X.shape[2] != D:
         raise ValueError(f"{x_name} has {X.shape[2]} input features (shape {X.shape}), but "
                          f"{d_source}, so it expects input_dim={D}.")
+    if state_size is not None:
+        N, T = X.shape[:2]
+        check_size(x_name, N * (T + 1) * state_size,
+                   f"the states of {N} windows of {T} steps, {state_size} values each")
     if Y is None:
         return X
-    Y = as_float_array(y_name, Y, ndim=2, what="(N, output_dim)")
+    Y = check_magnitude(y_name, as_float_array(y_name, Y, ndim=2, what="(N, output_dim)"))
     if Y.shape[0] != X.shape[0]:
         raise ValueError(f"{x_name} has {X.shape[0]} records but {y_name} has {Y.shape[0]}: they "
                          "must match, one target row per input window.")

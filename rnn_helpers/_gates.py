@@ -16,7 +16,8 @@ its step backward, and the one-record loop that reads like the equations) stays 
 
 import numpy as np
 
-from ._checks import NO_TARGETS, as_float_array, check_int, check_truncate, check_windows
+from ._checks import (NO_TARGETS, as_float_array, check_int, check_truncate, check_weights,
+                      check_weights_size, check_windows, unmasked)
 from .losses import _mse
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
@@ -37,6 +38,7 @@ def draw_params(blocks, biases, hidden_dim, input_dim, output_dim, seed):
     H = check_int("hidden_dim", hidden_dim, minimum=1, maximum=100_000)
     D = check_int("input_dim", input_dim, minimum=1, maximum=100_000)
     O = check_int("output_dim", output_dim, minimum=1, maximum=100_000)
+    check_weights_size(H, D, O, blocks)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     a = 1.0 / np.sqrt(H)
     params = {"W_x": rng.uniform(-a, a, size=(blocks * H, D)),
@@ -101,6 +103,7 @@ def _check_param_arrays(params, names, cell, name):
         if not np.isfinite(v).all():
             raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
                              f"diverged; start again from {build} with a smaller learning rate.")
+        check_weights(f"{name}[{k!r}]", unmasked(f"{name}[{k!r}]", v))   # as the RNN's params
 
 
 def check_state_params(state_params, params, names, blocks, cell):
@@ -129,7 +132,8 @@ def check_data(params, X, Y=NO_TARGETS, x_name="X", y_name="Y"):
         raise TypeError(f"{y_name} must be an array of targets of shape (N, output_dim), got None.")
     W_x, V = params["W_x"], params["V"]
     return check_windows(X, Y, W_x.shape[1], V.shape[0], f"params['W_x'] has shape {W_x.shape}",
-                         f"params['V'] has shape {V.shape}", x_name, y_name)
+                         f"params['V'] has shape {V.shape}", x_name, y_name,
+                         state_size=W_x.shape[0])      # every gate's value, kept for backward
 
 
 def check_state(name, value, N, H):

@@ -9,7 +9,7 @@ states s_t, not the pre-activations z_t. (The tutorial multiplied by z (1 - z) i
 
 import numpy as np
 
-from ._checks import ACTIVATIONS, as_float_array, check_activation
+from ._checks import ACTIVATIONS, as_float_array, check_activation, check_magnitude
 
 __all__ = ["ACTIVATIONS", "sigmoid", "activate", "activation_derivative"]
 
@@ -37,11 +37,14 @@ def activate(z, activation):
     return sigmoid(z) if activation == "sigmoid" else np.tanh(z)
 
 
+_AN_OUTPUT = "s is the activation's output, between -1 and 1 (and s * s would overflow)"
+
+
 def activation_derivative(s, activation):
     """act'(z) written in terms of the output s = act(z): s (1 - s) for sigmoid, 1 - s^2 for tanh.
 
     s: any shape; returns the same shape.
     """
     check_activation(activation)
-    s = as_float_array("s", s)
+    s = check_magnitude("s", as_float_array("s", s), hint=_AN_OUTPUT)   # s * s must not overflow
     return s * (1.0 - s) if activation == "sigmoid" else 1.0 - s * s

@@ -5,15 +5,21 @@ Each returns predictions of shape (N, 1).
 
 import numpy as np
 
-from ._checks import as_float_array, check_columns, check_int, check_real
+from ._checks import (as_float_array, calendar_days, check_columns, check_int, check_magnitude,
+                      check_real, check_size)
 
 #: The most predictions predict_mean makes at once (a larger n is a mistake, not a request).
 MAX_PREDICTIONS = 100_000_000
 
 
 def _windows(X, min_steps=1, who=None):
-    """X (N, T, 1) with N >= 1 and T >= min_steps, checked; `who` names the caller for messages."""
-    X = as_float_array("X", X, ndim=3, what="(N, T, 1)")
+    """X (N, T, 1) with N >= 1 and T >= min_steps, checked; `who` names the caller for messages.
+
+    Values within a factor 3 of the largest float are refused: 2 x_T - x_{T-1} would overflow.
+    """
+    X = check_magnitude("X", as_float_array("X", X, ndim=3, what="(N, T, 1)"),
+                        limit=np.finfo(np.float64).max / 3, hint="the extrapolations "
+                        "2 c x_T - x_{T-1} would overflow; standardise the series first")
     if X.shape[2] != 1:
         raise ValueError(f"the baselines take one series, X of shape (N, T, 1); got {X.shape}.")
     if X.shape[0] < 1 or X.shape[1] < min_steps:
@@ -32,7 +38,18 @@ def predict_mean(Y_train, n):
     if 0 in Y_train.shape:
         raise ValueError(f"Y_train has shape {Y_train.shape}: its mean needs at least one target.")
     n = check_int("n", n, minimum=1, maximum=MAX_PREDICTIONS)
-    return np.repeat(Y_train.mean(axis=0, keepdims=True), n, axis=0)
+    check_size("n", n * Y_train.shape[1], f"{n} predictions of {Y_train.shape[1]} outputs")
+    return np.repeat(_column_means(Y_train)[None], n, axis=0)
+
+
+def _column_means(values):
+    """Mean of each column of values (N, O), without overflow for entries near the largest float
+    (a sum of such entries would be inf; the mean of entries scaled by the largest is not)."""
+    m = np.max(np.abs(values), axis=0)
+    if np.all(m < 1e300 / values.shape[0]):
+        return values.mean(axis=0)                          # the plain sum cannot overflow
+    m = np.where(m > 0, m, 1.0)
+    return (values / m).mean(axis=0) * m
 
 
 def predict_last(X):
@@ -89,16 +106,11 @@ def predict_persistence(X, columns=0):
 
 
 def _day_of_year(name, dates):
-    """Position 0..365 of each date on a leap-year calendar: Mar 1 is 60 in every year."""
-    arr = dates if isinstance(dates, np.ndarray) else np.asarray(getattr(dates, "values", dates))
-    if arr.dtype.kind != "M":
-        raise TypeError(f"{name} must hold dates (a DatetimeIndex or a datetime64 array), got "
-                        f"{arr.dtype}.")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, one date per row, got shape {arr.shape}.")
-    if np.isnat(arr).any():
-        raise ValueError(f"{name} contains NaT (a missing date).")
-    day = arr.astype("datetime64[D]")
+    """Position 0..365 of each date on a leap-year calendar: Mar 1 is 60 in every year.
+
+    A time-zone-aware index counts its local days (see rnn_helpers._checks.calendar_days).
+    """
+    day = calendar_days(name, dates)
     month_start = day.astype("datetime64[M]")
     month = month_start.astype(np.int64) % 12
     return _LEAP_MONTH_START[month] + (day - month_start.astype("datetime64[D]")).astype(np.int64)
@@ -107,7 +119,8 @@ def _day_of_year(name, dates):
 def fit_climatology(dates, values, half_width=7):
     """Climatology: the mean of each variable for each day of the year, over the given days only.
 
-    dates:      (N,) the days of `values` (DatetimeIndex or datetime64 array): pass the
+    dates:      (N,) the days of `values` (DatetimeIndex or datetime64 array; text is refused,
+                not guessed at; a time-zone-aware index counts its local days): pass the
                 training period only, so that no later year enters the means.
     values:     (N,) or (N, O) the variables on those days.
     half_width: smoothing; the entry for a day is the mean over every given day within
@@ -125,10 +138,14 @@ def fit_climatology(dates, values, half_width=7):
     values = as_float_array("values", values, what="(N,) or (N, O)")
     if values.ndim == 1:
         values = values[:, None]
-    if values.ndim != 2 or values.shape[0] != doy.size:
+    if values.ndim != 2 or values.shape[0] != doy.size or values.shape[1] == 0:
         raise ValueError(f"values must have shape (N,) or (N, O) with one row per entry of dates "
-                         f"(N = {doy.size}), got {values.shape}.")
+                         f"(N = {doy.size}) and O >= 1 variables, got {values.shape}.")
     half_width = check_int("half_width", half_width, minimum=0, maximum=182)
+    # entries near the largest float would make the sums inf: average values / m, then times m
+    m = np.max(np.abs(values), axis=0)
+    m = np.where((m > 1e300 / values.shape[0] / (2 * half_width + 1)) & (m > 0), m, 1.0)
+    values = values / m if np.any(m != 1.0) else values
     sums = np.zeros((366, values.shape[1]))
     np.add.at(sums, doy, values)
     counts = np.bincount(doy, minlength=366).astype(np.float64)
@@ -145,13 +162,13 @@ def fit_climatology(dates, values, half_width=7):
         raise ValueError(f"dates leave {empty.size} calendar day(s) without data within "
                          f"+-{half_width} days, the first {str(day)[5:]} (MM-DD); pass at least a "
                          "full year of days or a larger half_width.")
-    return table
+    return table * m if np.any(m != 1.0) else table
 
 
 def predict_climatology(climatology, dates):
     """Look up the climatology of each date: climatology (366, O), dates (N,) -> (N, O)."""
     climatology = as_float_array("climatology", climatology, ndim=2, what="(366, O)")
-    if climatology.shape[0] != 366:
+    if climatology.shape[0] != 366 or climatology.shape[1] == 0:
         raise ValueError(f"climatology must have shape (366, O) as fit_climatology returns, got "
                          f"{climatology.shape}.")
     return climatology[_day_of_year("dates", dates)]
@@ -169,11 +186,15 @@ def fit_linear_ar(X, Y):
     The model is Y_hat = [x_1, ..., x_T (each D values), 1] @ weights: every input day and
     variable gets its own weight, plus an intercept.
     Returns weights (T*D + 1, O); the last row is the intercept.
-    Raises ValueError if N and Y disagree or there are fewer windows (N) than weights (T*D + 1).
+    Raises ValueError if N and Y disagree, Y has no column, there are fewer windows (N) than
+    weights (T*D + 1), or an entry is beyond +-MAX_MAGNITUDE (1e50; standardise the data first).
     """
-    X = _many_windows("X", X)
-    Y = as_float_array("Y", Y, ndim=2, what="(N, O)")
+    X = check_magnitude("X", _many_windows("X", X))
+    Y = check_magnitude("Y", as_float_array("Y", Y, ndim=2, what="(N, O)"))
     N, T, D = X.shape
+    if Y.shape[1] == 0:
+        raise ValueError(f"Y has shape {Y.shape}: no target variable to fit; it needs O >= 1 "
+                         "columns.")
     if Y.shape[0] != N:
         raise ValueError(f"X has {N} windows but Y has {Y.shape[0]} rows: one target row per "
                          "window.")
@@ -187,10 +208,15 @@ def fit_linear_ar(X, Y):
 def predict_linear_ar(weights, X):
     """Predict with weights (T*D + 1, O) from fit_linear_ar for windows X (N, T, D); return (N, O).
 
-    Raises TypeError / ValueError naming weights or X if they are not real arrays of those shapes.
+    Raises TypeError / ValueError naming weights or X if they are not real arrays of those shapes
+    or hold an entry beyond +-MAX_MAGNITUDE (1e50).
     """
-    weights = as_float_array("weights", weights, ndim=2, what="(T*D + 1, O)")
-    X = _many_windows("X", X)
+    weights = check_magnitude("weights", as_float_array("weights", weights, ndim=2,
+                                                        what="(T*D + 1, O)"))
+    X = check_magnitude("X", _many_windows("X", X))
+    if weights.shape[1] == 0:
+        raise ValueError(f"weights has shape {weights.shape}: no output column; fit_linear_ar "
+                         "returns (T*D + 1, O) with O >= 1.")
     if weights.shape[0] != X.shape[1] * X.shape[2] + 1:
         raise ValueError(f"weights has {weights.shape[0]} rows, but windows X of shape {X.shape} "
                          f"need T*D + 1 = {X.shape[1] * X.shape[2] + 1}: fit and predict on "

@@ -5,7 +5,7 @@ Letters used in shapes: N records (windows), T time steps per window, D input fe
 
 import numpy as np
 
-from ._checks import as_float_array, check_columns, check_int
+from ._checks import as_float_array, check_columns, check_int, check_size
 
 
 __all__ = ["make_windows", "sine_windows"]
@@ -30,6 +30,9 @@ def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1
         series = series[:, None]
     elif series.ndim != 2:
         raise ValueError(f"series must have shape (time,) or (time, features), got {series.shape}.")
+    if series.shape[1] == 0:
+        raise ValueError(f"series has shape {series.shape}: no feature; it needs at least one "
+                         "column.")
     seq_len = check_int("seq_len", seq_len, minimum=1)
     horizon = check_int("horizon", horizon, minimum=1)
     start = check_int("start", start, minimum=0)
@@ -54,6 +57,9 @@ def make_windows(series, seq_len, *, targets=None, start=0, stop=None, horizon=1
             f"{last_start} (stop at most {last_start + 1})."
         )
     columns = _target_columns(targets, n_features)
+    # every window is a copy: N T D values, which a seq_len meant for another series can make huge
+    check_size("seq_len", (stop - start) * seq_len * n_features,
+               f"{stop - start} windows of seq_len={seq_len} steps and {n_features} feature(s)")
     starts = np.arange(start, stop)
     X = series[starts[:, None] + np.arange(seq_len)]          # (N, T, D) by fancy indexing: a copy
     Y = series[starts + seq_len - 1 + horizon][:, columns]   # (N, O)
@@ -77,7 +83,6 @@ def sine_windows(n_points=200, seq_len=50, n_train=100, n_val=50):
     n_train = check_int("n_train", n_train, minimum=1)
     n_val = check_int("n_val", n_val, minimum=0)
     seq_len = check_int("seq_len", seq_len, minimum=1)
-    series = np.sin(np.arange(n_points, dtype=np.float64))
     needed = n_train + n_val + seq_len
     if needed > n_points:
         raise ValueError(
@@ -85,6 +90,10 @@ def sine_windows(n_points=200, seq_len=50, n_train=100, n_val=50):
             f"of seq_len={seq_len} (each with its target) need at least {needed} points. "
             "Raise n_points or lower n_train, n_val or seq_len."
         )
+    check_size("n_points", n_points, f"a series of n_points={n_points}")
+    check_size("seq_len", (n_train + n_val) * seq_len,
+               f"{n_train + n_val} windows of seq_len={seq_len} steps")
+    series = np.sin(np.arange(n_points, dtype=np.float64))
     X, Y = make_windows(series, seq_len, start=0, stop=n_train)
     if n_val == 0:
         X_val = np.empty((0, seq_len, 1))

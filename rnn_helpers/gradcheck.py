@@ -91,6 +91,9 @@ def relative_error(analytic, numeric):
     n = as_float_array("numeric", numeric)
     if a.shape != n.shape:
         raise ValueError(f"analytic has shape {a.shape} but numeric has shape {n.shape}; they must match.")
+    m = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(n), initial=0.0))
+    if m > 1e100 or 0 < m < 1e-100:        # the ratio does not change with the scale: divide by
+        a, n = a / m, n / m                # the largest entry, so that no square overflows
     denom = np.linalg.norm(a) + np.linalg.norm(n)
     return float(np.linalg.norm(a - n) / max(denom, 1e-300))
 

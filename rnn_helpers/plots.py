@@ -110,8 +110,11 @@ def plot_step_norms(ax, norms, label=None, title=None, **kwargs):
     label = check_text("label", label, allow_none=True)
     title = check_text("title", title, allow_none=True)
     t = np.arange(1, len(norms) + 1)
+    drawn = np.maximum(norms, 1e-300)
+    # matplotlib's log autoscaling overflows above about 1e300: larger finite norms are drawn there
+    drawn[np.isfinite(drawn) & (drawn > 1e300)] = 1e300
     with np.errstate(invalid="ignore"):
-        ax.semilogy(t, np.maximum(norms, 1e-300), marker=".", label=label, **kwargs)
+        ax.semilogy(t, drawn, marker=".", label=label, **kwargs)
     ax.set_xlabel("time step t")
     ax.set_ylabel("norm (log scale)")
     if label:

@@ -31,7 +31,8 @@ import numpy as np
 
 from . import _fast
 from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
-                      check_positive_float, check_truncate)
+                      check_magnitude, check_positive_float, check_truncate,
+                      check_weights_size)
 from .activations import activate, activation_derivative
 from .losses import _mse, mse_loss
 
@@ -59,6 +60,7 @@ def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0, biases=True, s
     H = check_int("hidden_dim", hidden_dim, minimum=1, maximum=100_000)
     D = check_int("input_dim", input_dim, minimum=1, maximum=100_000)
     O = check_int("output_dim", output_dim, minimum=1, maximum=100_000)
+    check_weights_size(H, D, O)
     seed = check_int("seed", seed, minimum=0)
     biases = _check_bool("biases", biases)
     if scheme not in INIT_SCHEMES:
@@ -278,7 +280,8 @@ def _check_step(params, activation, **arrays):
     out = []
     for name, value in arrays.items():
         width = D if name == "x_t" else H
-        arr = as_float_array(name, value, ndim=2, what=f"(N, {'input_dim' if name == 'x_t' else 'hidden_dim'})")
+        arr = check_magnitude(name, as_float_array(  # beyond 1e50, products overflow
+            name, value, ndim=2, what=f"(N, {'input_dim' if name == 'x_t' else 'hidden_dim'})"))
         if arr.shape[1] != width:
             raise ValueError(f"{name} must have shape (N, {width}), got {arr.shape}.")
         out.append(arr)

@@ -20,7 +20,7 @@ from ._checks import (as_float_array, check_activation, check_inputs, check_int,
                       check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
 from .clipping import _norm, clip_elementwise, clip_global_norm
-from .losses import _mse
+from .losses import _mse, rms_and_mean_abs
 
 __all__ = ["Model", "History", "TrainingDiverged", "DIVERGENCE_FACTOR", "train", "train_reference",
            "sgd_momentum_update", "predict", "rmse", "forecast"]
@@ -288,15 +288,22 @@ def forecast(model, window, n_steps, activation=None):
 
 
 def rmse(Y_hat, Y):
-    """Root mean squared error over all entries of Y_hat and Y (same shape). Returns a float."""
+    """Root mean squared error over all entries of Y_hat and Y (same shape). Returns a float.
+
+    Values near the largest float are scaled before squaring; raises ValueError if the error itself
+    is beyond it.
+    """
     Y_hat = as_float_array("Y_hat", Y_hat)
     Y = as_float_array("Y", Y)
     if Y_hat.shape != Y.shape:
         raise ValueError(f"Y_hat has shape {Y_hat.shape} but Y has shape {Y.shape}; they must match.")
     if Y.size == 0:
         raise ValueError("Y is empty: there is nothing to measure the error on.")
-    with np.errstate(over="ignore"):
-        return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
+    error = float(rms_and_mean_abs(Y_hat, Y)[0])      # scaled first when squares would overflow
+    if not math.isfinite(error):
+        raise ValueError("Y_hat and Y differ by more than the largest float (1.8e308): the error "
+                         "cannot be represented; check the predictions and the targets.")
+    return error
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_flag, check_int, check_params, check_positive_float
+from ._checks import (as_float_array, check_flag, check_int, check_magnitude, check_params,
+                      check_positive_float, check_size)
 from .clipping import clip_elementwise
 from . import _fast
 from .activations import sigmoid
@@ -67,6 +68,7 @@ def position_inputs(X):
     """
     X = _check_windows(X)
     N, T, _ = X.shape
+    check_size("X", N * T * T, f"the position inputs of {N} windows of {T} steps, (N, T, T)")
     X_pos = np.zeros((N, T, T))
     steps = np.arange(T)
     X_pos[:, steps, steps] = X[:, :, 0]
@@ -253,7 +255,7 @@ def _check_tutorial_params(params):
 
 
 def _check_windows(X, T=None, name="X"):
-    X = as_float_array(name, X, ndim=3, what="(N, T, 1)")
+    X = check_magnitude(name, as_float_array(name, X, ndim=3, what="(N, T, 1)"))
     if X.shape[2] != 1:
         raise ValueError(f"{name} must hold one series, shape (N, T, 1); got {X.shape}. The "
                          "tutorial's method feeds one value per step.")
@@ -267,7 +269,7 @@ def _check_windows(X, T=None, name="X"):
 
 def _check_targets(Y, shape, name="Y", windows="the input"):
     """Y of the given shape; `windows` names the windows it belongs to (e.g. "X_val"), for messages."""
-    Y = as_float_array(name, Y, ndim=2, what="(N, output_dim)")
+    Y = check_magnitude(name, as_float_array(name, Y, ndim=2, what="(N, output_dim)"))
     if Y.shape != tuple(shape):
         raise ValueError(f"{name} has shape {Y.shape}, but {tuple(shape)} is needed: one row of "
                          f"output_dim={shape[1]} targets for each of the {shape[0]} windows of "

@@ -13,14 +13,16 @@ import csv
 import dataclasses
 import datetime
 import os
+import re
 from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ._checks import as_float_array, check_int
+from ._checks import as_float_array, calendar_days, check_int
 from .data import make_windows
+from .losses import rms_and_mean_abs
 
 __all__ = ["WEATHER_COLUMNS", "load_weather", "split_periods", "Standardizer", "fit_standardizer",
            "WeatherWindows", "weather_windows", "forecast_errors"]
@@ -112,6 +114,8 @@ def _header_columns(header, name):
 
 def _parse_date(text, name, line):
     try:
+        if not _ISO_DAY.fullmatch(text.strip()):          # strptime alone takes '2013-1-5'
+            raise ValueError
         return datetime.datetime.strptime(text.strip(), "%Y-%m-%d")
     except ValueError:
         raise ValueError(f"{name}, line {line}, column 'date': {text!r} is not a date of the "
@@ -155,47 +159,84 @@ def split_periods(df, train_end, val_end):
     """Cut a daily record into training, validation and test periods, in time order.
 
     df:        DataFrame (days, D) indexed by consecutive days (DatetimeIndex), as load_weather
-               returns.
-    train_end: last day of the training period (included), e.g. "2013-12-31".
+               returns. A time-zone-aware index is read in its own zone: each row belongs to its
+               local calendar day (so a day of 23 or 25 hours at a daylight-saving change is
+               still one day).
+    train_end: last day of the training period (included): a str of the form "YYYY-MM-DD"
+               (e.g. "2013-12-31"; other forms such as "01/02/2013" or "2013" are refused, not
+               guessed at), or a datetime.date, datetime, pd.Timestamp or np.datetime64 without a
+               time of day.
     val_end:   last day of the validation period (included), e.g. "2014-12-31"; the test period
                is every later day.
 
     Returns (train, val, test): three DataFrames (copies) covering df without overlap.
-    Raises TypeError if df is not such a DataFrame or a date is not a date; ValueError if
-    train_end is not before val_end or a period would be empty.
+    Raises TypeError if df is not such a DataFrame or a date is not a date; ValueError if a date
+    is not of the form YYYY-MM-DD or has a time of day, train_end is not before val_end, or a
+    period would be empty.
     """
-    df = _check_frame("df", df)
+    df, dates = _check_frame("df", df)
     train_end = _as_day("train_end", train_end)
     val_end = _as_day("val_end", val_end)
     if not train_end < val_end:
-        raise ValueError(f"train_end ({train_end:%Y-%m-%d}) must come before val_end "
-                         f"({val_end:%Y-%m-%d}).")
-    dates = df.index
+        raise ValueError(f"train_end ({train_end}) must come before val_end ({val_end}).")
     parts = {"training": dates <= train_end, "validation": (dates > train_end) & (dates <= val_end),
              "test": dates > val_end}
-    first, last = f"{dates[0]:%Y-%m-%d}", f"{dates[-1]:%Y-%m-%d}"
+    first, last = dates[0], dates[-1]
     for period, mask in parts.items():
         if not mask.any():
             raise ValueError(f"the {period} period is empty: df covers {first} to {last}, with "
-                             f"train_end={train_end:%Y-%m-%d} and val_end={val_end:%Y-%m-%d}.")
+                             f"train_end={train_end} and val_end={val_end}.")
     return tuple(df.loc[mask].copy() for mask in parts.values())
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _as_day(name, value):
-    if isinstance(value, bool) or not isinstance(value, (str, datetime.date, np.datetime64)):
+    """The day `value` names, as a numpy datetime64[D]: only unambiguous forms are accepted."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, datetime.date,
+                                                                      np.datetime64)):
         raise TypeError(f"{name} must be a date such as '2013-12-31', got {value!r} "
                         f"({type(value).__name__}).")
-    try:
-        day = pd.Timestamp(value)
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a date; write it as 'YYYY-MM-DD'.") from None
-    if pd.isna(day):
+    if isinstance(value, str):
+        # pandas would guess: '01/02/2013' becomes 2 January, '31/12/2013' 31 December, '2013'
+        # 1 January. One explicit form leaves nothing to guess.
+        try:
+            if not _ISO_DAY.fullmatch(value):
+                raise ValueError
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{name}={value!r} is not a date of the form 'YYYY-MM-DD' (year, "
+                             "month, day, e.g. '2013-12-31'); other forms such as '01/02/2013' "
+                             "are ambiguous and are not guessed.") from None
+        return np.datetime64(day, "D")
+    if pd.isna(value):
         raise ValueError(f"{name} must be a date, got {value!r}.")
+    if isinstance(value, datetime.datetime):               # also pd.Timestamp
+        wall = value.replace(tzinfo=None)                   # its local day, in its own zone
+        if wall != datetime.datetime.combine(wall.date(), datetime.time()):
+            raise ValueError(f"{name}={value!r} has a time of day ({wall:%H:%M:%S}); the periods "
+                             f"end with whole days: pass the day alone, e.g. '{wall:%Y-%m-%d}'.")
+        return np.datetime64(wall.date(), "D")
+    if isinstance(value, datetime.date):
+        return np.datetime64(value, "D")
+    unit = np.datetime_data(value.dtype)[0]
+    if unit in ("Y", "M", "W"):                              # np.datetime64("2013") is a year
+        raise ValueError(f"{name}={value!r} names a {dict(Y='year', M='month', W='week')[unit]}, "
+                         "not a day; pass the last day itself, e.g. '2013-12-31'.")
+    day = value.astype("datetime64[D]")
+    if day != value:
+        raise ValueError(f"{name}={value!r} has a time of day; the periods end with whole days: "
+                         f"pass the day alone, e.g. '{day}'.")
     return day
 
 
 def _check_frame(name, df):
-    """Check a daily DataFrame: DatetimeIndex of consecutive days, finite numbers, >= 1 column."""
+    """Check a daily DataFrame: DatetimeIndex of consecutive days, finite numbers, >= 1 column.
+
+    Returns (df, days): days the calendar day of each row (datetime64[D], (days,)), local days
+    for a time-zone-aware index (see rnn_helpers._checks.calendar_days).
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame indexed by date (as load_weather "
                         f"returns), got {type(df).__name__}.")
@@ -204,13 +245,13 @@ def _check_frame(name, df):
     if df.shape[0] < 1 or df.shape[1] < 1:
         raise ValueError(f"{name} has shape {df.shape}: it needs at least one day and one column.")
     as_float_array(name, df.to_numpy(), ndim=2, what="(days, variables)")
-    steps = np.diff(df.index.values)
-    bad = np.flatnonzero(steps != np.timedelta64(1, "D"))
+    days = calendar_days(f"{name}.index", df.index)
+    bad = np.flatnonzero(np.diff(days) != np.timedelta64(1, "D"))
     if bad.size:
         i = bad[0]
-        raise ValueError(f"{name} must hold consecutive days, but {df.index[i + 1]:%Y-%m-%d} "
-                         f"follows {df.index[i]:%Y-%m-%d}.")
-    return df
+        raise ValueError(f"{name} must hold consecutive days, but {days[i + 1]} follows "
+                         f"{days[i]}.")
+    return df, days
 
 
 # ---------------------------------------------------------------------------------------- scaling
@@ -228,7 +269,10 @@ class Standardizer:
     std: np.ndarray
 
     def transform(self, values):
-        """Scale values: a DataFrame with self.columns, or an array (..., D); same type back."""
+        """Scale values: a DataFrame with self.columns, or an array (..., D); same type back.
+
+        Raises ValueError if a scaled value would go beyond the largest float.
+        """
         if isinstance(values, pd.DataFrame):
             if self.columns is None or tuple(values.columns) != self.columns:
                 raise ValueError(f"values has columns {list(values.columns)}, but this "
@@ -239,21 +283,27 @@ class Standardizer:
         if arr.ndim < 1 or arr.shape[-1] != self.mean.size:
             raise ValueError(f"values has shape {arr.shape}; its last axis must hold the "
                              f"{self.mean.size} variables the Standardizer was fitted on.")
-        return (arr - self.mean) / self.std
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _finite("values", (arr - self.mean) / self.std, "scaled")
 
     def inverse(self, values, columns=None):
         """Undo transform: values (..., K) back to the data's units; returns an array (..., K).
 
         columns: which variables the K last-axis entries are, as names or positions (e.g.
                  ["temp_max_c"] to un-scale a model that predicts temp_max only). None: all D.
-        Raises ValueError if a column is unknown or K does not match.
+        Raises ValueError if a column is unknown, K does not match, or a value would go beyond the
+        largest float.
         """
-        sel = self._positions(columns)
-        arr = as_float_array("values", values, what="(..., K)")
+        return self._inverse("values", values, self._positions(columns))
+
+    def _inverse(self, name, values, sel):
+        """inverse, with messages naming the caller's argument `name`; sel: positions."""
+        arr = as_float_array(name, values, what="(..., K)")
         if arr.ndim < 1 or arr.shape[-1] != len(sel):
-            raise ValueError(f"values has shape {arr.shape}, but {len(sel)} column(s) were "
+            raise ValueError(f"{name} has shape {arr.shape}, but {len(sel)} column(s) were "
                              f"selected; its last axis must have one entry per column.")
-        return arr * self.std[sel] + self.mean[sel]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _finite(name, arr * self.std[sel] + self.mean[sel], "un-scaled")
 
     def _positions(self, columns):
         if columns is None:
@@ -278,6 +328,25 @@ class Standardizer:
         return sel
 
 
+def _finite(name, result, what):
+    """result, if every entry is finite; else a ValueError naming the argument it came from."""
+    if not np.isfinite(result).all():
+        raise ValueError(f"{name}, once {what}, would go beyond the largest float (1.8e308): some "
+                         "entries are far outside the range of the training data; check them.")
+    return result
+
+
+def _mean_std(arr):
+    """Per-column mean and std (ddof=0) of arr (N, D), without overflow or underflow: a column
+    whose largest |entry| m is beyond 1e100 (or below 1e-100) is divided by m first."""
+    m = np.max(np.abs(arr), axis=0)
+    if np.all((m == 0) | ((m > 1e-100) & (m < 1e100))):
+        return arr.mean(axis=0), arr.std(axis=0)          # the plain formulas are exact here
+    m = np.where(m > 0, m, 1.0)
+    unit = arr / m                      # mean and std of unit are at most 1: times m fits
+    return unit.mean(axis=0) * m, unit.std(axis=0) * m
+
+
 def fit_standardizer(train_values, columns=None):
     """Fit a Standardizer on the training period only: mean and std (ddof=0) of each variable.
 
@@ -286,7 +355,8 @@ def fit_standardizer(train_values, columns=None):
     columns:      names for the D variables of an array (ignored for a DataFrame's own names).
 
     Returns a Standardizer. Raises TypeError for non-numeric input, ValueError for NaN or
-    infinite values, fewer than 2 rows, or a constant variable (its std is 0).
+    infinite values, no variable, fewer than 2 rows, or a constant variable (its std is 0).
+    Values near the largest float are scaled before squaring, so no step overflows.
     """
     if isinstance(train_values, pd.DataFrame):
         columns = tuple(str(c) for c in train_values.columns)
@@ -295,6 +365,9 @@ def fit_standardizer(train_values, columns=None):
     if arr.ndim < 2:
         raise ValueError(f"train_values must have shape (N, D), got {arr.shape}; add a "
                          "variable axis with train_values[:, None].")
+    if arr.shape[-1] == 0:
+        raise ValueError(f"train_values has shape {arr.shape}: no variable to standardise; its "
+                         "last axis must hold at least one.")
     arr = arr.reshape(-1, arr.shape[-1])
     if arr.shape[0] < 2:
         raise ValueError(f"train_values has {arr.shape[0]} row(s); a std needs at least 2.")
@@ -309,7 +382,7 @@ def fit_standardizer(train_values, columns=None):
         if len(columns) != arr.shape[1]:
             raise ValueError(f"columns has {len(columns)} names but train_values has "
                              f"{arr.shape[1]} variables.")
-    mean, std = arr.mean(axis=0), arr.std(axis=0)
+    mean, std = _mean_std(arr)          # both finite: std is at most half the range
     flat = np.flatnonzero(std == 0)
     if flat.size:
         which = columns[flat[0]] if columns else flat[0]
@@ -344,7 +417,7 @@ def weather_windows(period, seq_len, inputs, targets, horizon=1):
     horizon. Built with rnn_helpers.data.make_windows.
     Raises TypeError / ValueError for a bad period, an unknown column, or a period too short.
     """
-    period = _check_frame("period", period)
+    period, _ = _check_frame("period", period)
     seq_len = check_int("seq_len", seq_len, minimum=1)
     horizon = check_int("horizon", horizon, minimum=1, maximum=_MAX_HORIZON)
     inputs = _column_names("inputs", inputs, period)
@@ -386,8 +459,10 @@ def forecast_errors(Y, Y_pred, columns, standardizer=None):
     columns:      the O variables' names (used as row labels and to pick the statistics).
     standardizer: the Standardizer fitted on the training period, or None.
 
-    Returns a DataFrame (O, 2) with columns "rmse" and "mae", one row per variable.
-    Raises ValueError if the shapes differ or do not match columns.
+    Returns a DataFrame (O, 2) with columns "rmse" and "mae", one row per variable. Values near
+    the largest float are scaled before squaring, so no step overflows.
+    Raises ValueError if the shapes differ or do not match columns, or an error itself is beyond
+    the largest float (1.8e308).
     """
     columns = [columns] if isinstance(columns, str) else columns
     if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
@@ -409,8 +484,10 @@ def forecast_errors(Y, Y_pred, columns, standardizer=None):
             raise ValueError(f"standardizer was fitted on the columns {standardizer.columns}, so it "
                              f"cannot un-scale {unknown[0]!r} (from columns): pass the Standardizer "
                              "fitted on the training period of these variables.")
-        Y, Y_pred = standardizer.inverse(Y, columns), standardizer.inverse(Y_pred, columns)
-    err = Y_pred - Y
-    return pd.DataFrame({"rmse": np.sqrt(np.mean(err ** 2, axis=0)),
-                         "mae": np.mean(np.abs(err), axis=0)},
-                        index=pd.Index(columns, name="variable"))
+        sel = standardizer._positions(columns)
+        Y, Y_pred = standardizer._inverse("Y", Y, sel), standardizer._inverse("Y_pred", Y_pred, sel)
+    rmse, mae = rms_and_mean_abs(Y_pred, Y, axis=0)      # scaled first if squares would overflow
+    if not (np.isfinite(rmse).all() and np.isfinite(mae).all()):
+        raise ValueError("Y_pred and Y differ by more than the largest float (1.8e308): the "
+                         "errors cannot be represented; check the predictions.")
+    return pd.DataFrame({"rmse": rmse, "mae": mae}, index=pd.Index(columns, name="variable"))

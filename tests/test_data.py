@@ -47,3 +47,22 @@ def test_make_windows_rejects_bad_input(kwargs, message):
 def test_sine_windows_too_short():
     with pytest.raises(ValueError, match="n_points=120 is too short"):
         rh.sine_windows(n_points=120)
+
+
+def test_absurd_sizes_are_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"seq_len is too large: 50000 windows of seq_len=50000 "
+                                         r"steps .* \(18\.6 GiB\)"):
+        rh.make_windows(np.arange(1e5), 50_000)
+    with pytest.raises(ValueError, match=r"n_points is too large: .*7\.28 TiB"):
+        rh.sine_windows(n_points=10**12)
+    X, _ = rh.make_windows(np.arange(1e5), 10)        # the same series with a sensible seq_len
+    assert X.shape == (99_990, 10, 1)
+
+
+def test_zero_features_and_masked_series_are_refused():
+    with pytest.raises(ValueError, match=r"series has shape \(10, 0\): no feature"):
+        rh.make_windows(np.ones((10, 0)), 2)
+    with pytest.raises(ValueError, match="series is a masked array with 1 masked entry"):
+        rh.make_windows(np.ma.masked_array(np.arange(10.0), mask=np.arange(10) == 4), 3)
+    X, Y = rh.make_windows(np.ma.masked_array(np.arange(10.0), mask=False), 3)
+    assert X.shape == (7, 3, 1) and Y[0, 0] == 3.0

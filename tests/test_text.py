@@ -8,6 +8,7 @@ million in a single entry (test_gradient_check_is_sensitive).
 
 import hashlib
 import math
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -310,3 +311,59 @@ def test_softmax_xent_backward_subtracts_the_target_whatever_the_memory_layout()
                    np.ascontiguousarray(logits.transpose(1, 0, 2)).transpose(1, 0, 2)):
         np.testing.assert_array_equal(tx.softmax_xent_backward(layout, targets), expected)
     np.testing.assert_allclose(expected.sum(axis=-1), 0.0, atol=1e-15)   # softmax - onehot sums to 0
+
+
+# ------------------------------------------------- checks before work, sizes, overflow, blame
+
+def test_train_text_checks_val_ids_before_the_first_update(monkeypatch):
+    vocab = tx.char_vocab("abcde")
+    ids = tx.encode("abcde" * 20, vocab)
+    params = rh.init_params(4, 5, 5, seed=0)
+    calls = []
+    monkeypatch.setattr(tx.training, "_loss_and_grads",
+                        lambda *a: calls.append(1) or pytest.fail("trained before the checks"))
+    for val_ids, message in ((np.array([1]), "val_ids holds 1 id"),
+                             (3, r"val_ids must have 1 dimension"),
+                             (np.array([0, 7]), "val_ids holds 7")):
+        with pytest.raises(ValueError, match=message):
+            tx.train_text(params, ids, steps=1000, seq_len=5, batch_size=2, val_ids=val_ids)
+    assert not calls
+
+
+def test_softmax_xent_blames_the_argument_with_the_wrong_axes():
+    with pytest.raises(ValueError, match=r"^logits has the wrong number of axes: logits has shape "
+                                         r"\(4,\) and targets \(1, 1\)"):
+        tx.softmax_xent(np.ones(4), np.array([[0]]))
+    with pytest.raises(ValueError, match=r"^targets has the wrong number of axes"):
+        tx.softmax_xent_backward(np.zeros((2, 3, 4)), np.array([0, 1, 2]))
+    assert tx.softmax_xent(np.zeros((2, 3, 4)), np.zeros((2, 3), dtype=int)) == \
+        pytest.approx(math.log(4), rel=1e-15)
+
+
+def test_absurd_sizes_are_refused_with_the_size_they_would_need():
+    ids = np.array([0, 1, 2, 1, 0])
+    with pytest.raises(ValueError, match=r"K is too large: .*K=10000000 .* \(728 TiB\)"):
+        tx.bigram_bits_per_char(ids, ids, K=10**7)      # a text length taken for the vocabulary
+    with pytest.raises(ValueError, match=r"n is too large: a sample of n=10+ .*7\.28 TiB"):
+        tx.sample(rh.init_params(4, 3, 3, seed=0), ids[:2], 10**12)
+
+
+def test_bigram_smoothing_near_the_float_limits():
+    ids = np.array([0, 1, 2, 1, 0, 2, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flat = tx.bigram_bits_per_char(ids, ids, K=4, smoothing=1e308)
+        tiny = tx.bigram_bits_per_char(ids, ids, K=4, smoothing=5e-324)
+    assert flat == pytest.approx(2.0, rel=1e-12)        # counts vanish: p = 1/K for every pair
+    # every test pair was seen in training: p = count(a, b) / count(a) exactly in the limit
+    pairs = list(zip(ids[:-1], ids[1:]))
+    expected = -np.mean([math.log2(pairs.count(p) / sum(a == p[0] for a, _ in pairs))
+                         for p in pairs])
+    assert tiny == pytest.approx(expected, rel=1e-12)
+
+
+def test_masked_ids_are_refused_and_unmasked_ones_read():
+    vocab = tx.char_vocab("abc")
+    with pytest.raises(ValueError, match="ids is a masked array with 1 masked entry"):
+        tx.decode(np.ma.masked_array([0, 1, 2], mask=[0, 1, 0]), vocab)
+    assert tx.decode(np.ma.masked_array([0, 1, 2], mask=False), vocab) == "abc"

@@ -1,6 +1,8 @@
 import dataclasses
+import datetime
 import hashlib
 import re
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -93,9 +95,11 @@ GOOD = ["2012-01-01,0.0,12.8,5.0,4.7", "2012-01-02,10.9,10.6,2.8,4.5",
      "line 3", "'date'", "missing date(s): 1 day(s) from 2012-01-02 to 2012-01-02"),
     ([HEADER, GOOD[0], "2012/01/02,10.9,10.6,2.8,4.5"],
      "line 3", "'date'", "'2012/01/02' is not a date"),
+    ([HEADER, GOOD[0], "2012-1-2,10.9,10.6,2.8,4.5"],
+     "line 3", "'date'", "'2012-1-2' is not a date of the form YYYY-MM-DD"),
     ([HEADER + ",weather", GOOD[0] + ",sun"], "line 1", "'weather'", "unexpected column"),
 ], ids=["missing column", "non-numeric", "empty entry", "nan", "out of order", "repeated date",
-        "missing date", "bad date", "extra column"])
+        "missing date", "bad date", "date without leading zeros", "extra column"])
 def test_load_weather_names_file_row_and_column(tmp_path, lines, row, column, what):
     path = write_csv(tmp_path, lines)
     with pytest.raises(ValueError) as info:
@@ -435,3 +439,120 @@ def test_forecast_errors_are_in_the_data_units(weather):
     with pytest.raises(TypeError, match="standardizer must be a Standardizer"):
         forecast_errors(Y, Y, ["temp_max_c"], standardizer={"mean": 0})
     assert isinstance(scaler, Standardizer)
+
+
+# ------------------------------------------------------------- dates, time zones and overflow
+
+@pytest.mark.parametrize("text", ["01/02/2013", "31/12/2013", "2013", "20131231", "2013-1-5",
+                                  "2013-12-31T00:00", "2013-12-31 12:00", "Dec 31 2013",
+                                  "2013/12/31", " 2013-12-31"])
+def test_split_periods_takes_only_iso_days(weather, text):
+    # pandas guesses: "01/02/2013" would end training on 2 January, "2013" on 1 January
+    with pytest.raises(ValueError, match=re.escape(f"train_end={text!r} is not a date of the form "
+                                                   "'YYYY-MM-DD'")):
+        split_periods(weather, text, "2014-12-31")
+
+
+@pytest.mark.parametrize("day", ["2013-12-31", pd.Timestamp("2013-12-31"),
+                                 np.datetime64("2013-12-31"), datetime.date(2013, 12, 31),
+                                 datetime.datetime(2013, 12, 31),
+                                 pd.Timestamp("2013-12-31", tz="Europe/Berlin")])
+def test_split_periods_days_in_every_unambiguous_form(weather, day):
+    train, val, _ = split_periods(weather, day, "2014-12-31")
+    assert len(train) == 731 and train.index[-1] == pd.Timestamp("2013-12-31")
+    assert val.index[0] == pd.Timestamp("2014-01-01")
+
+
+@pytest.mark.parametrize("day, what", [
+    (pd.Timestamp("2013-12-31 12:00"), "has a time of day"),
+    (np.datetime64("2013-12-31T06"), "has a time of day"),
+    (datetime.datetime(2013, 12, 31, 0, 0, 1), "has a time of day"),
+    (np.datetime64("2013-12"), "names a month, not a day"),     # would be 1 December
+    (np.datetime64("2013"), "names a year, not a day"),         # would be 1 January
+])
+def test_split_periods_refuses_a_time_of_day_or_a_longer_period(weather, day, what):
+    with pytest.raises(ValueError, match=f"train_end=.* {what}"):
+        split_periods(weather, day, "2014-12-31")
+
+
+def test_split_periods_keeps_a_whole_last_day_recorded_at_noon(weather):
+    noon = weather.copy()
+    noon.index = noon.index + pd.Timedelta(hours=12)
+    train, val, _ = split_periods(noon, "2013-12-31", "2014-12-31")
+    assert (len(train), len(val)) == (731, 365)
+    assert train.index[-1] == pd.Timestamp("2013-12-31 12:00")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"])
+def test_time_zone_aware_records_are_read_by_their_local_days(weather, zone):
+    local = weather.tz_localize(zone)           # Berlin: 2012-03-25 has 23 hours
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # pandas' deprecation warnings included
+        periods = split_periods(local, "2013-12-31", "2014-12-31")
+        windows = weather_windows(periods[0], 7, ["temp_max_c", "wind_ms"], "temp_max_c", horizon=2)
+        naive = weather_windows(split_periods(weather, "2013-12-31", "2014-12-31")[0], 7,
+                                ["temp_max_c", "wind_ms"], "temp_max_c", horizon=2)
+        climate = bl.fit_climatology(periods[0].index, periods[0].to_numpy())
+    assert [len(p) for p in periods] == [731, 365, 365]
+    assert periods[0].index.tz is not None and periods[0].index[-1].day == 31
+    for part, plain in zip(periods, split_periods(weather, "2013-12-31", "2014-12-31")):
+        np.testing.assert_array_equal(part.to_numpy(), plain.to_numpy())
+    np.testing.assert_array_equal(windows.X, naive.X)
+    np.testing.assert_array_equal(windows.target_dates.tz_localize(None), naive.target_dates)
+    np.testing.assert_array_equal(climate, bl.fit_climatology(weather.index[:731],
+                                                              weather.to_numpy()[:731]))
+
+
+def test_a_time_zone_aware_gap_is_still_a_gap(weather):
+    with pytest.raises(ValueError, match="2012-01-05 follows 2012-01-03"):
+        split_periods(weather.drop(weather.index[3]).tz_localize("UTC"), "2013-12-31", "2014-12-31")
+
+
+@pytest.mark.parametrize("dates", [lambda d: d.strftime("%d/%m/%Y"),
+                                   lambda d: list(d.strftime("%Y-%m-%d")),
+                                   lambda d: np.asarray(d.strftime("%Y-%m-%d"))])
+def test_climatology_refuses_dates_as_text(weather, dates):
+    with pytest.raises(TypeError, match="dates must hold dates.*pd.to_datetime"):
+        bl.fit_climatology(dates(weather.index), weather.to_numpy())
+
+
+def test_scaling_and_errors_near_the_largest_float():
+    values = np.array([[1e200], [-1e200], [3e200]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                      # no RuntimeWarning under the cell
+        s = fit_standardizer(values, ["a"])
+        errors = forecast_errors(np.array([[1e200]]), np.array([[-1e200]]), ["a"])
+        tiny = fit_standardizer(np.array([[1e-310], [3e-310]]))
+    np.testing.assert_allclose(s.mean, [1e200], rtol=1e-15)
+    np.testing.assert_allclose(s.std, [np.sqrt(8 / 3) * 1e200], rtol=1e-15)
+    np.testing.assert_allclose(errors.to_numpy(), [[2e200, 2e200]], rtol=1e-15)
+    np.testing.assert_allclose(tiny.std, [1e-310], rtol=1e-6)     # not "constant"
+    with pytest.raises(ValueError, match="Y_pred and Y differ by more than the largest float"):
+        forecast_errors(np.array([[1.7e308]]), np.array([[-1.7e308]]), ["a"])
+    extreme = fit_standardizer(np.array([[1.7e308], [-1.7e308]]))      # std at most half the range
+    np.testing.assert_array_equal(extreme.std, [1.7e308])
+    with pytest.raises(ValueError, match="values, once scaled, would go beyond"):
+        Standardizer(None, np.array([0.0]), np.array([1e-300])).transform(np.array([[1e10]]))
+
+
+def test_scaling_and_errors_of_ordinary_data_are_unchanged(weather):
+    # the overflow-safe paths are taken only beyond 1e100: ordinary data give the plain formulas
+    train = weather.iloc[:731]
+    s = fit_standardizer(train)
+    np.testing.assert_array_equal(s.mean, train.to_numpy().mean(axis=0))
+    np.testing.assert_array_equal(s.std, train.to_numpy().std(axis=0))
+    Y, P = train.to_numpy()[:50, :2], train.to_numpy()[1:51, :2]
+    errors = forecast_errors(Y, P, ["precipitation_mm", "temp_max_c"])
+    np.testing.assert_array_equal(errors["rmse"], np.sqrt(np.mean((P - Y) ** 2, axis=0)))
+
+
+def test_empty_and_masked_arrays_are_refused_by_name():
+    with pytest.raises(ValueError, match=r"train_values has shape \(5, 0\): no variable"):
+        fit_standardizer(np.ones((5, 0)))
+    masked = np.ma.masked_array(np.arange(10.0).reshape(5, 2), mask=[[0, 1]] * 5)
+    with pytest.raises(ValueError, match="train_values is a masked array with 5 masked entries"):
+        fit_standardizer(masked)
+    clear = np.ma.masked_array(np.arange(10.0).reshape(5, 2), mask=False)
+    np.testing.assert_array_equal(fit_standardizer(clear).std, np.full(2, np.sqrt(8.0)))
+    with pytest.raises(ValueError, match=r"values must have shape .* O >= 1"):
+        bl.fit_climatology(pd.date_range("2012-01-01", periods=366), np.ones((366, 0)))

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from .._checks import as_float_array, check_int, check_positive_float
+from .._checks import as_float_array, check_int, check_magnitude, check_positive_float, check_size
 from .vocab import _check_ids, _check_text_params
 
 __all__ = ["softmax_xent", "softmax_xent_backward", "loss_and_grads", "loss_and_grads_loop",
@@ -128,6 +128,7 @@ def sample(params, seed_ids, n, temperature=1.0, seed=0):
     H, K = _check_text_params(params)
     seed_ids = _check_ids("seed_ids", seed_ids, 1, K, "(L,)")
     n = check_int("n", n, minimum=1)
+    check_size("n", n, f"a sample of n={n} ids")
     temperature = check_positive_float("temperature", temperature)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
@@ -234,11 +235,24 @@ def _xent(logits, targets, grad=True):
 
 
 def _check_logits(logits, targets):
-    logits = as_float_array("logits", logits, what="(N, T, K)")
+    # beyond 1e50, differences of logits (the softmax's shift) could overflow
+    logits = check_magnitude("logits", as_float_array("logits", logits, what="(N, T, K)"),
+                             hint="differences of such scores overflow, and no model gives "
+                             "scores this large: check how they were computed")
     if logits.ndim < 1 or logits.shape[-1] < 1:
         raise ValueError(f"logits must have a last axis of K >= 1 scores, got shape {logits.shape}.")
     K = logits.shape[-1]
-    targets = _check_ids("targets", targets, logits.ndim - 1, K, "(N, T)", allow_empty=True)
+    try:                                # targets are checked on their own first, so that a
+        ndim = np.ndim(targets)         # mismatch of axes blames the argument that is off
+    except ValueError:                  # ragged lists: _check_ids says so, naming targets
+        ndim = logits.ndim - 1
+    targets = _check_ids("targets", targets, ndim, K, "(N, T)", allow_empty=True)
+    if targets.ndim != logits.ndim - 1:
+        first = "logits" if targets.ndim == 2 else "targets"     # (N, T) targets are as documented
+        raise ValueError(f"{first} has the wrong number of axes: logits has shape {logits.shape} "
+                         f"and targets {targets.shape}, but logits needs exactly one more axis "
+                         "than targets (the K scores of each position): targets (N, T), logits "
+                         "(N, T, K).")
     if targets.shape != logits.shape[:-1] or targets.size == 0:
         raise ValueError(f"targets has shape {targets.shape} but logits {logits.shape}: there must be "
                          "one target id per row of K logits, and at least one.")
@@ -247,6 +261,8 @@ def _check_logits(logits, targets):
 
 def _check_pair(X_ids, Y_ids, K):
     X_ids = _check_ids("X_ids", X_ids, 2, K, "(N, T)")
+    check_size("X_ids", X_ids.size * K,
+               f"the logits of {X_ids.size} positions over K={K} characters")
     Y_ids = _check_ids("Y_ids", Y_ids, 2, K, "(N, T)")
     if X_ids.shape != Y_ids.shape:
         raise ValueError(f"X_ids has shape {X_ids.shape} but Y_ids has shape {Y_ids.shape}: they must "

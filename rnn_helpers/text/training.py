@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_positive_float
+from .._checks import check_int, check_positive_float, check_size
 from ..training import TrainingDiverged
 from .model import _loss_and_grads, bits_per_char
 from .vocab import _check_ids, _check_text_params
@@ -18,6 +18,9 @@ from .vocab import _check_ids, _check_text_params
 __all__ = ["chunks", "train_text", "TextHistory", "bigram_bits_per_char", "uniform_bits_per_char"]
 
 OPTIMIZERS = ("adam", "adagrad")
+#: The most updates (steps) or passes (epochs) train_text accepts: a larger number is a mix-up of
+#: sizes, refused before any work, as train() refuses more than 100,000 epochs.
+MAX_STEPS = 10_000_000
 _DEFAULT_LEARNING_RATE = {"adam": 1e-2, "adagrad": 1e-1}
 
 
@@ -70,7 +73,8 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     """Train a copy of params on a text by truncated BPTT over chunks; params itself is not changed.
 
     params: from init_params(hidden_dim, K, K).  ids: integer array (L,) in [0, K), the training text.
-    steps / epochs: give exactly one: the number of updates, or of passes over ids.
+    steps / epochs: give exactly one: the number of updates, or of passes over ids (at most
+        MAX_STEPS).
     seq_len (T), batch_size (N): the chunk layout of chunks(); each update uses one (N, T) chunk,
         starting from the previous chunk's s_T (held constant: the gradient stops there). The state
         restarts at zero with each epoch, whose chunk grid is shifted by an offset in [0, T) drawn
@@ -85,9 +89,10 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     clip_norm: rescale the gradients so their global norm is at most clip_norm; None for no clipping.
         The default 5 echoes min-char-rnn's bound of 5 (there on each entry).
     seed: a whole number >= 0, for the epochs' offsets (the weights come from params).
-    val_ids: integer array (L_val,), held-out text scored with bits_per_char after the last update
-        and, with eval_every = k, after every k updates.
-    Returns (trained_params, TextHistory). Raises TypeError/ValueError naming a bad argument, and
+    val_ids: integer array (L_val,), L_val >= 2, held-out text scored with bits_per_char after the
+        last update and, with eval_every = k, after every k updates.
+    Returns (trained_params, TextHistory). Raises TypeError/ValueError naming a bad argument (every
+    argument is checked before the first update), and
     TrainingDiverged (epoch 1-based, record = the chunk's index in that epoch, loss) if the loss
     becomes NaN or infinite.
     """
@@ -96,8 +101,8 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     if (steps is None) == (epochs is None):
         raise ValueError("give exactly one of steps (the number of updates) or epochs (passes over "
                          "ids).")
-    steps = check_int("steps", steps, minimum=1, allow_none=True)
-    epochs = check_int("epochs", epochs, minimum=1, allow_none=True)
+    steps = check_int("steps", steps, minimum=1, maximum=MAX_STEPS, allow_none=True)
+    epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_STEPS, allow_none=True)
     T = check_int("seq_len", seq_len, minimum=1)
     N = check_int("batch_size", batch_size, minimum=1)
     if optimizer not in OPTIMIZERS:
@@ -108,6 +113,9 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     if val_ids is not None:
         val_ids = _check_ids("val_ids", val_ids, 1, K, "(L_val,)")
+        if val_ids.size < 2:             # checked now: bits_per_char would refuse it after training
+            raise ValueError(f"val_ids holds {val_ids.size} id; held-out bits per character score "
+                             "each id after the first, so it needs at least 2 (or pass None).")
     eval_every = check_int("eval_every", eval_every, minimum=1, allow_none=True)
     chunks(ids, N, T)                                      # fail now if ids is too short
 
@@ -176,6 +184,8 @@ def bigram_bits_per_char(train_ids, test_ids, K, smoothing=1.0):
     Raises TypeError/ValueError naming the argument.
     """
     K = check_int("K", K, minimum=1)
+    check_size("K", K * K, f"a (K, K) table of pair counts for K={K} (K is the vocabulary size, "
+               "len(vocab.chars), not a text's length)")
     train_ids = _check_ids("train_ids", train_ids, 1, K, "(L_train,)")
     test_ids = _check_ids("test_ids", test_ids, 1, K, "(L_test,)")
     for name, arr in (("train_ids", train_ids), ("test_ids", test_ids)):
@@ -183,8 +193,15 @@ def bigram_bits_per_char(train_ids, test_ids, K, smoothing=1.0):
             raise ValueError(f"{name} must hold at least 2 ids: a bigram is a pair of neighbours.")
     smoothing = check_positive_float("smoothing", smoothing)
     counts = np.bincount(train_ids[:-1] * K + train_ids[1:], minlength=K * K).reshape(K, K)
-    probs = (counts + smoothing) / (counts.sum(axis=1, keepdims=True) + smoothing * K)
-    return float(-np.mean(np.log2(probs[test_ids[:-1], test_ids[1:]])))
+    pair = counts[test_ids[:-1], test_ids[1:]]                 # count(a, b) of each test pair
+    row = counts.sum(axis=1)[test_ids[:-1]]                    # count(a)
+    # log2 p = log2(count(a, b) + s) - log2(count(a) + s K), divided through by s when s >= 1, so
+    # that neither s K (s near the largest float) nor p (s near the smallest) leaves the floats
+    if smoothing >= 1:
+        log_p = np.log2(pair / smoothing + 1.0) - np.log2(row / smoothing + K)
+    else:
+        log_p = np.log2(pair + smoothing) - np.log2(row + smoothing * K)
+    return float(-np.mean(log_p))
 
 
 def uniform_bits_per_char(K):

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_params
+from .._checks import check_params, unmasked
 
 __all__ = ["Vocab", "char_vocab", "encode", "decode", "load_text", "available_texts"]
 
@@ -98,6 +98,7 @@ def _check_ids(name, ids, ndim, K, what, allow_empty=False):
     if isinstance(ids, (str, bytes, dict, set)) or ids is None:
         raise TypeError(f"{name} must be an integer array of character ids of shape {what} (from "
                         f"encode), got {type(ids).__name__}.")
+    ids = unmasked(name, ids)
     try:
         arr = np.asarray(ids)
     except (TypeError, ValueError) as err:                 # e.g. ragged nested lists

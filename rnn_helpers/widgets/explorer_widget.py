@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from .._checks import check_instance, check_sequence
 from ..baselines import predict_mean
 from ..data import sine_windows
 from ..gradient_flow import state_gradients
@@ -312,6 +313,10 @@ class Explorer(LiveFigure):
     figsize = (12, 3.6)
 
     def __init__(self, settings=DEFAULTS, data=None):
+        check_instance("settings", settings, Settings, "build the explorer with explorer(**values) "
+                       "or pass Settings(**values)")
+        if data is not None:
+            check_sequence("data", data, 4, "pass what sine_windows() returns: X, Y, X_val, Y_val")
         self.data = sine_windows() if data is None else data
         d = DEFAULTS
         self.hidden_size = widgets.IntSlider(d.hidden_size, 1, 200, description="hidden size",
