@@ -10,7 +10,10 @@
     engine      how a check runs its cases and compares
     answers     replies to "answer with a number" questions (notebooks 1 to 7)
     source      show_source: a package function's source with its argument checks folded away
-    lstm_checks check_lstm_step_forward, check_forget_share (notebook 8)
+    lstm_checks check_lstm_step_forward, check_lstm_step_backward, lstm_step_gradient_check,
+                check_forget_share (notebook 8)
+    reveal      reveal(name): the package's answer to an exercise, asked for on purpose; show_answer
+                and show_source print it only once the learner's own version has passed
     text_checks check_softmax_xent_backward (notebook 10)
 """
 
@@ -22,7 +25,8 @@ from .implement import (check_backward, check_clip_elementwise, check_clip_globa
                         check_forward, check_sgd_momentum_update, check_step_backward,
                         check_step_forward)
 from .lstm_checks import EXERCISES as _LSTM_EXERCISES
-from .lstm_checks import check_forget_share, check_lstm_step_forward
+from .lstm_checks import (check_forget_share, check_lstm_step_backward, check_lstm_step_forward,
+                          lstm_step_gradient_check)
 from .source import show_source, teaching_source
 from .text_checks import EXERCISES as _TEXT_EXERCISES
 from .text_checks import check_softmax_xent_backward
@@ -37,4 +41,5 @@ __all__ = ["check_clip_factor", "check_detach_answer", "check_fall_per_epoch", "
            "check_backward", "check_clip_elementwise", "check_clip_global_norm", "check_forward",
            "check_sgd_momentum_update", "check_step_backward", "check_step_forward", "show_source",
            "teaching_source", "Verdict", "choose", "check_forget_share", "check_lstm_step_forward",
+           "check_lstm_step_backward", "lstm_step_gradient_check",
            "check_softmax_xent_backward"]
