@@ -118,7 +118,7 @@ run_step_forward = exercises.choose(verdict)               # yours once it passe
 # call gets a clear message, and then runs these lines. Compare them with yours:
 
 # %% slideshow={"slide_type": "-"}
-print(inspect.getsource(rh.rnn._step_forward))
+exercises.show_source(rh.rnn._step_forward)     # shown once your step_forward passes
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us take one step with $H = 100$ hidden units on all 100 training windows at once. `X[:, 0]`

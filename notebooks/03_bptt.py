@@ -179,8 +179,9 @@ run_step_backward = exercises.choose(verdict)              # yours once it passe
 # an $(N, O)$ array (rule (B1) made it; it already holds the $1/N$), and the cache of the forward pass
 # of notebook 2: `cache["states"][t]` is $s_t$, `cache["X"][:, t - 1]` is $x_t$, and
 # `cache["params"]`, `cache["activation"]`. Start every gradient at zero, with the shape of its
-# parameter (`np.zeros_like`); apply (B2) for $dV$, $dc$ and $ds_T$; then call your
-# `step_backward` for $t = T, T-1, \dots$, *adding* each step's terms and carrying $ds_{t-1}$ back.
+# parameter (`np.zeros_like`); apply (B2) for $dV$, $dc$ and $ds_T$; then call `run_step_backward`
+# (your `step_backward` once it has passed its check, the package's until then) for
+# $t = T, T-1, \dots$, *adding* each step's terms and carrying $ds_{t-1}$ back.
 #
 # `truncate` says how far back to walk. `None` means all the way, $t = T, \dots, 1$ (full BPTT).
 # `truncate=k` means only the last $k$ steps, $t = T, T-1, \dots, T-k+1$, and then stop; $k \ge T$
@@ -216,8 +217,8 @@ def backward(dY_hat, cache, truncate=None):
         grads["c"] = dY_hat.sum(axis=0)                        # (B2)  (O,)
     ds = dY_hat @ params["V"]                                   # (B2)  ds_T, (N, H)
     for t in range(T, T - k, -1):                               # t = T, ..., T-k+1
-        ds, step_grads = step_backward(ds, X[:, t - 1], states[t - 1], states[t], params,
-                                       cache["activation"])     # (B3), (B4)
+        ds, step_grads = run_step_backward(ds, X[:, t - 1], states[t - 1], states[t], params,
+                                           cache["activation"])  # (B3), (B4)
         for name, g in step_grads.items():
             grads[name] += g                                    # W, U, b are used at every step
     return grads

@@ -28,11 +28,12 @@
 # **Time:** about 30 minutes, longer if you play. The symbols are listed in [notation.md](notation.md).
 #
 # **The sliders need a running kernel.** Run the notebook (in JupyterLab: *Run > Run All Cells*).
-# Read without a kernel (on GitHub, say), the explorer below is a still picture of its default
-# settings, and the section after it draws the same picture as an ordinary figure (an HTML export
-# read offline shows only that one). For a page with just the text and the explorer, for a class
-# on a projector, serve this notebook with Voila from the repository's folder:
-# `.venv/bin/voila notebooks/06_explorer.ipynb`.
+# The section after the explorer draws its picture at the default settings as an ordinary figure,
+# which the instructor edition stores, so that it can be read without a kernel (on GitHub, say); the
+# learner edition stores no outputs, so there every picture appears when you run its cell. For a
+# class on a projector, the explorer also runs as a page of its own (a title, one paragraph, the
+# controls and the picture, no code), served by Voila from the repository's folder:
+# `.venv/bin/voila notebooks/explorer.ipynb`.
 
 # %% slideshow={"slide_type": "-"}
 import inspect

@@ -44,6 +44,7 @@ import rnn_helpers as rh
 from rnn_helpers import gru, lstm
 from rnn_helpers.baselines import (fit_climatology, fit_linear_ar, predict_climatology,
                                    predict_linear_ar, predict_persistence)
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, use_course_style
 from rnn_helpers.weather import (WEATHER_COLUMNS, fit_standardizer, forecast_errors, load_weather,
                                  split_periods, weather_windows)
@@ -725,12 +726,14 @@ print(bias7.T.round(2).to_string())
 # **1. Predict, then run: a leak.** Suppose the climatology were fitted on all four years, 2015
 # included. Before running: will its test RMSE go up or down, and by a little or a lot?
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-leaky = fit_climatology(weather.index, weather[TARGET].to_numpy(), half_width=7)
-leaky_rmse = rh.rmse(predict_climatology(leaky, windows["test"].target_dates), test_c)
-print(f"climatology fitted on 2012-2013: test RMSE {rmse_of['climatology']:.2f} °C; "
-      f"fitted on 2012-2015: {leaky_rmse:.2f} °C")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    leaky = fit_climatology(weather.index, weather[TARGET].to_numpy(), half_width=7)
+    leaky_rmse = rh.rmse(predict_climatology(leaky, windows["test"].target_dates), test_c)
+    print(f"climatology fitted on 2012-2013: test RMSE {rmse_of['climatology']:.2f} °C; "
+          f"fitted on 2012-2015: {leaky_rmse:.2f} °C")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -850,12 +853,16 @@ print(f"hidden states with |s| > 0.99 at the start: unscaled {np.mean(np.abs(raw
 # settings) and compare its test RMSE by horizon with the seven separate networks. Before running:
 # will sharing one hidden state of 8 units across seven outputs help, cost nothing, or hurt?
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 5: run me after you have made your guess.
-rnn7, hist7 = rh.train(rh.init_params(H, D, len(HORIZONS), seed=0), X7, Y7, activation="tanh", **SETTINGS)
-one_net = pd.Series(np.sqrt(np.mean((in_celsius(rh.predict(rnn7, X7_test), columns7) - truth7) ** 2, axis=0)),
-                    index=by_horizon.index)
-print(pd.DataFrame({"seven networks": by_horizon["RNN"], "one network, O = 7": one_net}).round(2).to_string())
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 5: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    rnn7, hist7 = rh.train(rh.init_params(H, D, len(HORIZONS), seed=0), X7, Y7, activation="tanh",
+                           **SETTINGS)
+    one_net = pd.Series(np.sqrt(np.mean((in_celsius(rh.predict(rnn7, X7_test), columns7) - truth7) ** 2,
+                                        axis=0)), index=by_horizon.index)
+    print(pd.DataFrame({"seven networks": by_horizon["RNN"],
+                        "one network, O = 7": one_net}).round(2).to_string())
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

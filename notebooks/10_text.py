@@ -58,7 +58,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import text as tx
-from rnn_helpers.exercises import choose, show_source
+from rnn_helpers.exercises import choose, guessed, show_source
 from rnn_helpers.exercises.text_checks import check_softmax_xent_backward
 from rnn_helpers.plots import COLORS, use_course_style
 
@@ -798,7 +798,8 @@ class TemperatureSlider(widgets.VBox):
         self.params, self.prompt_text, self.n, self.seed = params, prompt_text, n, seed
         self.slider = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
                                           description="temperature", readout_format=".1f",
-                                          continuous_update=False, layout=widgets.Layout(width="420px"))
+                                          continuous_update=False, layout=widgets.Layout(width="420px"),
+                                          style={"description_width": "initial"})  # whole label
         self.output = widgets.HTML()
         self.slider.observe(lambda change: self.resample(), names="value")
         self.resample()
@@ -891,14 +892,16 @@ for temp, sample_text in shown.items():
 # as if each chunk were read on its own. Will the score get worse, and by about how much: 0.01,
 # 0.1 or 1 bit per character? Guess, then run.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-n_chunks = (len(val_ids) - 1) // 25
-X_val = val_ids[:n_chunks * 25].reshape(n_chunks, 25)
-Y_val = val_ids[1:n_chunks * 25 + 1].reshape(n_chunks, 25)
-reset_bits = tx.loss_and_grads(trained, X_val, Y_val)[0] / np.log(2)   # each row starts at s_0 = 0
-print(f"state carried: {rnn_bits:.3f} bits per character; reset every 25 characters: "
-      f"{reset_bits:.3f}, worse by {reset_bits - rnn_bits:.2f}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    n_chunks = (len(val_ids) - 1) // 25
+    X_val = val_ids[:n_chunks * 25].reshape(n_chunks, 25)
+    Y_val = val_ids[1:n_chunks * 25 + 1].reshape(n_chunks, 25)
+    reset_bits = tx.loss_and_grads(trained, X_val, Y_val)[0] / np.log(2)   # each row starts at s_0 = 0
+    print(f"state carried: {rnn_bits:.3f} bits per character; reset every 25 characters: "
+          f"{reset_bits:.3f}, worse by {reset_bits - rnn_bits:.2f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -947,9 +950,11 @@ print(doc[doc.index("Adam is the default"):doc.index("learning_rate: None")].rst
 # (As $\theta \to 0$, $\operatorname{softmax}(o / \theta)$ puts all its probability on the largest
 # logit.)
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 3: run me after you have made your guess.
-print(show_sample(trained, 0.05, n=240))
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 3: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    print(show_sample(trained, 0.05, n=240))
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

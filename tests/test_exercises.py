@@ -847,3 +847,42 @@ def test_no_hint_writes_a_whole_line_the_learner_must_write():
         for line in solution:
             assert line.replace(" ", "") not in squashed, (line, text)
     assert not any("range(T, T - k, -1)" in t for t in texts)
+
+
+# ---- no answer before the try ------------------------------------------------------------------------
+
+def test_show_source_withholds_an_answer_until_the_check_passes(monkeypatch, capsys):
+    from rnn_helpers.exercises import gate
+    monkeypatch.setattr(gate, "_PASSED", set())
+    exercises.show_source(rh.rnn._step_forward, rh.global_norm)
+    out = capsys.readouterr().out
+    assert "z_t = x_t @" not in out and "rnn_helpers.rnn._step_forward is not shown yet" in out
+    assert "rh.exercises.reveal('step_forward')" in out and "def global_norm" in out
+    exercises.check_step_forward(sf_no_bias)                    # a failure opens nothing
+    exercises.show_source(rh.rnn._step_forward)
+    assert "is not shown yet" in capsys.readouterr().out
+    exercises.check_step_forward(step_forward)                  # the learner's right answer
+    exercises.show_source(rh.rnn._step_forward)
+    assert "z_t = x_t @" in capsys.readouterr().out
+
+
+def test_reveal_shows_the_answer_on_request_and_says_what_it_costs(monkeypatch, capsys):
+    from rnn_helpers.exercises import gate
+    monkeypatch.setattr(gate, "_PASSED", set())
+    exercises.reveal("lstm_step_backward")
+    out = capsys.readouterr().out
+    assert out.startswith("You asked for the package's answer to lstm_step_backward before yours")
+    assert "the search is where this exercise teaches" in out and "def _step_backward" in out
+    exercises.check_lstm_step_backward(lstm.step_backward)
+    exercises.reveal("lstm_step_backward")
+    assert not capsys.readouterr().out.startswith("You asked")
+    with pytest.raises(ValueError, match="name must be one of the exercises"):
+        exercises.reveal("nope")
+    assert set(gate.ANSWERS) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("guess, runs", [("", False), ("   ", False), (None, False), (True, False),
+                                         ("it goes down", True), (0.1, True), (3, True)])
+def test_guessed_runs_a_predict_cell_only_once_a_guess_is_written(guess, runs, capsys):
+    assert exercises.guessed(guess) is runs
+    assert ("Write your prediction in my_guess first" in capsys.readouterr().out) is not runs

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .gate import record
 from .verdict import Verdict
 
 __all__ = ["RTOL", "ATOL", "Case", "Exercise", "Wrong", "run_check", "forget_failures"]
@@ -153,6 +154,7 @@ def run_check(ex, learner_fn, hint=None):
             message = problem.second if level == 2 and problem.second else problem.first
             return Verdict(ex.name, False, message, learner_fn, ex.reference)
     _LAST_FAILURE.pop(ex.name, None)
+    record(ex.name, True)
     changed = f" and changes {' and '.join(ex.in_place)} in place" if ex.in_place else \
         " and leaves its inputs unchanged"
     return Verdict(ex.name, True,
