@@ -27,7 +27,7 @@
 #
 # **You need:** notebooks [3](03_bptt.ipynb) (backpropagation through time, vanishing gradients) and
 # [5](05_training.ipynb) (training, baselines).
-# **Time:** about 45 minutes. The symbols are listed in [notation.md](notation.md).
+# **Time:** about 60 minutes. The symbols are listed in [notation.md](notation.md).
 #
 # **Exercises to write code.** Two functions are yours to write: A, `lstm_step_forward`, one step of
 # the LSTM, and B, `lstm_step_backward`, the same step walked back by the chain rule. Each comes as a

@@ -134,7 +134,8 @@ def test_each_mistake_gets_its_hint(name, fn):
 
 
 def test_the_order_hint_names_the_order_found():
-    assert "in the order i, f, o, g (CS231n's order)" in lc.check_lstm_step_forward(cs231n_order, hint=2).message
+    message = lc.check_lstm_step_forward(cs231n_order, hint=2).message
+    assert "in the order i, f, o, g (CS231n's order)" in message
     assert "in the order f, i, g, o," in lc.check_lstm_step_forward(forget_first, hint=2).message
 
 

@@ -17,6 +17,8 @@ from .. import lstm as _lstm
 from .. import rnn as _rnn
 from .. import training as _training
 from .._fast import backward_into as _backward_into
+from .._fast import recurrence_matrix as _recurrence_matrix
+from .._fast import run_states as _run_states
 from ..text import model as _text_model
 
 __all__ = ["ANSWERS", "passed", "withheld", "reveal", "record", "guessed", "NO_GUESS"]
@@ -25,7 +27,7 @@ __all__ = ["ANSWERS", "passed", "withheld", "reveal", "record", "guessed", "NO_G
 #: the private one it calls, and the plain loops that spell out the same lines).
 ANSWERS = {
     "step_forward": (_rnn.step_forward, _rnn._step_forward),
-    "forward": (_rnn.forward, _rnn._forward),
+    "forward": (_rnn.forward, _rnn._forward, _run_states, _recurrence_matrix),
     "step_backward": (_rnn.step_backward, _rnn._step_backward),
     "backward": (_rnn.backward, _rnn.walk_back, _rnn.loss_and_grads_loop, _backward_into),
     "clip_elementwise": (_clipping.clip_elementwise,),
@@ -78,7 +80,7 @@ def reveal(name):
     Returns None. Raises ValueError naming the exercises when name is not one of them.
     """
     from .source import teaching_source
-    if name not in ANSWERS:
+    if not isinstance(name, str) or name not in ANSWERS:
         raise ValueError(f"name must be one of the exercises {', '.join(map(repr, ANSWERS))}; "
                          f"got {name!r}.")
     if not passed(name):

@@ -9,8 +9,9 @@
     check_sgd_momentum_update(fn)   notebook 5   mirrors rh.sgd_momentum_update (in place)
 
 Each takes the learner's function (anything: a non-function gets a reply, not an error) and,
-optionally, hint=2 for the second, fuller message at once (engine.run_check), and returns a Verdict: .passed, .message, shown in a notebook as one green or red line. It runs the
-function on seeded random cases (several sizes, both activations, truncations from 1 to beyond T)
+optionally, hint=2 for the second, fuller message at once (engine.run_check), and returns a
+Verdict: .passed, .message, shown in a notebook as one green or red line. It runs the function
+on seeded random cases (several sizes, both activations, truncations from 1 to beyond T)
 and compares every output entry with the package's own function (engine.RTOL, engine.ATOL); it
 checks shapes, dtypes and that inputs are not changed; a NotImplementedError reads "not implemented
 yet", any other exception one line naming it and the case; and a wrong result that equals one of
@@ -104,7 +105,8 @@ def _step_forward_outputs(ret, args, kwargs):
 _STEP_FORWARD = Exercise(
     name="step_forward", reference=_rnn.step_forward, arg_names=("x_t", "s_prev", "params"),
     make_cases=_step_forward_cases, outputs=_step_forward_outputs, mistakes=_m.STEP_FORWARD,
-    hints=_m.HINTS, first_hints=_m.FIRST_HINTS, coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
+    hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS, coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
     hint="Compare your line with z_t = x_t U^T + s_{t-1} W^T + b, s_t = act(z_t).",
     shape_hint=_FORWARD_SHAPES)
 
@@ -147,7 +149,8 @@ def _forward_outputs(ret, args, kwargs):
 
 _FORWARD = Exercise(
     name="forward", reference=_rnn.forward, arg_names=("params", "X"), make_cases=_forward_cases,
-    outputs=_forward_outputs, mistakes=_m.FORWARD, hints=_m.HINTS, first_hints=_m.FIRST_HINTS,
+    outputs=_forward_outputs, mistakes=_m.FORWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="T from 1 to 7, D and O up to 3; sigmoid and tanh; with and without biases; with s0",
     hint="states[t] must be s_t for t = 0 .. T (states[0] = s_0), and Y_hat = s_T V^T + c.",
     shape_hint=_FORWARD_SHAPES)
@@ -188,7 +191,8 @@ _BIAS_MISSING = {
 _STEP_BACKWARD = Exercise(
     name="step_backward", reference=_rnn.step_backward,
     arg_names=("ds_t", "x_t", "s_prev", "s_t", "params"), make_cases=_step_backward_cases,
-    outputs=_step_backward_outputs, mistakes=_m.STEP_BACKWARD, hints=_m.HINTS, first_hints=_m.FIRST_HINTS,
+    outputs=_step_backward_outputs, mistakes=_m.STEP_BACKWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
     hint={"ds_prev": "Compare with rule (B4): ds_{t-1} = dz_t W, where dz_t = ds_t * act'(z_t).",
           "step_grads['U']": "Compare with rule (B3): dU's step term is dz_t^T x_t, where "
@@ -225,7 +229,8 @@ def _backward_outputs(ret, args, kwargs):
 
 _BACKWARD = Exercise(
     name="backward", reference=_rnn.backward, arg_names=("dY_hat", "cache"),
-    make_cases=_backward_cases, outputs=_backward_outputs, mistakes=_m.BACKWARD, hints=_m.HINTS, first_hints=_m.FIRST_HINTS,
+    make_cases=_backward_cases, outputs=_backward_outputs, mistakes=_m.BACKWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="T from 4 to 6; truncate None, 1, 2, 3, T and beyond T; sigmoid and tanh; with and "
              "without biases",
     hint={"grads['V']": "The output layer: dV = dY_hat^T s_T, with s_T = states[T].",
@@ -272,7 +277,8 @@ _CLIP_ELEMENTWISE = Exercise(
     name="clip_elementwise", reference=_clipping.clip_elementwise, arg_names=("grads",),
     make_cases=lambda: _clip_cases("clip_value", [(0, 10.0, 10.0), (0, 3.0, 1.0), (1, 0.1, 10.0),
                                                   (2, 50.0, 25.0), (1, 2.0, 0.5)]),
-    outputs=_clip_elementwise_outputs, mistakes=_m.CLIP_ELEMENTWISE, hints=_m.HINTS, first_hints=_m.FIRST_HINTS,
+    outputs=_clip_elementwise_outputs, mistakes=_m.CLIP_ELEMENTWISE, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="one to five arrays; limits from 0.5 to 25, with some entries inside and some outside",
     hint="Each entry g becomes min(max(g, -clip_value), clip_value); the keys and shapes stay.",
     mutation_hint=_m.MUTATION_HINTS["clip"])
@@ -300,7 +306,8 @@ _CLIP_GLOBAL_NORM = Exercise(
     name="clip_global_norm", reference=_clipping.clip_global_norm, arg_names=("grads",),
     make_cases=lambda: _clip_cases("clip_norm", [(0, 3.0, 1.0), (0, 0.05, 1.0), (1, 2.0, 5.0),
                                                  (2, 10.0, 30.0), (1, 0.3, 10.0), (2, 0.01, 0.001)]),
-    outputs=_clip_global_norm_outputs, mistakes=_m.CLIP_GLOBAL_NORM, hints=_m.HINTS, first_hints=_m.FIRST_HINTS,
+    outputs=_clip_global_norm_outputs, mistakes=_m.CLIP_GLOBAL_NORM, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="one to five arrays; norms below and above clip_norm, from 0.001 to 30",
     hint="Compute the norm over all arrays together; if it is above clip_norm, multiply every entry "
          "by clip_norm / norm; return (new grads, the norm before).",
@@ -339,7 +346,9 @@ _SGD_MOMENTUM_UPDATE = Exercise(
     name="sgd_momentum_update", reference=_training.sgd_momentum_update,
     arg_names=("theta", "grad", "velocity", "learning_rate", "momentum"),
     make_cases=_momentum_cases, outputs=_momentum_outputs, mistakes=_m.SGD_MOMENTUM_UPDATE,
-    hints=_m.HINTS, first_hints=_m.FIRST_HINTS, coverage="vectors and matrices; momentum 0 (velocity given or None), 0.5 to 0.99",
+    hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
+    coverage="vectors and matrices; momentum 0 (velocity given or None), 0.5 to 0.99",
     hint="Compare with the rule: the new velocity is momentum times the old one minus "
          "learning_rate times grad, and theta moves by the new velocity, both in place; with "
          "momentum 0, theta moves by minus learning_rate times grad.",
@@ -357,7 +366,8 @@ def check_forward(learner_fn, hint=None):
 
 
 def check_step_backward(learner_fn, hint=None):
-    """Check the learner's step_backward(ds_t, x_t, s_prev, s_t, params, activation) against rh.step_backward."""
+    """Check the learner's step_backward(ds_t, x_t, s_prev, s_t, params, activation) against
+    rh.step_backward."""
     return run_check(_STEP_BACKWARD, learner_fn, hint)
 
 

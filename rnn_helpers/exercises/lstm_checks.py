@@ -1,6 +1,8 @@
 """The exercises of notebook 8 with a check: one step of the LSTM, and an answer with a number.
 
     check_lstm_step_forward(fn)        notebook 8, exercise A   mirrors rnn_helpers.lstm.step_forward
+    check_lstm_step_backward(fn)       notebook 8, exercise B   mirrors rnn_helpers.lstm.step_backward
+    lstm_step_gradient_check(fn)       notebook 8, exercise B   the learner's own gradient check
     check_forget_share(answer)         notebook 8, exercise 1   what is left of c_1 in c_50
 
 The learner writes lstm_step_forward(x_t, h_prev, c_prev, params) -> (h_t, c_t, cache), with the
@@ -41,7 +43,9 @@ import numpy as np
 from .. import lstm as _lstm
 from .engine import Case, Exercise, Wrong, run_check
 
-__all__ = ["check_lstm_step_forward", "check_forget_share", "HINTS", "FIRST", "MISTAKES", "EXERCISES"]
+__all__ = ["check_lstm_step_forward", "check_lstm_step_backward", "lstm_step_gradient_check",
+           "check_forget_share", "HINTS", "FIRST", "MISTAKES", "BACKWARD_HINTS", "BACKWARD_FIRST",
+           "BACKWARD_MISTAKES", "EXERCISES"]
 
 ORDER = ("i", "f", "g", "o")                # the package's and PyTorch's order of the four blocks
 CACHE_KEYS = ("x_t", "h_prev", "c_prev", "i", "f", "g", "o", "c_t", "tanh_c")
@@ -401,12 +405,15 @@ def lstm_step_gradient_check(step_backward, seed=0, eps=1e-5):
     step_grads), h_prev (dh_prev) and c_prev (dc_prev). They are compared with fourth-order centred
     differences of L (rh.numerical_gradient). N = 3, D = 2, H = 4.
     Returns a dict name -> the largest relative error |yours - numerical| / max(1, |numerical|)
-    over that array's entries. Raises TypeError if step_backward is not callable; any exception
-    step_backward raises (NotImplementedError for a stub) passes through.
+    over that array's entries. Raises TypeError if step_backward is not callable, TypeError or
+    ValueError naming seed or eps when they are not a whole number >= 0 and a small positive
+    number; any exception step_backward raises (NotImplementedError for a stub) passes through.
     """
+    from .._checks import check_int
     from ..gradcheck import numerical_gradient
     if not callable(step_backward):
         raise TypeError(f"step_backward must be a function, got {type(step_backward).__name__}.")
+    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     N, D, H = 3, 2, 4
     params = {k: v for k, v in _params(rng, H, D).items() if k in ("W_x", "W_h", "b")}
