@@ -175,6 +175,13 @@ display(verdict)
 run_step_backward = exercises.choose(verdict)              # yours once it passes, else the package's
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# The package's `rh.step_backward` first checks its arguments, then runs these lines (shown once
+# your `step_backward` has passed its check). Compare them with yours:
+
+# %% slideshow={"slide_type": "-"}
+show_source(rh.rnn._step_backward)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise D: write `backward`, the whole walk back.** It takes $d\hat Y = \partial L / \partial \hat Y$,
 # an $(N, O)$ array (rule (B1) made it; it already holds the $1/N$), and the cache of the forward pass
 # of notebook 2: `cache["states"][t]` is $s_t$, `cache["X"][:, t - 1]` is $x_t$, and
