@@ -24,6 +24,8 @@ HINTS = {
                     "not by params['W'].",
     "forgot_b": "the hidden bias b is missing: add params['b'] to z_t (numpy broadcasts it over the N rows).",
     "forgot_c": "the output bias c is missing: y_hat = s_T V^T + c.",
+    "forgot_db": "the bias b gets no gradient (db is zero): z_t = ... + b, so each step adds the sum "
+                 "over the records of dz_t to db.",
     "other_activation": "you used the other activation: apply the one the activation argument names "
                         "('sigmoid' or 'tanh'); rh.activate takes that argument as it is.",
     "no_activation": "you returned the pre-activation z_t: the state is s_t = act(z_t).",
@@ -96,8 +98,9 @@ HINTS = {
 #: follows only on a second failure of the same kind, or with hint=2.
 FIRST_HINTS = {
     "transposed_W": "W is used transposed (in row form, which side of the product is W on?)",
-    "forgot_b": "a bias is left out",
+    "forgot_b": "the hidden bias b is left out",
     "forgot_c": "the output bias c is left out",
+    "forgot_db": "db is left at zero",
     "other_activation": "the other activation was applied than the activation argument names",
     "no_activation": "no activation was applied",
     "ignores_s0": "the given starting state s0 is not used",
@@ -228,7 +231,7 @@ def _step_backward(ds_t, x_t, s_prev, s_t, params, activation="sigmoid", deriv="
 _STEP_MISTAKES = {
     "derivative_of_z": dict(deriv="of_z"), "other_derivative": dict(deriv="other"),
     "no_derivative": dict(deriv="none"), "transposed_ds_prev": dict(transpose_ds=True),
-    "transposed_dW": dict(transpose_dW=True), "forgot_b": dict(db=False),
+    "transposed_dW": dict(transpose_dW=True), "forgot_db": dict(db=False),
     "s_t_for_s_prev": dict(s_for_prev=True),
 }
 STEP_BACKWARD = {name: _variant(_step_backward, **flags) for name, flags in _STEP_MISTAKES.items()}
