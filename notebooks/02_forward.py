@@ -43,6 +43,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, use_course_style
 
 use_course_style()
@@ -497,18 +498,20 @@ exercises.show_source(run_states, recurrence_matrix)     # shown once your forwa
 # hidden states do over the 50 steps? Write down a guess (stay small? grow without limit? something
 # else?) before running the cell.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-big = dict(params, W=10 * params["W"])
-_, cache_big = run_forward(big, X, activation="tanh")
-S_big = cache_big["states"]
-for t in (1, 2, 3, 5, 10, T):
-    print(f"step {t:2d}: largest |s_t| = {np.abs(S_big[t]).max():.3f}, "
-          f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_big[t]) > 0.99):.2f}")
-Z_big = np.abs(np.stack([X[:, t - 1] @ big["U"].T + S_big[t - 1] @ big["W"].T + big["b"]
-                         for t in range(5, T + 1)]))
-print(f"|z_t| over steps 5..50: median {np.median(Z_big):.2g}, "
-      f"one in ten above {np.percentile(Z_big, 90):.2g}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    big = dict(params, W=10 * params["W"])
+    _, cache_big = run_forward(big, X, activation="tanh")
+    S_big = cache_big["states"]
+    for t in (1, 2, 3, 5, 10, T):
+        print(f"step {t:2d}: largest |s_t| = {np.abs(S_big[t]).max():.3f}, "
+              f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_big[t]) > 0.99):.2f}")
+    Z_big = np.abs(np.stack([X[:, t - 1] @ big["U"].T + S_big[t - 1] @ big["W"].T + big["b"]
+                             for t in range(5, T + 1)]))
+    print(f"|z_t| over steps 5..50: median {np.median(Z_big):.2g}, "
+          f"one in ten above {np.percentile(Z_big, 90):.2g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

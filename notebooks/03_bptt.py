@@ -41,7 +41,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
-from rnn_helpers.exercises import show_source
+from rnn_helpers.exercises import guessed, show_source
 from rnn_helpers.plots import COLORS, plot_step_norms, use_course_style
 
 use_course_style()
@@ -682,14 +682,16 @@ show_source(rh.backward, walk_back, backward_into)
 # *Why* above: about $\rho^{49}$. Then run the cell. Expect a surprise: the measured ratio is many
 # orders of magnitude away from that guess. The solution says why, and notebook 4 measures it.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-big = rh.init_params(100, seed=0, scale=0.3)
-norms_big = np.linalg.norm(rh.state_gradients(big, X, Y, "tanh"), axis=(1, 2))
-rho_big = np.max(np.abs(np.linalg.eigvals(big["W"])))
-print(f"spectral radius of W: {rho_big:.2f}")
-print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
-      f"ratio |ds_1| / |ds_T| = {norms_big[0] / norms_big[-1]:.3g}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    big = rh.init_params(100, seed=0, scale=0.3)
+    norms_big = np.linalg.norm(rh.state_gradients(big, X, Y, "tanh"), axis=(1, 2))
+    rho_big = np.max(np.abs(np.linalg.eigvals(big["W"])))
+    print(f"spectral radius of W: {rho_big:.2f}")
+    print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
+          f"ratio |ds_1| / |ds_T| = {norms_big[0] / norms_big[-1]:.3g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
