@@ -35,6 +35,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_helpers as rh
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, plot_series, use_course_style
 
 use_course_style()
@@ -226,12 +227,14 @@ except ValueError as err:
 # `rh.sine_windows(seq_len=60)`? Write down your guess (which error, and what it says), then run
 # the cell below.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-try:
-    rh.sine_windows(seq_len=60)
-except ValueError as err:
-    print("ValueError:", err)
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    try:
+        rh.sine_windows(seq_len=60)
+    except ValueError as err:
+        print("ValueError:", err)
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

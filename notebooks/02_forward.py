@@ -43,6 +43,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, use_course_style
 
 use_course_style()
@@ -118,7 +119,7 @@ run_step_forward = exercises.choose(verdict)               # yours once it passe
 # call gets a clear message, and then runs these lines. Compare them with yours:
 
 # %% slideshow={"slide_type": "-"}
-print(inspect.getsource(rh.rnn._step_forward))
+exercises.show_source(rh.rnn._step_forward)     # shown once your step_forward passes
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us take one step with $H = 100$ hidden units on all 100 training windows at once. `X[:, 0]`
@@ -465,13 +466,13 @@ for what, steps_changed in [("first 40 inputs", slice(0, 40)), ("last 5 inputs  
 # The loop lives in `run_states`, and the matrix each row is multiplied by in `recurrence_matrix`,
 # both in the package's private module `_fast` (the maths arranged for speed, which training runs).
 # The check after Exercise B (and the package's tests) show that they give the same states as a loop
-# of `step_forward`.
+# of `step_forward`. (They are the package's answer to Exercise B, so they appear once your `forward`
+# has passed its check.)
 
 # %% slideshow={"slide_type": "-"}
 from rnn_helpers._fast import recurrence_matrix, run_states
 
-print(inspect.getsource(run_states))
-print(inspect.getsource(recurrence_matrix))
+exercises.show_source(run_states, recurrence_matrix)     # shown once your forward passes
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -497,18 +498,20 @@ print(inspect.getsource(recurrence_matrix))
 # hidden states do over the 50 steps? Write down a guess (stay small? grow without limit? something
 # else?) before running the cell.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-big = dict(params, W=10 * params["W"])
-_, cache_big = run_forward(big, X, activation="tanh")
-S_big = cache_big["states"]
-for t in (1, 2, 3, 5, 10, T):
-    print(f"step {t:2d}: largest |s_t| = {np.abs(S_big[t]).max():.3f}, "
-          f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_big[t]) > 0.99):.2f}")
-Z_big = np.abs(np.stack([X[:, t - 1] @ big["U"].T + S_big[t - 1] @ big["W"].T + big["b"]
-                         for t in range(5, T + 1)]))
-print(f"|z_t| over steps 5..50: median {np.median(Z_big):.2g}, "
-      f"one in ten above {np.percentile(Z_big, 90):.2g}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    big = dict(params, W=10 * params["W"])
+    _, cache_big = run_forward(big, X, activation="tanh")
+    S_big = cache_big["states"]
+    for t in (1, 2, 3, 5, 10, T):
+        print(f"step {t:2d}: largest |s_t| = {np.abs(S_big[t]).max():.3f}, "
+              f"fraction with |s_t| > 0.99 = {np.mean(np.abs(S_big[t]) > 0.99):.2f}")
+    Z_big = np.abs(np.stack([X[:, t - 1] @ big["U"].T + S_big[t - 1] @ big["W"].T + big["b"]
+                             for t in range(5, T + 1)]))
+    print(f"|z_t| over steps 5..50: median {np.median(Z_big):.2g}, "
+          f"one in ten above {np.percentile(Z_big, 90):.2g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -566,16 +569,18 @@ print(check_parameter_count(my_count))
 # 1.0 from about $z = 37$. Where does $\tanh z$ round to exactly 1.0? Would the tutorial's
 # uniform(0, 1) weights saturate a tanh network too? Guess, then run the cell.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 4: run me after you have made your guess.
-z_grid_tanh = np.linspace(15, 25, 10001)
-z_one_tanh = z_grid_tanh[np.argmax(np.tanh(z_grid_tanh) == 1.0)]
-print(f"tanh(z) rounds to exactly 1.0 from about z = {z_one_tanh:.3g}")
-Y_hat_tanh, cache_tanh = run_forward(tut, X, activation="tanh")
-for t in (2, 3, 4, T):
-    print(f"step {t:2d}: fraction of states exactly +1 or -1 = "
-          f"{np.mean(np.abs(cache_tanh['states'][t]) == 1.0):.4f}")
-print("distinct predictions:", np.unique(Y_hat_tanh.round(4)))
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 4: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    z_grid_tanh = np.linspace(15, 25, 10001)
+    z_one_tanh = z_grid_tanh[np.argmax(np.tanh(z_grid_tanh) == 1.0)]
+    print(f"tanh(z) rounds to exactly 1.0 from about z = {z_one_tanh:.3g}")
+    Y_hat_tanh, cache_tanh = run_forward(tut, X, activation="tanh")
+    for t in (2, 3, 4, T):
+        print(f"step {t:2d}: fraction of states exactly +1 or -1 = "
+              f"{np.mean(np.abs(cache_tanh['states'][t]) == 1.0):.4f}")
+    print("distinct predictions:", np.unique(Y_hat_tanh.round(4)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

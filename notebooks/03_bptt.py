@@ -41,7 +41,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
-from rnn_helpers.exercises import show_source
+from rnn_helpers.exercises import guessed, show_source
 from rnn_helpers.plots import COLORS, plot_step_norms, use_course_style
 
 use_course_style()
@@ -175,12 +175,20 @@ display(verdict)
 run_step_backward = exercises.choose(verdict)              # yours once it passes, else the package's
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# The package's `rh.step_backward` first checks its arguments, then runs these lines (shown once
+# your `step_backward` has passed its check). Compare them with yours:
+
+# %% slideshow={"slide_type": "-"}
+show_source(rh.rnn._step_backward)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Exercise D: write `backward`, the whole walk back.** It takes $d\hat Y = \partial L / \partial \hat Y$,
 # an $(N, O)$ array (rule (B1) made it; it already holds the $1/N$), and the cache of the forward pass
 # of notebook 2: `cache["states"][t]` is $s_t$, `cache["X"][:, t - 1]` is $x_t$, and
 # `cache["params"]`, `cache["activation"]`. Start every gradient at zero, with the shape of its
-# parameter (`np.zeros_like`); apply (B2) for $dV$, $dc$ and $ds_T$; then call your
-# `step_backward` for $t = T, T-1, \dots$, *adding* each step's terms and carrying $ds_{t-1}$ back.
+# parameter (`np.zeros_like`); apply (B2) for $dV$, $dc$ and $ds_T$; then call `run_step_backward`
+# (your `step_backward` once it has passed its check, the package's until then) for
+# $t = T, T-1, \dots$, *adding* each step's terms and carrying $ds_{t-1}$ back.
 #
 # `truncate` says how far back to walk. `None` means all the way, $t = T, \dots, 1$ (full BPTT).
 # `truncate=k` means only the last $k$ steps, $t = T, T-1, \dots, T-k+1$, and then stop; $k \ge T$
@@ -216,8 +224,8 @@ def backward(dY_hat, cache, truncate=None):
         grads["c"] = dY_hat.sum(axis=0)                        # (B2)  (O,)
     ds = dY_hat @ params["V"]                                   # (B2)  ds_T, (N, H)
     for t in range(T, T - k, -1):                               # t = T, ..., T-k+1
-        ds, step_grads = step_backward(ds, X[:, t - 1], states[t - 1], states[t], params,
-                                       cache["activation"])     # (B3), (B4)
+        ds, step_grads = run_step_backward(ds, X[:, t - 1], states[t - 1], states[t], params,
+                                           cache["activation"])  # (B3), (B4)
         for name, g in step_grads.items():
             grads[name] += g                                    # W, U, b are used at every step
     return grads
@@ -674,14 +682,16 @@ show_source(rh.backward, walk_back, backward_into)
 # *Why* above: about $\rho^{49}$. Then run the cell. Expect a surprise: the measured ratio is many
 # orders of magnitude away from that guess. The solution says why, and notebook 4 measures it.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-big = rh.init_params(100, seed=0, scale=0.3)
-norms_big = np.linalg.norm(rh.state_gradients(big, X, Y, "tanh"), axis=(1, 2))
-rho_big = np.max(np.abs(np.linalg.eigvals(big["W"])))
-print(f"spectral radius of W: {rho_big:.2f}")
-print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
-      f"ratio |ds_1| / |ds_T| = {norms_big[0] / norms_big[-1]:.3g}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    big = rh.init_params(100, seed=0, scale=0.3)
+    norms_big = np.linalg.norm(rh.state_gradients(big, X, Y, "tanh"), axis=(1, 2))
+    rho_big = np.max(np.abs(np.linalg.eigvals(big["W"])))
+    print(f"spectral radius of W: {rho_big:.2f}")
+    print(f"|ds_T| = {norms_big[-1]:.2e}, |ds_1| = {norms_big[0]:.2e}, "
+          f"ratio |ds_1| / |ds_T| = {norms_big[0] / norms_big[-1]:.3g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -717,14 +727,16 @@ print(check_detach_answer(my_steps, T=50, k=12))
 # step 1. That is the same as `truncate=T - 1`. Which of $dU$, $dW$, $db$ are wrong? Would the
 # numerical check catch it? Predict, then run.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 3: run me after you have made your guess.
-_, off_by_one = rh.loss_and_grads(small, Xs, Ys, truncate=Ts - 1, activation="tanh")
-numeric_tanh = rh.numerical_gradient(
-    lambda p: rh.mse_loss(rh.forward(p, Xs, "tanh")[0], Ys), small)
-for name in ("U", "W", "b"):
-    print(f"d{name}: relative error against the full gradient "
-          f"{rh.relative_error(off_by_one[name], numeric_tanh[name]):.1e}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 3: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    _, off_by_one = rh.loss_and_grads(small, Xs, Ys, truncate=Ts - 1, activation="tanh")
+    numeric_tanh = rh.numerical_gradient(
+        lambda p: rh.mse_loss(rh.forward(p, Xs, "tanh")[0], Ys), small)
+    for name in ("U", "W", "b"):
+        print(f"d{name}: relative error against the full gradient "
+              f"{rh.relative_error(off_by_one[name], numeric_tanh[name]):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

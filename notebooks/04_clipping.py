@@ -42,7 +42,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
-from rnn_helpers.exercises import show_source
+from rnn_helpers.exercises import guessed, show_source
 from rnn_helpers.plots import COLORS, plot_loss_curves, plot_step_norms, use_course_style
 
 use_course_style()
@@ -498,12 +498,14 @@ print(f"clip_value=10: updates clipped per epoch, min {hist_elem.clipped.min()},
 # **1. Predict, then run.** Train with learning rate 0.5 and `clip_norm=1e-6`. Before running: will
 # it diverge, train well, or something else? Write down your guess, then run the cell.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-trained_tiny, hist_tiny = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1e-6,
-                                   **settings)
-print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val):.3f}, "
-      f"before training {rh.rmse(rh.predict(params0, X_val, 'tanh'), Y_val):.3f}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    trained_tiny, hist_tiny = rh.train(params0, X, Y, X_val, Y_val, learning_rate=0.5, clip_norm=1e-6,
+                                       **settings)
+    print(f"validation RMSE {rh.rmse(rh.predict(trained_tiny, X_val, 'tanh'), Y_val):.3f}, "
+          f"before training {rh.rmse(rh.predict(params0, X_val, 'tanh'), Y_val):.3f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

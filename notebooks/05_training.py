@@ -46,7 +46,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises
-from rnn_helpers.exercises import show_source
+from rnn_helpers.exercises import guessed, show_source
 from rnn_helpers.plots import COLORS, plot_loss_curves, plot_predictions, use_course_style
 
 use_course_style()
@@ -556,14 +556,16 @@ for lo, hi in [(1, 10), (11, 50), (51, 100), (101, 200)]:
 # windows of $2 \sin(k)$ and of $0.5 \sin(k)$ (inputs and targets both scaled). Before running:
 # will its RMSE, relative to the amplitude, stay near the one above? And the exact recurrence's?
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-for amplitude in (0.5, 2.0):
-    Xa, Ya = amplitude * X_val, amplitude * Y_val
-    rnn_rmse = rh.rmse(rh.predict(trained, Xa, "tanh"), Ya)
-    rec_rmse = rh.rmse(rh.predict_sine_recurrence(Xa), Ya)
-    print(f"amplitude {amplitude}: RNN RMSE / amplitude {rnn_rmse / amplitude:.2g}; "
-          f"recurrence exact to rounding: {rec_rmse < 1e-14}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    for amplitude in (0.5, 2.0):
+        Xa, Ya = amplitude * X_val, amplitude * Y_val
+        rnn_rmse = rh.rmse(rh.predict(trained, Xa, "tanh"), Ya)
+        rec_rmse = rh.rmse(rh.predict_sine_recurrence(Xa), Ya)
+        print(f"amplitude {amplitude}: RNN RMSE / amplitude {rnn_rmse / amplitude:.2g}; "
+              f"recurrence exact to rounding: {rec_rmse < 1e-14}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

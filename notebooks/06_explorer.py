@@ -28,11 +28,12 @@
 # **Time:** about 30 minutes, longer if you play. The symbols are listed in [notation.md](notation.md).
 #
 # **The sliders need a running kernel.** Run the notebook (in JupyterLab: *Run > Run All Cells*).
-# Read without a kernel (on GitHub, say), the explorer below is a still picture of its default
-# settings, and the section after it draws the same picture as an ordinary figure (an HTML export
-# read offline shows only that one). For a page with just the text and the explorer, for a class
-# on a projector, serve this notebook with Voila from the repository's folder:
-# `.venv/bin/voila notebooks/06_explorer.ipynb`.
+# The section after the explorer draws its picture at the default settings as an ordinary figure,
+# which the instructor edition stores, so that it can be read without a kernel (on GitHub, say); the
+# learner edition stores no outputs, so there every picture appears when you run its cell. For a
+# class on a projector, the explorer also runs as a page of its own (a title, one paragraph, the
+# controls and the picture, no code), served by Voila from the repository's folder:
+# `.venv/bin/voila notebooks/explorer.ipynb`.
 
 # %% slideshow={"slide_type": "-"}
 import inspect
@@ -44,6 +45,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import exercises, widgets
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import use_course_style
 
 use_course_style()
@@ -267,16 +269,18 @@ print("sigmoid, 8 epochs:", rmse_for(activation="sigmoid"),
 # And with clipping "global norm at most 1"? Write down your guesses, then run the cell (or set
 # the controls above).
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guesses.
-for clipping in ("no clipping", "global norm at most 1"):
-    run = widgets.retrain(widgets.Settings(learning_rate=2.0, epochs=20, clipping=clipping))
-    if run.error is not None:
-        print(f"{clipping}: {run.error.split(';')[0]}")
-    else:       # the numbers of such an unstable run depend on rounding: print only what is robust
-        better = "better" if run.rmse < run.mean_rmse else "no better"
-        print(f"{clipping}: finite, but the validation RMSE is {better} than always predicting "
-              f"the mean ({run.mean_rmse:.2g})")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    for clipping in ("no clipping", "global norm at most 1"):
+        run = widgets.retrain(widgets.Settings(learning_rate=2.0, epochs=20, clipping=clipping))
+        if run.error is not None:
+            print(f"{clipping}: {run.error.split(';')[0]}")
+        else:       # the numbers of such an unstable run depend on rounding: print only what is robust
+            better = "better" if run.rmse < run.mean_rmse else "no better"
+            print(f"{clipping}: finite, but the validation RMSE is {better} than always predicting "
+                  f"the mean ({run.mean_rmse:.2g})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

@@ -51,6 +51,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import tutorial as tu
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, plot_predictions, use_course_style
 
 use_course_style()
@@ -720,18 +721,20 @@ assert score_sig < score_lr / 100, score_sig
 # tanh, whose slope near 0 is four times the sigmoid's. Will the correct gradients of $W$ and $U$
 # still be exactly zero? Write down your guess, then run the cell.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-_, cache_tanh = rh.forward(params0, X_pos, "tanh")
-last_five = cache_tanh["states"][-5:]                       # s_46 .. s_50, what truncation 5 sees
-_, g_tanh = rh.loss_and_grads(params0, X_pos, Y, truncate=5, activation="tanh")
-print(f"states exactly +1 or -1 in the last 5 steps: {np.mean(np.abs(last_five) == 1.0):.1%}")
-# the sign of each window's first non-zero value (record 0 starts at sin 0 = 0)
-first_sign = np.sign([x[np.flatnonzero(x)[0]] for x in X[:, :, 0]])
-print("final states equal to the sign of the window's first non-zero value:",
-      f"{np.mean(cache_tanh['states'][-1] == first_sign[:, None]):.1%}")
-print(f"largest |dW| entry: {np.abs(g_tanh['W']).max():.3g}, largest |dU| entry: "
-      f"{np.abs(g_tanh['U']).max():.3g}")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    _, cache_tanh = rh.forward(params0, X_pos, "tanh")
+    last_five = cache_tanh["states"][-5:]                       # s_46 .. s_50, what truncation 5 sees
+    _, g_tanh = rh.loss_and_grads(params0, X_pos, Y, truncate=5, activation="tanh")
+    print(f"states exactly +1 or -1 in the last 5 steps: {np.mean(np.abs(last_five) == 1.0):.1%}")
+    # the sign of each window's first non-zero value (record 0 starts at sin 0 = 0)
+    first_sign = np.sign([x[np.flatnonzero(x)[0]] for x in X[:, :, 0]])
+    print("final states equal to the sign of the window's first non-zero value:",
+          f"{np.mean(cache_tanh['states'][-1] == first_sign[:, None]):.1%}")
+    print(f"largest |dW| entry: {np.abs(g_tanh['W']).max():.3g}, largest |dU| entry: "
+          f"{np.abs(g_tanh['U']).max():.3g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

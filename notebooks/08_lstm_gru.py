@@ -27,13 +27,14 @@
 #
 # **You need:** notebooks [3](03_bptt.ipynb) (backpropagation through time, vanishing gradients) and
 # [5](05_training.ipynb) (training, baselines).
-# **Time:** about 45 minutes. The symbols are listed in [notation.md](notation.md).
+# **Time:** about 60 minutes. The symbols are listed in [notation.md](notation.md).
 #
-# **Exercise to write code.** One function is yours to write: A, `lstm_step_forward`, one step of
-# the LSTM. It comes as a cell whose function only raises `NotImplementedError`; replace that line
-# with your code. The cell after it checks your function on seeded random cases against the
-# package's `lstm.step_forward` and recognises the classic slips; from then on the notebook runs
-# your function once it passes, the package's until then.
+# **Exercises to write code.** Two functions are yours to write: A, `lstm_step_forward`, one step of
+# the LSTM, and B, `lstm_step_backward`, the same step walked back by the chain rule. Each comes as a
+# cell whose function only raises `NotImplementedError`; replace that line with your code. The cell
+# after it checks your function on seeded random cases against the package's (`lstm.step_forward`,
+# `lstm.step_backward`) and recognises the classic slips; from then on the notebook runs your
+# function once it passes, the package's until then.
 
 # %% slideshow={"slide_type": "-"}
 import inspect
@@ -44,8 +45,9 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 import rnn_helpers as rh
 from rnn_helpers import gru, gru_reset_before, lstm
-from rnn_helpers.exercises import choose
-from rnn_helpers.exercises.lstm_checks import check_lstm_step_forward
+from rnn_helpers.exercises import choose, show_source
+from rnn_helpers.exercises.lstm_checks import (check_lstm_step_backward, check_lstm_step_forward,
+                                               lstm_step_gradient_check)
 from rnn_helpers.plots import COLORS, use_course_style
 
 use_course_style()
@@ -249,8 +251,7 @@ step_lstm = choose(verdict)                            # yours once it passes, e
 # message) and then runs `lstm._step_forward`. Compare its lines with yours:
 
 # %% slideshow={"slide_type": "-"}
-print(inspect.getsource(lstm.step_forward))
-print(inspect.getsource(lstm._step_forward))
+show_source(lstm.step_forward, lstm._step_forward)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** Run the step over whole windows, 7 steps of 4 records with $D = 2$ and $H = 3$, and
@@ -296,10 +297,108 @@ print("7 steps of step_lstm give lstm.forward's h_T, c_T and prediction, to roun
 # $$
 #
 # The last line is the path of the previous section: from $c_t$ to $c_{t-1}$ the gradient is only
-# multiplied by $f$. In code:
+# multiplied by $f$.
+#
+# ### Exercise B: write `lstm_step_backward`
+#
+# Turn these lines into code for a batch. Everything you need is in `cache` (from the forward step:
+# `cache["i"]`, `cache["f"]`, `cache["g"]`, `cache["o"]`, `cache["tanh_c"]`, `cache["c_prev"]`,
+# `cache["x_t"]`, `cache["h_prev"]`) and in `params["W_h"]`. Stack the four blocks of $da_t$ side by
+# side with `np.concatenate([...], axis=1)`, in the order of $a_t$'s columns. Return
+# `(dh_prev, dc_prev, step_grads)`, with `step_grads` a dict with the keys `"W_x"`, `"W_h"` and `"b"`.
+# Do not change the inputs (`dc_t` and the cache belong to the caller). Four slips are classic: the
+# gradient `dc_t` arriving from the next step left out of $dc$, the derivative of $\tanh c_t$
+# forgotten, $df$ taken with $c_t$ instead of $c_{t-1}$, and the blocks of $da_t$ in another order
+# than $i, f, g, o$.
 
 # %% slideshow={"slide_type": "-"}
-print(inspect.getsource(lstm._step_backward))
+def lstm_step_backward(dh_t, dc_t, cache, params):
+    """One LSTM step back. dh_t, dc_t: (N, H), the gradients reaching h_t and (from step t + 1) c_t;
+    cache: from lstm_step_forward; params: "W_x" (4H, D), "W_h" (4H, H), "b" (4H,).
+
+    Returns (dh_prev, dc_prev, step_grads): dh_prev and dc_prev (N, H); step_grads a dict with
+    "W_x" (4H, D), "W_h" (4H, H) and "b" (4H,), this step's terms summed over the N records.
+    """
+    raise NotImplementedError("Exercise B: write lstm_step_backward from the equations above.")
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution (the learner edition does not have this cell)
+def lstm_step_backward(dh_t, dc_t, cache, params):
+    """One LSTM step back. dh_t, dc_t: (N, H), the gradients reaching h_t and (from step t + 1) c_t;
+    cache: from lstm_step_forward; params: "W_x" (4H, D), "W_h" (4H, H), "b" (4H,).
+
+    Returns (dh_prev, dc_prev, step_grads): dh_prev and dc_prev (N, H); step_grads a dict with
+    "W_x" (4H, D), "W_h" (4H, H) and "b" (4H,), this step's terms summed over the N records.
+    """
+    i, f, g, o, tanh_c = cache["i"], cache["f"], cache["g"], cache["o"], cache["tanh_c"]
+    dc = dc_t + dh_t * o * (1 - tanh_c ** 2)             # through h_t, and from step t + 1
+    do = dh_t * tanh_c
+    di, df, dg = dc * g, dc * cache["c_prev"], dc * i
+    da_t = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g ** 2), do * o * (1 - o)],
+                          axis=1)                        # (N, 4H), blocks i, f, g, o
+    step_grads = {"W_x": da_t.T @ cache["x_t"], "W_h": da_t.T @ cache["h_prev"], "b": da_t.sum(axis=0)}
+    return da_t @ params["W_h"], dc * f, step_grads
+
+
+# %% slideshow={"slide_type": "-"}
+verdict = check_lstm_step_backward(lstm_step_backward)   # seeded cases against lstm.step_backward
+verdict
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Your own gradient check.** The check above compares with the package; a gradient check needs
+# no package at all, only the forward step. With $L = \sum dh_t \odot h_t + \sum dc_t \odot c_t$
+# (random $dh_t$, $dc_t$), the gradients of $L$ with respect to $W_x$, $W_h$, $b$, $h_{t-1}$ and
+# $c_{t-1}$ are exactly what a step backward returns for that $dh_t$ and $dc_t$.
+# `lstm_step_gradient_check` computes them by fourth-order finite differences of $L$ through
+# `lstm.step_forward` (`rh.numerical_gradient`, as in notebook 3) and prints the largest relative
+# error of each of your five results. A right step gives less than $10^{-10}$; each classic slip above
+# gives more than $10^{-3}$.
+
+# %% slideshow={"slide_type": "-"}
+try:
+    step_errors = lstm_step_gradient_check(lstm_step_backward)
+except NotImplementedError:
+    print("lstm_step_backward is not written yet: write it in Exercise B's cell, run that cell, then "
+          "this one.")
+else:
+    for name, error in step_errors.items():
+        print(f"d{name:6s} largest relative error {error:.1e}")
+    worst = max(step_errors.values())
+    print(f"worst {worst:.1e}: " + ("your step is the gradient" if worst < 1e-7 else
+                                    "not the gradient; the check above says where to look"))
+
+# %% slideshow={"slide_type": "-"}
+step_back_lstm = choose(verdict)                       # yours once it passes, else lstm.step_backward
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Check.** Walk back through the 7 steps of the forward check above with `step_back_lstm`, adding
+# each step's terms and passing $dh_{t-1}$ and $dc_{t-1}$ on, from $dh_T = d\hat Y\, V$ and
+# $dc_T = 0$: the sums must be the package's `lstm.backward` gradients for the same $d\hat Y$.
+
+# %% slideshow={"slide_type": "-"}
+caches, h_t, c_t = [], np.zeros((4, 3)), np.zeros((4, 3))
+for t in range(7):
+    h_t, c_t, cache_t = lstm.step_forward(X_small[:, t], h_t, c_t, small_lstm)
+    caches.append(cache_t)
+dY_small = rng.normal(size=Y_hat_small.shape) / 4      # as (Y_hat - Y) / N would be
+dh, dc = dY_small @ small_lstm["V"], np.zeros((4, 3))  # dh_T from the output layer; dc_T = 0
+by_hand = {name: np.zeros_like(small_lstm[name]) for name in ("W_x", "W_h", "b")}
+for cache_t in reversed(caches):                       # t = T, ..., 1
+    dh, dc, step_grads = step_back_lstm(dh, dc, cache_t, small_lstm)
+    for name in by_hand:
+        by_hand[name] += step_grads[name]
+package_grads = lstm.backward(dY_small, small_cache)
+for name in by_hand:
+    assert np.allclose(by_hand[name], package_grads[name], rtol=1e-10, atol=1e-13), \
+        f"d{name} differs from lstm.backward"
+print("7 steps back with step_back_lstm give lstm.backward's dW_x, dW_h and db, to rounding")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The package's `lstm._step_backward`, the same lines (shown once yours passes its check):
+
+# %% slideshow={"slide_type": "-"}
+show_source(lstm._step_backward)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The GRU step, with every shape

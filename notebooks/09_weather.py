@@ -45,6 +45,7 @@ import rnn_helpers as rh
 from rnn_helpers import gru, lstm
 from rnn_helpers.baselines import (fit_climatology, fit_linear_ar, predict_climatology,
                                    predict_linear_ar, predict_persistence)
+from rnn_helpers.exercises import guessed
 from rnn_helpers.plots import COLORS, use_course_style
 from rnn_helpers.weather import (WEATHER_COLUMNS, fit_standardizer, forecast_errors, load_weather,
                                  split_periods, weather_windows)
@@ -787,12 +788,14 @@ print(f"linear AR: 2014 {rmse_2014['linear AR']:.3f}, 2015 {rmse_of['linear AR']
 # **1. Predict, then run: a leak.** Suppose the climatology were fitted on all four years, 2015
 # included. Before running: will its test RMSE go up or down, and by a little or a lot?
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-leaky = fit_climatology(weather.index, weather[TARGET].to_numpy(), half_width=7)
-leaky_rmse = rh.rmse(predict_climatology(leaky, windows["test"].target_dates), test_c)
-print(f"climatology fitted on 2012-2013: test RMSE {rmse_of['climatology']:.2f} °C; "
-      f"fitted on 2012-2015: {leaky_rmse:.2f} °C")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    leaky = fit_climatology(weather.index, weather[TARGET].to_numpy(), half_width=7)
+    leaky_rmse = rh.rmse(predict_climatology(leaky, windows["test"].target_dates), test_c)
+    print(f"climatology fitted on 2012-2013: test RMSE {rmse_of['climatology']:.2f} °C; "
+          f"fitted on 2012-2015: {leaky_rmse:.2f} °C")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -916,32 +919,35 @@ print(f"hidden states with |s| > 0.99 at the start: unscaled {np.mean(np.abs(raw
 # same). Before running: will sharing one hidden state of 8 units across seven outputs help, cost
 # nothing, or hurt? And does the step matter?
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 5: run me after you have made your guess.
-def one_network(seed, learning_rate, epochs):
-    """Validation RMSE (°C) by horizon of one RNN with O = 7, and its last 10 training losses."""
-    settings = dict(SETTINGS, learning_rate=learning_rate, epochs=epochs)
-    model, hist = rh.train(rh.init_params(H, D, len(HORIZONS), seed=seed), X7, Y7, activation="tanh",
-                           **settings)
-    return rmse_by_horizon(in_celsius(rh.predict(model, X7_val), columns7), truth7), hist.train_loss[-10:]
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 5: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    def one_network(seed, learning_rate, epochs):
+        """Validation RMSE (°C) by horizon of one RNN with O = 7, and its last 10 training losses."""
+        settings = dict(SETTINGS, learning_rate=learning_rate, epochs=epochs)
+        model, hist = rh.train(rh.init_params(H, D, len(HORIZONS), seed=seed), X7, Y7,
+                               activation="tanh", **settings)
+        errors = rmse_by_horizon(in_celsius(rh.predict(model, X7_val), columns7), truth7)
+        return errors, hist.train_loss[-10:]
 
-
-runs = {"step 0.3, 100 epochs": (0.3, 100), "step 0.3/7, 300 epochs": (0.3 / 7, 300)}
-one_net, last_losses = {}, {}
-for label, (lr, epochs) in runs.items():
-    results = [one_network(seed, lr, epochs) for seed in range(5)]
-    one_net[label] = pd.DataFrame({seed: r for seed, (r, _) in enumerate(results)})
-    last_losses[label] = results[0][1]
-table5 = pd.DataFrame({"seven networks": rnn7.mean(axis=1),
-                       **{f"one, {label}": frame.mean(axis=1) for label, frame in one_net.items()}})
-for label, frame in one_net.items():
-    table5[f"wins of 5, {label.split(',')[0]}"] = (frame < rnn7).sum(axis=1)
-print("validation RMSE (°C) by horizon, mean over seeds 0-4; wins: seeds on which one network beats "
-      "the seven")
-print(table5.round(2).to_string())
-for label, losses in last_losses.items():
-    print(f"one network, {label}, seed 0, last 10 training losses: "
-          + " ".join(f"{v:.3f}" for v in losses))
+    runs = {"step 0.3, 100 epochs": (0.3, 100), "step 0.3/7, 300 epochs": (0.3 / 7, 300)}
+    one_net, last_losses = {}, {}
+    for label, (lr, epochs) in runs.items():
+        results = [one_network(seed, lr, epochs) for seed in range(5)]
+        one_net[label] = pd.DataFrame({seed: r for seed, (r, _) in enumerate(results)})
+        last_losses[label] = results[0][1]
+    table5 = pd.DataFrame({"seven networks": rnn7.mean(axis=1),
+                           **{f"one, {label}": frame.mean(axis=1)
+                              for label, frame in one_net.items()}})
+    for label, frame in one_net.items():
+        table5[f"wins of 5, {label.split(',')[0]}"] = (frame < rnn7).sum(axis=1)
+    print("validation RMSE (°C) by horizon, mean over seeds 0-4; wins: seeds on which one network "
+          "beats the seven")
+    print(table5.round(2).to_string())
+    for label, losses in last_losses.items():
+        print(f"one network, {label}, seed 0, last 10 training losses: "
+              + " ".join(f"{v:.3f}" for v in losses))
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

@@ -59,7 +59,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import text as tx
-from rnn_helpers.exercises import choose, show_source
+from rnn_helpers.exercises import choose, guessed, show_source
 from rnn_helpers.exercises.text_checks import check_softmax_xent_backward
 from rnn_helpers.plots import COLORS, use_course_style
 
@@ -861,7 +861,8 @@ class TemperatureSlider(widgets.VBox):
         self.params, self.prompt_text, self.n, self.seed = params, prompt_text, n, seed
         self.slider = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
                                           description="temperature", readout_format=".1f",
-                                          continuous_update=False, layout=widgets.Layout(width="420px"))
+                                          continuous_update=False, layout=widgets.Layout(width="420px"),
+                                          style={"description_width": "initial"})  # whole label
         self.output = widgets.HTML()
         self.slider.observe(lambda change: self.resample(), names="value")
         self.resample()
@@ -957,18 +958,20 @@ for temp, sample_text in shown.items():
 # as if each chunk were read on its own. Will the score get worse, and by about how much: 0.01,
 # 0.1 or 1 bit per character? Guess, then run.
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 1: run me after you have made your guess.
-n_chunks = (len(val_ids) - 1) // 25
-X_val = val_ids[:n_chunks * 25].reshape(n_chunks, 25)
-Y_val = val_ids[1:n_chunks * 25 + 1].reshape(n_chunks, 25)
-forget = rh.over_seeds(lambda seed: {                # the 5 trained models of the table above
-    "carried": rnn_seeds.loc[seed, "RNN"],
-    "reset": tx.loss_and_grads(seed_params[seed], X_val, Y_val)[0] / np.log(2)})  # rows start at 0
-print(f"state carried: {rh.seeds.mean_range(forget['carried'])} bits per character (5 seeds); "
-      f"reset every 25 characters: {rh.seeds.mean_range(forget['reset'])}")
-print(f"reset minus carried: {rh.seeds.mean_range(forget['reset'] - forget['carried'], '.3f')}; "
-      f"worse on {rh.seeds.wins(forget, 'carried', 'reset')} of 5 seeds")
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    n_chunks = (len(val_ids) - 1) // 25
+    X_val = val_ids[:n_chunks * 25].reshape(n_chunks, 25)
+    Y_val = val_ids[1:n_chunks * 25 + 1].reshape(n_chunks, 25)
+    forget = rh.over_seeds(lambda seed: {                # the 5 trained models of the table above
+        "carried": rnn_seeds.loc[seed, "RNN"],
+        "reset": tx.loss_and_grads(seed_params[seed], X_val, Y_val)[0] / np.log(2)})  # rows start at 0
+    print(f"state carried: {rh.seeds.mean_range(forget['carried'])} bits per character (5 seeds); "
+          f"reset every 25 characters: {rh.seeds.mean_range(forget['reset'])}")
+    print(f"reset minus carried: {rh.seeds.mean_range(forget['reset'] - forget['carried'], '.3f')}; "
+          f"worse on {rh.seeds.wins(forget, 'carried', 'reset')} of 5 seeds")
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
@@ -1032,9 +1035,11 @@ print(f"Adam better than Adagrad on {rh.seeds.wins(optimizers, 'Adam, 0.01', 'Ad
 # (As $\theta \to 0$, $\operatorname{softmax}(o / \theta)$ puts all its probability on the largest
 # logit.)
 
-# %% slideshow={"slide_type": "-"}
-# Exercise 3: run me after you have made your guess.
-print(show_sample(trained, 0.05, n=240))
+# %% slideshow={"slide_type": "-"} tags=["predict"]
+# Exercise 3: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    print(show_sample(trained, 0.05, n=240))
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>

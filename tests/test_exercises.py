@@ -9,6 +9,7 @@ mistake's hint (mistakes.HINTS).
 import ast
 import inspect
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import rnn_helpers as rh
 from rnn_helpers import lstm, text
 from rnn_helpers import exercises
 from rnn_helpers.exercises import EXERCISES, Verdict, choose
-from rnn_helpers.exercises.mistakes import HINTS, MUTATION_HINTS
+from rnn_helpers.exercises.mistakes import FIRST_HINTS, HINTS, MUTATION_HINTS
 
 PACKAGE = pathlib.Path(rh.__file__).parent / "exercises"
 
@@ -35,8 +36,8 @@ def test_every_check_passes_its_reference(name):
 def test_exercises_are_named_after_package_functions():
     assert set(EXERCISES) == {"step_forward", "forward", "step_backward", "backward",
                               "clip_elementwise", "clip_global_norm", "sgd_momentum_update",
-                              "lstm_step_forward", "softmax_xent_backward"}
-    owners = {"lstm_step_forward": (lstm, "step_forward"),
+                              "lstm_step_forward", "lstm_step_backward", "softmax_xent_backward"}
+    owners = {"lstm_step_forward": (lstm, "step_forward"), "lstm_step_backward": (lstm, "step_backward"),
               "softmax_xent_backward": (text, "softmax_xent_backward")}
     for name, (check, reference) in EXERCISES.items():
         assert check is getattr(exercises, f"check_{name}")
@@ -413,7 +414,7 @@ MISTAKES = [
     ("step_backward", sb_tutorial_derivative, "derivative_of_z"),
     ("step_backward", sb_transposed, "transposed_ds_prev"),
     ("step_backward", sb_dW_transposed, "transposed_dW"),
-    ("step_backward", sb_zero_b, "forgot_b"),
+    ("step_backward", sb_zero_b, "forgot_db"),
     ("step_backward", sb_sigmoid_derivative_always, "other_derivative"),
     ("step_backward", sb_no_derivative, "no_derivative"),
     ("step_backward", sb_s_t_in_dW, "s_t_for_s_prev"),
@@ -424,7 +425,7 @@ MISTAKES = [
     ("backward", bw_ignores_truncate, "ignores_truncate"),
     ("backward", bw_tutorial_derivative, "derivative_of_z"),
     ("backward", bw_transposed, "transposed_ds_prev"),
-    ("backward", bw_no_bias, "forgot_b"),
+    ("backward", bw_no_bias, "forgot_db"),
     ("backward", bw_stale_cache, "stale_cache"),
     ("backward", bw_divided_again, "divided_by_N"),
     ("clip_elementwise", ce_one_sided, "one_sided"),
@@ -436,7 +437,6 @@ MISTAKES = [
     ("clip_global_norm", cn_no_sqrt, "squared_norm"),
     ("sgd_momentum_update", mo_wrong_sign, "momentum_sign"),
     ("sgd_momentum_update", mo_uphill, "uphill"),
-    ("sgd_momentum_update", mo_not_in_place, "not_in_place"),
     ("sgd_momentum_update", mo_subtracts, "subtracts_velocity"),
     ("sgd_momentum_update", mo_old_velocity, "stale_velocity"),
     ("sgd_momentum_update", mo_no_momentum, "no_momentum"),
@@ -446,7 +446,13 @@ MISTAKES = [
 @pytest.mark.parametrize("exercise, wrong, mistake", MISTAKES,
                          ids=[f"{e}-{w.__name__}" for e, w, _ in MISTAKES])
 def test_each_classic_mistake_fails_with_its_hint(exercise, wrong, mistake):
-    verdict = EXERCISES[exercise][0](wrong)
+    check = EXERCISES[exercise][0]
+    check(EXERCISES[exercise][1])                       # a pass forgets earlier failures
+    first = check(wrong)
+    assert not first.passed and FIRST_HINTS[mistake] in first.message, first.message
+    assert re.search(r"is wrong in case \d+ of \d+ \(", first.message), "it says where"
+    assert not any(h in first.message for h in HINTS.values()), "the formula comes second"
+    verdict = check(wrong)                              # the same mistake again: the formula
     assert not verdict.passed
     assert HINTS[mistake] in verdict.message, verdict.message
     assert "Traceback" not in verdict.message and "\n" not in verdict.message
@@ -455,7 +461,7 @@ def test_each_classic_mistake_fails_with_its_hint(exercise, wrong, mistake):
 @pytest.mark.parametrize("exercise, wrong", [("clip_elementwise", ce_in_place),
                                              ("clip_global_norm", cn_in_place)])
 def test_clipping_that_changes_its_input_is_named(exercise, wrong):
-    verdict = EXERCISES[exercise][0](wrong)
+    verdict = EXERCISES[exercise][0](wrong, hint=2)
     assert not verdict.passed
     assert MUTATION_HINTS["clip"] in verdict.message and "changed its input grads[" in verdict.message
 
@@ -558,7 +564,10 @@ def test_a_stub_is_not_implemented_yet(name):
 def test_another_exception_is_one_line_naming_it_and_the_case():
     def step(x_t, s_prev, params, activation="sigmoid"):
         return x_t @ params["U"] + s_prev @ params["W"].T      # (N, D) @ (H, D): wrong shapes
-    verdict = exercises.check_step_forward(step)
+    verdict = exercises.check_step_forward(step, hint=1)
+    assert verdict.message.startswith("step_forward raised ValueError in case 1 of 7 (N=3, D=1, H=4")
+    assert "Hint" not in verdict.message
+    verdict = exercises.check_step_forward(step, hint=2)
     assert verdict.message.startswith("step_forward raised ValueError in case 1 of 7 (N=3, D=1, H=4")
     assert "\n" not in verdict.message and "Hint: in rows" in verdict.message
 
@@ -696,3 +705,184 @@ def test_max_val_checker_names_a_bad_series():
         exercises.check_max_val_answer(1.0, [3.0])
     with pytest.raises(TypeError, match="values"):
         exercises.check_max_val_answer(1.0, ["a", "b"])
+
+
+# ---- checks that cannot be fooled --------------------------------------------------------------------
+
+def fw_cache_fixed_activation(params, X, activation="sigmoid", s0=None):
+    Y_hat, cache = forward(params, X, activation, s0)
+    return Y_hat, dict(cache, activation="sigmoid")          # the default, whatever was asked
+
+
+def fw_cache_other_X(params, X, activation="sigmoid", s0=None):
+    Y_hat, cache = forward(params, X, activation, s0)
+    return Y_hat, dict(cache, X=X[:, ::-1])                  # the window reversed
+
+
+def fw_cache_other_params(params, X, activation="sigmoid", s0=None):
+    Y_hat, cache = forward(params, X, activation, s0)
+    return Y_hat, dict(cache, params=dict(params, W=params["W"].T))
+
+
+def test_every_cache_entry_is_compared_by_value():
+    first = exercises.check_forward(fw_cache_fixed_activation, hint=1)
+    assert first.message.startswith("cache['activation'] is wrong in case 2 of 6"), first.message
+    assert "(yours 'sigmoid', right 'tanh')" in first.message
+    assert FIRST_HINTS["cache_activation"] in first.message
+    assert HINTS["cache_activation"] in exercises.check_forward(fw_cache_fixed_activation, hint=2).message
+    assert exercises.check_forward(fw_cache_other_X).message.startswith("cache['X'] is wrong in case 1")
+    assert exercises.check_forward(fw_cache_other_params).message.startswith(
+        "cache['params']['W'] is wrong in case 1")
+
+
+def ce_returns_callers_arrays(grads, clip_value=10.0):
+    """Clips only the arrays that need it, and hands back the caller's own arrays otherwise."""
+    return {n: g if np.abs(g).max() <= clip_value else np.clip(g, -clip_value, clip_value)
+            for n, g in grads.items()}
+
+
+def cn_returns_callers_arrays(grads, clip_norm=1.0):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    if norm <= clip_norm:
+        return grads, norm
+    return {n: g * (clip_norm / norm) for n, g in grads.items()}, norm
+
+
+@pytest.mark.parametrize("exercise, wrong", [("clip_elementwise", ce_returns_callers_arrays),
+                                             ("clip_global_norm", cn_returns_callers_arrays)])
+def test_returning_the_callers_own_arrays_is_named(exercise, wrong):
+    first = EXERCISES[exercise][0](wrong, hint=1)
+    assert not first.passed and "is the caller's own array grads[" in first.message, first.message
+    assert "(the same memory)" in first.message and "returns a new array" in first.message
+    second = EXERCISES[exercise][0](wrong, hint=2)
+    assert "Return a new array" in second.message
+
+
+def test_a_cache_that_keeps_the_callers_X_like_the_package_is_not_aliasing():
+    def keeps_X(params, X, activation="sigmoid", s0=None):
+        return rh.forward(params, X, activation, s0)           # the package's cache keeps X as given
+    assert exercises.check_forward(keeps_X).passed
+
+
+def test_an_in_place_update_that_changes_nothing_is_said_to_not_change():
+    first = exercises.check_sgd_momentum_update(mo_not_in_place, hint=1)
+    assert not first.passed and first.message.startswith("theta did not change in case 1 of 5")
+    assert "is wrong" not in first.message
+    second = exercises.check_sgd_momentum_update(mo_not_in_place, hint=2)
+    assert "theta = ... inside the function makes a new array" in second.message
+
+    def velocity_rebound(theta, grad, velocity, learning_rate, momentum):
+        new = momentum * velocity - learning_rate * grad if velocity is not None else -learning_rate * grad
+        theta += new
+        velocity = new                                           # the caller's velocity stays
+    verdict = exercises.check_sgd_momentum_update(velocity_rebound)
+    assert verdict.message.startswith("velocity did not change in case 1 of 5"), verdict.message
+
+
+def test_a_float32_result_is_named_as_a_dtype_problem():
+    def norm_in_float32(grads, clip_norm=1.0):
+        clipped, norm = rh.clip_global_norm(grads, clip_norm)
+        return clipped, np.float32(norm)
+    verdict = exercises.check_clip_global_norm(norm_in_float32)
+    assert "dtype float32" in verdict.message and "yours" not in verdict.message
+
+    def step_in_float32(x_t, s_prev, params, activation="sigmoid"):
+        return rh.step_forward(x_t, s_prev, params, activation).astype(np.float32)
+    assert "has dtype float32, but should have dtype float64" in \
+        exercises.check_step_forward(step_in_float32).message
+
+
+def test_values_that_print_alike_are_shown_with_every_digit():
+    def tiny_slip(x_t, s_prev, params, activation="sigmoid"):
+        s = rh.step_forward(x_t, s_prev, params, activation)
+        s.flat[0] *= 1 + 1e-8
+        return s
+    message = exercises.check_step_forward(tiny_slip).message
+    assert "they differ only in the last digits" in message, message
+
+
+def test_a_second_failure_of_another_kind_gets_the_first_message_again():
+    exercises.check_step_forward(rh.step_forward)
+    assert HINTS["forgot_b"] not in exercises.check_step_forward(sf_no_bias).message
+    assert HINTS["forgot_b"] in exercises.check_step_forward(sf_no_bias).message
+    assert HINTS["transposed_W"] not in exercises.check_step_forward(sf_transposed).message
+    with pytest.raises(ValueError, match="hint"):
+        exercises.check_step_forward(sf_no_bias, hint=3)
+
+
+def _solution_lines():
+    """Every line of code in the instructor notebooks' solutions to the implement-it exercises (and
+    of the package's references), stripped: the lines a learner is asked to write."""
+    import nbformat
+    lines = set()
+    for path in sorted((PACKAGE.parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "solution" in cell.metadata.get("tags", []) and cell.cell_type == "code" and \
+                    re.search(r"^def (\w+)\(", cell.source, flags=re.M) and \
+                    re.search(r"^def (\w+)\(", cell.source, flags=re.M).group(1) in EXERCISES:
+                lines.update(cell.source.splitlines())
+    for _, reference in EXERCISES.values():
+        lines.update(inspect.getsource(reference).splitlines())
+    code = set()
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if len(line) >= 12 and not line.startswith(("def ", '"""', "return ", "raise ")) and \
+                ("=" in line or line.startswith("for ")):
+            code.add(line)
+    return code
+
+
+def test_no_hint_writes_a_whole_line_the_learner_must_write():
+    from rnn_helpers.exercises import lstm_checks as lc, text_checks as tc
+    texts = [*HINTS.values(), *FIRST_HINTS.values(), *MUTATION_HINTS.values(), *lc.HINTS.values(),
+             *lc.BACKWARD_HINTS.values(), *tc.HINTS.values()]
+    for ex in [e for e in vars(exercises.implement).values() if isinstance(e, exercises.engine.Exercise)] + \
+            [lc._LSTM_STEP_FORWARD, lc._LSTM_STEP_BACKWARD, tc._SOFTMAX_XENT_BACKWARD]:
+        hint = ex.hint if isinstance(ex.hint, dict) else {"": ex.hint}
+        texts += [*hint.values(), ex.mutation_hint or "", ex.shape_hint or "", *ex.missing.values()]
+    solution = _solution_lines()
+    assert len(solution) > 40
+    for text in texts:
+        squashed = text.replace(" ", "")
+        for line in solution:
+            assert line.replace(" ", "") not in squashed, (line, text)
+    assert not any("range(T, T - k, -1)" in t for t in texts)
+
+
+# ---- no answer before the try ------------------------------------------------------------------------
+
+def test_show_source_withholds_an_answer_until_the_check_passes(monkeypatch, capsys):
+    from rnn_helpers.exercises import gate
+    monkeypatch.setattr(gate, "_PASSED", set())
+    exercises.show_source(rh.rnn._step_forward, rh.global_norm)
+    out = capsys.readouterr().out
+    assert "z_t = x_t @" not in out and "rnn_helpers.rnn._step_forward is not shown yet" in out
+    assert "rh.exercises.reveal('step_forward')" in out and "def global_norm" in out
+    exercises.check_step_forward(sf_no_bias)                    # a failure opens nothing
+    exercises.show_source(rh.rnn._step_forward)
+    assert "is not shown yet" in capsys.readouterr().out
+    exercises.check_step_forward(step_forward)                  # the learner's right answer
+    exercises.show_source(rh.rnn._step_forward)
+    assert "z_t = x_t @" in capsys.readouterr().out
+
+
+def test_reveal_shows_the_answer_on_request_and_says_what_it_costs(monkeypatch, capsys):
+    from rnn_helpers.exercises import gate
+    monkeypatch.setattr(gate, "_PASSED", set())
+    exercises.reveal("lstm_step_backward")
+    out = capsys.readouterr().out
+    assert out.startswith("You asked for the package's answer to lstm_step_backward before yours")
+    assert "the search is where this exercise teaches" in out and "def _step_backward" in out
+    exercises.check_lstm_step_backward(lstm.step_backward)
+    exercises.reveal("lstm_step_backward")
+    assert not capsys.readouterr().out.startswith("You asked")
+    with pytest.raises(ValueError, match="name must be one of the exercises"):
+        exercises.reveal("nope")
+    assert set(gate.ANSWERS) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("guess, runs", [("", False), ("   ", False), (None, False), (True, False),
+                                         ("it goes down", True), (0.1, True), (3, True)])
+def test_guessed_runs_a_predict_cell_only_once_a_guess_is_written(guess, runs, capsys):
+    assert exercises.guessed(guess) is runs
+    assert ("Write your prediction in my_guess first" in capsys.readouterr().out) is not runs

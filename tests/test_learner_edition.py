@@ -9,6 +9,10 @@
 - Each learner notebook runs top to bottom in a fresh kernel with no error, first with the stubs as
   they are (every check says "not implemented yet" and the package's function is used), then with
   the reference solutions filled in (every check passes and the learner's function is used).
+- No answer before the try: run with the stubs as they are (Run All), no output holds a line of the
+  source of any exercise's reference implementation (gate.ANSWERS), and no "predict, then run"
+  cell shows anything but the request for a guess; with the solutions filled in, the package's
+  answers are shown for comparison.
 - nbval (the README's test command) does not collect the learner edition.
 """
 
@@ -39,7 +43,7 @@ INSTRUCTOR = mle.instructor_notebooks()
 WHERE = {"step_forward": "02_forward", "forward": "02_forward", "step_backward": "03_bptt",
          "backward": "03_bptt", "clip_elementwise": "04_clipping", "clip_global_norm": "04_clipping",
          "sgd_momentum_update": "05_training", "lstm_step_forward": "08_lstm_gru",
-         "softmax_xent_backward": "10_text"}
+         "lstm_step_backward": "08_lstm_gru", "softmax_xent_backward": "10_text"}
 
 
 def _generated(path):
@@ -166,7 +170,9 @@ def _filled(nb):
 
 
 _KINDS = {"test_learner_notebook_runs_with_the_stubs_unfilled": "stubs",
-          "test_learner_notebook_runs_with_the_reference_solutions_filled_in": "filled"}
+          "test_no_output_shows_an_answer_before_the_try": "stubs",
+          "test_learner_notebook_runs_with_the_reference_solutions_filled_in": "filled",
+          "test_answers_are_shown_once_the_learners_version_passes": "filled"}
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +259,111 @@ def test_nbval_does_not_collect_the_learner_edition():
                           cwd=ROOT, capture_output=True, text=True)
     assert "notebooks/01_data.ipynb" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
     assert "learner" not in done.stdout, "nbval collects notebooks/learner/: exclude it in pyproject"
+
+
+# ---- no answer before the try ------------------------------------------------------------------
+
+def _code_lines(text):
+    """The stripped lines of code of a source text (no comments; at least 16 characters)."""
+    found = set()
+    for line in text.splitlines():
+        code = line.split("#")[0].strip()
+        if len(code) >= 16:
+            found.add(code)
+    return found
+
+
+def _answer_lines():
+    """exercise name -> the distinctive lines of code of the functions whose source is that
+    exercise's answer: not docstring, comment or blank, at least 16 characters, and found nowhere
+    else in the package (outside its exercise checkers), so that a generic line such as
+    `if "b" in params:` in another function's printed source is not taken for the answer."""
+    import ast
+    import textwrap
+
+    import rnn_helpers
+    from rnn_helpers.exercises.gate import ANSWERS
+    answer_fns = {fn for fns in ANSWERS.values() for fn in fns} | {ref for _, ref in EXERCISES.values()}
+    package = pathlib.Path(rnn_helpers.__file__).parent
+    elsewhere = set()
+    for path in package.rglob("*.py"):
+        if "exercises" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for fn in answer_fns:
+            text = text.replace(inspect.getsource(fn), "")
+        elsewhere |= _code_lines(text)
+    lines = {}
+    for name, fns in ANSWERS.items():
+        found = set()
+        for fn in (*fns, EXERCISES[name][1]):
+            source = textwrap.dedent(inspect.getsource(fn))
+            body = ast.parse(source).body[0].body
+            first = body[1] if isinstance(body[0], ast.Expr) and len(body) > 1 and \
+                isinstance(body[0].value, ast.Constant) else body[0]
+            found |= _code_lines("\n".join(source.splitlines()[first.lineno - 1:]))
+        lines[name] = found - elsewhere
+    return lines
+
+
+def test_the_answer_lines_are_enough_to_recognise_each_answer():
+    lines = _answer_lines()
+    assert set(lines) == set(WHERE)
+    for name, found in lines.items():
+        assert len(found) >= 2, name
+    a_t = 'a_t = x_t @ params["W_x"].T + h_prev @ params["W_h"].T + params["b"]'
+    assert a_t in lines["lstm_step_forward"]
+    assert 'df = dc * cache["c_prev"]' in lines["lstm_step_backward"]
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR, ids=lambda p: p.name)
+def test_no_output_shows_an_answer_before_the_try(executed, path):
+    """Run All on the learner notebook as generated: no output holds a line of any answer, and
+    every "predict, then run" cell asks for the guess and shows nothing else."""
+    nb = executed[path.stem, "stubs"]
+    assert not isinstance(nb, str), f"{path.name} failed to run:\n{nb}"
+    answers = _answer_lines()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        text = "\n".join(_texts(nbformat.from_dict({"cells": [cell]})))
+        text += "\n".join(str(o.get("data", {}).get("text/html", "")) for o in cell.outputs)
+        for name, lines in answers.items():
+            shown = [line for line in lines if line in text]
+            assert not shown, f"{path.name} shows the answer to {name}: {shown[0]!r}\n{cell.source[:300]}"
+        if mle.NO_GUESS_LINE in cell.source:
+            outputs = [o for o in cell.outputs if o.output_type != "display_data"]
+            assert [o.get("text", "") for o in outputs] == [
+                "Write your prediction in my_guess first (in words, between the quotes), then run "
+                "this cell again: it runs the measurement only once a guess is there.\n"], cell.source[:300]
+            assert not any(o.output_type == "display_data" for o in cell.outputs), "no figure either"
+
+
+PREDICT_CELLS = {"01_data": 1, "02_forward": 1, "03_bptt": 1, "04_clipping": 1, "05_training": 1,
+                 "06_explorer": 1, "07_tutorial_mistakes": 1, "09_weather": 2, "10_text": 2}
+
+
+def test_predict_cells_are_tagged_and_blanked():
+    for path in INSTRUCTOR:
+        tagged = [c for c in nbformat.read(path, as_version=4).cells
+                  if mle.PREDICT_TAG in c.metadata.get("tags", [])]
+        assert len(tagged) == PREDICT_CELLS.get(path.stem, 0), path.name
+        for cell in tagged:
+            assert "if guessed(my_guess):" in cell.source
+        blanked = [c for c in _generated(path).cells if mle.NO_GUESS_LINE in c.source]
+        assert len(blanked) == len(tagged), path.name
+
+
+@pytest.mark.parametrize("path", [p for p in INSTRUCTOR if p.stem in WHERE.values()],
+                         ids=lambda p: p.name)
+def test_answers_are_shown_once_the_learners_version_passes(executed, path):
+    """Not hidden for good: with the solutions in, the package's answer is printed for comparison
+    wherever the notebook shows it (here the gate opens, so the test above is not vacuous)."""
+    nb = executed[path.stem, "filled"]
+    assert not isinstance(nb, str), f"{path.name} failed to run:\n{nb}"
+    text = "\n".join(_texts(nb))
+    answers = _answer_lines()
+    names = [n for n, where in WHERE.items() if where == path.stem]
+    for name in names:
+        assert any(line in text for line in answers[name]), f"{path.name}: {name} is never shown"
+    assert "is not shown yet" not in text

@@ -6,6 +6,8 @@ the right ones, and answer each classic mistake with its own hint, never with a 
 
 import itertools
 
+import re
+
 import numpy as np
 import pytest
 
@@ -121,7 +123,10 @@ def test_right_versions_pass(fn):
 
 @pytest.mark.parametrize("name, fn", MISTAKES, ids=[m[0] for m in MISTAKES])
 def test_each_mistake_gets_its_hint(name, fn):
-    verdict = lc.check_lstm_step_forward(fn)
+    first = lc.check_lstm_step_forward(fn, hint=1)
+    assert not first.passed and lc.FIRST[name] in first.message, first.message
+    assert not any(h in first.message for h in lc.HINTS.values()), "the formula comes second"
+    verdict = lc.check_lstm_step_forward(fn, hint=2)
     assert not verdict.passed
     assert lc.HINTS[name] in verdict.message, verdict.message
     others = {h for n, h in lc.HINTS.items() if h != lc.HINTS[name]}
@@ -129,8 +134,9 @@ def test_each_mistake_gets_its_hint(name, fn):
 
 
 def test_the_order_hint_names_the_order_found():
-    assert "in the order i, f, o, g (CS231n's order)" in lc.check_lstm_step_forward(cs231n_order).message
-    assert "in the order f, i, g, o," in lc.check_lstm_step_forward(forget_first).message
+    message = lc.check_lstm_step_forward(cs231n_order, hint=2).message
+    assert "in the order i, f, o, g (CS231n's order)" in message
+    assert "in the order f, i, g, o," in lc.check_lstm_step_forward(forget_first, hint=2).message
 
 
 def test_every_wrong_order_is_a_recognised_mistake():
@@ -139,7 +145,7 @@ def test_every_wrong_order_is_a_recognised_mistake():
     assert orders <= set(lc.MISTAKES)
     assert set(lc.MISTAKES) == set(lc.HINTS)
     for name in orders:
-        verdict = lc.check_lstm_step_forward(lc.MISTAKES[name])
+        verdict = lc.check_lstm_step_forward(lc.MISTAKES[name], hint=2)
         assert not verdict.passed and lc.HINTS[name] in verdict.message, (name, verdict.message)
 
 
@@ -155,7 +161,7 @@ def test_no_variant_is_right_on_any_case():
 def test_the_variants_are_told_apart_by_different_hints():
     """Each variant, given to the check, is named as itself (no two variants give the same output)."""
     for name, variant in lc.MISTAKES.items():
-        verdict = lc.check_lstm_step_forward(variant)
+        verdict = lc.check_lstm_step_forward(variant, hint=2)
         assert lc.HINTS[name] in verdict.message, (name, verdict.message)
 
 
@@ -191,9 +197,9 @@ def test_a_function_that_changes_its_input_is_told():
         c_prev *= cache["f"]
         c_prev += cache["i"] * cache["g"]
         return h_t, c_prev, dict(cache, c_t=c_prev)
-    verdict = lc.check_lstm_step_forward(in_place)
+    verdict = lc.check_lstm_step_forward(in_place, hint=2)
     assert not verdict.passed
-    assert "changed its input c_prev" in verdict.message and "not c_prev *= f" in verdict.message
+    assert "changed its input c_prev" in verdict.message and "c_prev *= ..." in verdict.message
 
 
 def test_the_check_does_not_change_its_cases():
@@ -235,7 +241,7 @@ def test_a_shape_error_gets_the_shape_hint():
     def untransposed(x_t, h_prev, c_prev, params):
         a = x_t @ params["W_x"] + h_prev @ params["W_h"].T + params["b"]
         return right(x_t, h_prev, c_prev, params) if a is None else None
-    verdict = lc.check_lstm_step_forward(untransposed)
+    verdict = lc.check_lstm_step_forward(untransposed, hint=2)
     assert not verdict.passed
     assert "raised ValueError" in verdict.message and "x_t @ params['W_x'].T is (N, 4H)" in verdict.message
 
@@ -250,7 +256,7 @@ def test_unrecognised_error_gets_the_general_hint_and_the_worst_entry():
     def h_from_c_prev(x_t, h_prev, c_prev, params):
         h_t, c_t, cache = right(x_t, h_prev, c_prev, params)
         return cache["o"] * np.tanh(c_prev), c_t, cache
-    verdict = lc.check_lstm_step_forward(h_from_c_prev)
+    verdict = lc.check_lstm_step_forward(h_from_c_prev, hint=2)
     assert not verdict.passed
     assert verdict.message.startswith("h_t is wrong") and "largest difference" in verdict.message
     assert "c_t = f * c_{t-1} + i * g" in verdict.message
@@ -285,3 +291,112 @@ def test_forget_share_never_raises():
     for answer in ("2e-7", True, [1e-7], float("nan"), float("inf"), complex(1, 1)):
         reply = lc.check_forget_share(answer)
         assert isinstance(reply, str) and not reply.startswith("Right"), (answer, reply)
+
+
+# ---- exercise B: the LSTM step backward --------------------------------------------------------------
+# Each wrong answer is written out by hand, as a learner would get it wrong.
+
+def _back(dh_t, dc_t, cache, params, *, carry=True, tanh_prime=True, f_of="c_prev", f_in_carry=True,
+          g_prime="tanh", order="ifgo"):
+    i, f, g, o, tanh_c = cache["i"], cache["f"], cache["g"], cache["o"], cache["tanh_c"]
+    dc = dh_t * o * (1 - tanh_c ** 2 if tanh_prime else 1)
+    if carry:
+        dc = dc + dc_t
+    da = {"i": dc * g * i * (1 - i), "f": dc * cache[f_of] * f * (1 - f),
+          "g": dc * i * (1 - g ** 2 if g_prime == "tanh" else g * (1 - g)),
+          "o": dh_t * tanh_c * o * (1 - o)}
+    da_t = np.hstack([da[k] for k in order])
+    grads = {"W_x": da_t.T @ cache["x_t"], "W_h": da_t.T @ cache["h_prev"], "b": np.sum(da_t, axis=0)}
+    return da_t @ params["W_h"], dc * f if f_in_carry else dc, grads
+
+
+def back_right(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params)
+
+
+def back_no_carry(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, carry=False)
+
+
+def back_no_tanh_prime(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, tanh_prime=False)
+
+
+def back_df_with_c_t(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, f_of="c_t")
+
+
+def back_no_f_in_carry(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, f_in_carry=False)
+
+
+def back_sigmoid_prime_for_g(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, g_prime="sigmoid")
+
+
+def back_cs231n_order(dh_t, dc_t, cache, params):
+    return _back(dh_t, dc_t, cache, params, order="ifog")
+
+
+BACK_MISTAKES = [("dc_not_carried", back_no_carry), ("no_tanh_derivative", back_no_tanh_prime),
+                 ("df_uses_c_t", back_df_with_c_t), ("dc_prev_without_f", back_no_f_in_carry),
+                 ("candidate_derivative", back_sigmoid_prime_for_g),
+                 ("backorder_ifog", back_cs231n_order)]
+
+
+def test_backward_right_versions_pass():
+    for fn in (back_right, lstm.step_backward):
+        verdict = lc.check_lstm_step_backward(fn)
+        assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("name, fn", BACK_MISTAKES, ids=[m[0] for m in BACK_MISTAKES])
+def test_backward_each_mistake_gets_its_first_then_its_second_message(name, fn):
+    lc.check_lstm_step_backward(back_right)                  # a pass forgets earlier failures
+    first = lc.check_lstm_step_backward(fn)
+    assert not first.passed and lc.BACKWARD_FIRST[name] in first.message, first.message
+    assert re.search(r"is wrong in case \d of 6 .*at index \(", first.message), first.message
+    assert not any(h in first.message for h in lc.BACKWARD_HINTS.values()), "the formula comes second"
+    second = lc.check_lstm_step_backward(fn)                 # the same mistake again
+    assert lc.BACKWARD_HINTS[name] in second.message, second.message
+    others = {h for n, h in lc.BACKWARD_HINTS.items() if n != name}
+    assert not any(h in second.message for h in others), second.message
+
+
+def test_backward_every_variant_is_recognised_as_itself():
+    for name, variant in lc.BACKWARD_MISTAKES.items():
+        verdict = lc.check_lstm_step_backward(variant, hint=2)
+        assert not verdict.passed and lc.BACKWARD_HINTS[name] in verdict.message, (name, verdict.message)
+    assert "(CS231n's order)" in lc.BACKWARD_HINTS["backorder_ifog"]
+
+
+def test_backward_unrecognised_slip_gets_only_its_outputs_formula():
+    def dh_prev_wrong(dh_t, dc_t, cache, params):
+        dh_prev, dc_prev, grads = back_right(dh_t, dc_t, cache, params)
+        return dh_prev * 2, dc_prev, grads
+    first = lc.check_lstm_step_backward(dh_prev_wrong, hint=1)
+    assert first.message.startswith("dh_prev is wrong in case 1 of 6") and "Compare" not in first.message
+    second = lc.check_lstm_step_backward(dh_prev_wrong, hint=2)
+    assert "dh_{t-1} = da_t W_h" in second.message and "dc_{t-1} = dc * f" not in second.message
+
+
+def test_backward_missing_gradient_and_changed_input_are_named():
+    def no_b(dh_t, dc_t, cache, params):
+        dh_prev, dc_prev, grads = back_right(dh_t, dc_t, cache, params)
+        return dh_prev, dc_prev, {"W_x": grads["W_x"], "W_h": grads["W_h"]}
+
+    def adds_into_dc_t(dh_t, dc_t, cache, params):
+        dc_t += dh_t * cache["o"] * (1 - cache["tanh_c"] ** 2)
+        return _back(dh_t, dc_t, cache, params, tanh_prime=False, carry=False)
+    assert "step_grads has no 'b'" in lc.check_lstm_step_backward(no_b).message
+    verdict = lc.check_lstm_step_backward(adds_into_dc_t, hint=2)
+    assert "changed its input dc_t" in verdict.message and "dc_t += ..." in verdict.message
+
+
+def test_the_gradient_check_passes_the_right_step_and_fails_each_mistake():
+    errors = lc.lstm_step_gradient_check(back_right)
+    assert set(errors) == {"W_x", "W_h", "b", "h_prev", "c_prev"} and max(errors.values()) < 1e-8
+    for name, fn in BACK_MISTAKES:
+        assert max(lc.lstm_step_gradient_check(fn).values()) > 1e-3, name
+    with pytest.raises(TypeError, match="step_backward"):
+        lc.lstm_step_gradient_check(None)

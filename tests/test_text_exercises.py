@@ -4,6 +4,8 @@ Each learner function below is a way a learner might write softmax_xent_backward
 the right ones, and answer each classic mistake with its own hint, never with a traceback.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -85,7 +87,10 @@ def test_right_versions_pass(fn):
 
 @pytest.mark.parametrize("name, fn", MISTAKES, ids=lambda x: x if isinstance(x, str) else x.__name__)
 def test_each_mistake_gets_its_hint(name, fn):
-    verdict = tc.check_softmax_xent_backward(fn)
+    first = tc.check_softmax_xent_backward(fn, hint=1)
+    assert not first.passed and tc.FIRST[name] in first.message, first.message
+    assert not any(h in first.message for h in tc.HINTS.values()), "the formula comes second"
+    verdict = tc.check_softmax_xent_backward(fn, hint=2)
     assert not verdict.passed
     assert tc.HINTS[name] in verdict.message, verdict.message
     others = [h for n, h in tc.HINTS.items() if n != name]
@@ -125,9 +130,9 @@ def test_a_function_that_changes_its_input_is_told():
     def in_place(logits, targets):
         logits -= logits.max(axis=-1, keepdims=True)
         return right(logits, targets)
-    verdict = tc.check_softmax_xent_backward(in_place)
+    verdict = tc.check_softmax_xent_backward(in_place, hint=2)
     assert not verdict.passed
-    assert "changed its input logits" in verdict.message and "not logits -=" in verdict.message
+    assert "changed its input logits" in verdict.message and "not with logits -=" in verdict.message
 
 
 def test_the_check_does_not_change_the_learners_arrays_or_its_cases():
@@ -171,9 +176,37 @@ def test_unrecognised_error_gets_the_general_hint_and_the_worst_entry():
         z = logits - logits.max(axis=-1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
         return (p - _onehot(targets, logits.shape[-1])) / targets.size
-    verdict = tc.check_softmax_xent_backward(wrong_axis)
-    assert not verdict.passed
+    verdict = tc.check_softmax_xent_backward(wrong_axis, hint=1)
+    assert not verdict.passed and "largest difference" in verdict.message
+    assert "(softmax(o) - onehot(y)) / (N T)" not in verdict.message, "the formula comes second"
+    assert re.search(r"at index \(\d+, \d+, \d+\), (the|not the) target's entry", verdict.message)
+    verdict = tc.check_softmax_xent_backward(wrong_axis, hint=2)
     assert "largest difference" in verdict.message and "(softmax(o) - onehot(y)) / (N T)" in verdict.message
+
+
+def global_max(logits, targets):
+    """One maximum over every logit, not each position's own: far-below positions give 0 / 0."""
+    e = np.exp(logits - logits.max())
+    return (e / e.sum(axis=-1, keepdims=True) - _onehot(targets, logits.shape[-1])) / targets.size
+
+
+def test_the_global_max_softmax_is_recognised_and_not_called_an_overflow():
+    first = tc.check_softmax_xent_backward(global_max, hint=1)
+    assert not first.passed and tc.FIRST["global_max"] in first.message, first.message
+    assert "position (n, t) = (1, 0)" in first.message and "logits of size 1000" in first.message
+    second = tc.check_softmax_xent_backward(global_max, hint=2)
+    assert tc.HINTS["global_max"] in second.message and tc.HINTS["overflow"] not in second.message
+    assert tc.HINTS["global_max"] not in tc.check_softmax_xent_backward(overflow_naive, hint=2).message
+
+
+def test_the_second_failure_of_the_same_kind_gets_the_formula():
+    tc.check_softmax_xent_backward(right)                      # a pass forgets earlier failures
+    first = tc.check_softmax_xent_backward(forgot_mean)
+    second = tc.check_softmax_xent_backward(forgot_mean)
+    assert tc.FIRST["forgot_mean"] in first.message and tc.HINTS["forgot_mean"] not in first.message
+    assert tc.HINTS["forgot_mean"] in second.message
+    other = tc.check_softmax_xent_backward(forgot_onehot)        # another kind: first message again
+    assert tc.HINTS["forgot_onehot"] not in other.message and tc.FIRST["forgot_onehot"] in other.message
 
 
 def test_exercises_table():

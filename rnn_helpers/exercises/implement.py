@@ -8,9 +8,10 @@
     check_clip_global_norm(fn)      notebook 4   mirrors rh.clip_global_norm
     check_sgd_momentum_update(fn)   notebook 5   mirrors rh.sgd_momentum_update (in place)
 
-Each takes the learner's function (anything: a non-function gets a reply, not an error) and
-returns a Verdict: .passed, .message, shown in a notebook as one green or red line. It runs the
-function on seeded random cases (several sizes, both activations, truncations from 1 to beyond T)
+Each takes the learner's function (anything: a non-function gets a reply, not an error) and,
+optionally, hint=2 for the second, fuller message at once (engine.run_check), and returns a
+Verdict: .passed, .message, shown in a notebook as one green or red line. It runs the function
+on seeded random cases (several sizes, both activations, truncations from 1 to beyond T)
 and compares every output entry with the package's own function (engine.RTOL, engine.ATOL); it
 checks shapes, dtypes and that inputs are not changed; a NotImplementedError reads "not implemented
 yet", any other exception one line naming it and the case; and a wrong result that equals one of
@@ -104,7 +105,8 @@ def _step_forward_outputs(ret, args, kwargs):
 _STEP_FORWARD = Exercise(
     name="step_forward", reference=_rnn.step_forward, arg_names=("x_t", "s_prev", "params"),
     make_cases=_step_forward_cases, outputs=_step_forward_outputs, mistakes=_m.STEP_FORWARD,
-    hints=_m.HINTS, coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
+    hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS, coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
     hint="Compare your line with z_t = x_t U^T + s_{t-1} W^T + b, s_t = act(z_t).",
     shape_hint=_FORWARD_SHAPES)
 
@@ -139,12 +141,16 @@ def _forward_outputs(ret, args, kwargs):
     if lacking:
         raise Wrong(f"the cache lacks {', '.join(repr(k) for k in lacking)}: backward (notebook 3) "
                     "reads the inputs, the activation and the params from it")
-    return {"Y_hat": _array(Y_hat, "Y_hat"), "cache['states']": _array(cache["states"], "cache['states']")}
+    out = {"Y_hat": _array(Y_hat, "Y_hat"), "cache['states']": _array(cache["states"], "cache['states']"),
+           "cache['X']": _array(cache["X"], "cache['X']"), "cache['activation']": cache["activation"]}
+    out.update(_grads_dict(cache["params"], "cache['params']", "cache['params']"))
+    return out
 
 
 _FORWARD = Exercise(
     name="forward", reference=_rnn.forward, arg_names=("params", "X"), make_cases=_forward_cases,
     outputs=_forward_outputs, mistakes=_m.FORWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="T from 1 to 7, D and O up to 3; sigmoid and tanh; with and without biases; with s0",
     hint="states[t] must be s_t for t = 0 .. T (states[0] = s_0), and Y_hat = s_T V^T + c.",
     shape_hint=_FORWARD_SHAPES)
@@ -186,9 +192,15 @@ _STEP_BACKWARD = Exercise(
     name="step_backward", reference=_rnn.step_backward,
     arg_names=("ds_t", "x_t", "s_prev", "s_t", "params"), make_cases=_step_backward_cases,
     outputs=_step_backward_outputs, mistakes=_m.STEP_BACKWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="N, D, H from 1 to 6; sigmoid and tanh; with and without biases",
-    hint="Compare with rules (B3) and (B4): dz_t = ds_t * act'(z_t); dU = dz_t^T x_t, "
-         "dW = dz_t^T s_{t-1}, db = sum over records of dz_t; ds_{t-1} = dz_t W.",
+    hint={"ds_prev": "Compare with rule (B4): ds_{t-1} = dz_t W, where dz_t = ds_t * act'(z_t).",
+          "step_grads['U']": "Compare with rule (B3): dU's step term is dz_t^T x_t, where "
+                             "dz_t = ds_t * act'(z_t).",
+          "step_grads['W']": "Compare with rule (B3): dW's step term is dz_t^T s_{t-1}, where "
+                             "dz_t = ds_t * act'(z_t).",
+          "step_grads['b']": "Compare with rule (B3): db's step term is the sum over the records "
+                             "of dz_t = ds_t * act'(z_t)."},
     missing=_BIAS_MISSING, shape_hint=_BACKWARD_SHAPES)
 
 _BACKWARD_SIZES = [(3, 5, 1, 4, 1, "sigmoid", True, None), (3, 5, 1, 4, 1, "tanh", True, None),
@@ -218,10 +230,15 @@ def _backward_outputs(ret, args, kwargs):
 _BACKWARD = Exercise(
     name="backward", reference=_rnn.backward, arg_names=("dY_hat", "cache"),
     make_cases=_backward_cases, outputs=_backward_outputs, mistakes=_m.BACKWARD, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="T from 4 to 6; truncate None, 1, 2, 3, T and beyond T; sigmoid and tanh; with and "
              "without biases",
-    hint="Check the output layer (dV = dY_hat^T s_T, dc, ds_T = dY_hat V), then the loop over "
-         "t = T, ..., T-k+1 with step_backward, adding each step's terms.",
+    hint={"grads['V']": "The output layer: dV = dY_hat^T s_T, with s_T = states[T].",
+          "grads['c']": "The output layer: dc is the sum over the records of dY_hat.",
+          **{f"grads[{name!r}]": f"d{name} adds one term per step of the walk back, "
+                                 "t = T, T-1, ..., T-k+1 (k = T without truncation), each from "
+                                 "step_backward on that step's x_t, s_{t-1} and s_t, starting from "
+                                 "ds_T = dY_hat V." for name in ("U", "W", "b")}},
     missing={**_BIAS_MISSING,
              "grads['V']": "grads has no 'V': the output layer's gradient dV = dY_hat^T s_T belongs "
                            "in grads too",
@@ -261,6 +278,7 @@ _CLIP_ELEMENTWISE = Exercise(
     make_cases=lambda: _clip_cases("clip_value", [(0, 10.0, 10.0), (0, 3.0, 1.0), (1, 0.1, 10.0),
                                                   (2, 50.0, 25.0), (1, 2.0, 0.5)]),
     outputs=_clip_elementwise_outputs, mistakes=_m.CLIP_ELEMENTWISE, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="one to five arrays; limits from 0.5 to 25, with some entries inside and some outside",
     hint="Each entry g becomes min(max(g, -clip_value), clip_value); the keys and shapes stay.",
     mutation_hint=_m.MUTATION_HINTS["clip"])
@@ -274,6 +292,9 @@ def _clip_global_norm_outputs(ret, args, kwargs):
     if isinstance(norm, (bool, np.bool_)) or not np.isscalar(norm) and not \
             (isinstance(norm, np.ndarray) and norm.shape == ()):
         raise Wrong(f"the second value, norm_before, should be one number, but is a {type(norm).__name__}")
+    if getattr(norm, "dtype", np.dtype(float)) != np.float64:
+        raise Wrong(f"the second value, norm_before, has dtype {norm.dtype}, but should have dtype "
+                    "float64, like the package's (is it computed in float32?)")
     try:
         norm = np.asarray(float(norm))
     except (TypeError, ValueError):
@@ -286,6 +307,7 @@ _CLIP_GLOBAL_NORM = Exercise(
     make_cases=lambda: _clip_cases("clip_norm", [(0, 3.0, 1.0), (0, 0.05, 1.0), (1, 2.0, 5.0),
                                                  (2, 10.0, 30.0), (1, 0.3, 10.0), (2, 0.01, 0.001)]),
     outputs=_clip_global_norm_outputs, mistakes=_m.CLIP_GLOBAL_NORM, hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
     coverage="one to five arrays; norms below and above clip_norm, from 0.001 to 30",
     hint="Compute the norm over all arrays together; if it is above clip_norm, multiply every entry "
          "by clip_norm / norm; return (new grads, the norm before).",
@@ -324,45 +346,49 @@ _SGD_MOMENTUM_UPDATE = Exercise(
     name="sgd_momentum_update", reference=_training.sgd_momentum_update,
     arg_names=("theta", "grad", "velocity", "learning_rate", "momentum"),
     make_cases=_momentum_cases, outputs=_momentum_outputs, mistakes=_m.SGD_MOMENTUM_UPDATE,
-    hints=_m.HINTS, coverage="vectors and matrices; momentum 0 (velocity given or None), 0.5 to 0.99",
-    hint="velocity = momentum * velocity - learning_rate * grad, then theta += velocity, both in "
-         "place; with momentum 0, theta -= learning_rate * grad.",
+    hints=_m.HINTS,
+    first_hints=_m.FIRST_HINTS,
+    coverage="vectors and matrices; momentum 0 (velocity given or None), 0.5 to 0.99",
+    hint="Compare with the rule: the new velocity is momentum times the old one minus "
+         "learning_rate times grad, and theta moves by the new velocity, both in place; with "
+         "momentum 0, theta moves by minus learning_rate times grad.",
     in_place=("theta", "velocity"), scratch=("grad",))
 
 
-def check_step_forward(learner_fn):
+def check_step_forward(learner_fn, hint=None):
     """Check the learner's step_forward(x_t, s_prev, params, activation) against rh.step_forward."""
-    return run_check(_STEP_FORWARD, learner_fn)
+    return run_check(_STEP_FORWARD, learner_fn, hint)
 
 
-def check_forward(learner_fn):
+def check_forward(learner_fn, hint=None):
     """Check the learner's forward(params, X, activation, s0) against rh.forward (Y_hat and states)."""
-    return run_check(_FORWARD, learner_fn)
+    return run_check(_FORWARD, learner_fn, hint)
 
 
-def check_step_backward(learner_fn):
-    """Check the learner's step_backward(ds_t, x_t, s_prev, s_t, params, activation) against rh.step_backward."""
-    return run_check(_STEP_BACKWARD, learner_fn)
+def check_step_backward(learner_fn, hint=None):
+    """Check the learner's step_backward(ds_t, x_t, s_prev, s_t, params, activation) against
+    rh.step_backward."""
+    return run_check(_STEP_BACKWARD, learner_fn, hint)
 
 
-def check_backward(learner_fn):
+def check_backward(learner_fn, hint=None):
     """Check the learner's backward(dY_hat, cache, truncate) against rh.backward."""
-    return run_check(_BACKWARD, learner_fn)
+    return run_check(_BACKWARD, learner_fn, hint)
 
 
-def check_clip_elementwise(learner_fn):
+def check_clip_elementwise(learner_fn, hint=None):
     """Check the learner's clip_elementwise(grads, clip_value) against rh.clip_elementwise."""
-    return run_check(_CLIP_ELEMENTWISE, learner_fn)
+    return run_check(_CLIP_ELEMENTWISE, learner_fn, hint)
 
 
-def check_clip_global_norm(learner_fn):
+def check_clip_global_norm(learner_fn, hint=None):
     """Check the learner's clip_global_norm(grads, clip_norm) against rh.clip_global_norm."""
-    return run_check(_CLIP_GLOBAL_NORM, learner_fn)
+    return run_check(_CLIP_GLOBAL_NORM, learner_fn, hint)
 
 
-def check_sgd_momentum_update(learner_fn):
+def check_sgd_momentum_update(learner_fn, hint=None):
     """Check the learner's in-place sgd_momentum_update(theta, grad, velocity, learning_rate, momentum)."""
-    return run_check(_SGD_MOMENTUM_UPDATE, learner_fn)
+    return run_check(_SGD_MOMENTUM_UPDATE, learner_fn, hint)
 
 
 EXERCISES = {

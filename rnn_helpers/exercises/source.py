@@ -1,5 +1,8 @@
 """Print a package function's source the way the notebooks teach it: the maths first.
 
+A function that holds the answer to an exercise the learner has not passed yet is not printed
+(see gate.py).
+
 Most public functions open with a few lines that check their arguments (so that a learner who
 passes the wrong thing gets a clear message). Those lines are not what the prose around a printed
 function is about, so show_source folds the leading ones into a single comment.
@@ -47,11 +50,19 @@ def teaching_source(fn):
 
 def show_source(*fns):
     """Print teaching_source(fn) of each function, separated by a blank line. Returns None.
+
+    A function that holds the package's answer to an exercise the learner has not passed yet in this
+    session (gate.withheld) is not printed: a short paragraph says why, and how to see it anyway.
     Raises TypeError naming fns if one of them is not a Python function."""
+    from .gate import notice, withheld
     for i, fn in enumerate(fns):
         if not inspect.isfunction(fn):
             raise TypeError(f"fns[{i}] must be a Python function, got {type(fn).__name__}.")
-    print("\n".join(teaching_source(fn) for fn in fns))
+    parts = []
+    for fn in fns:
+        name = withheld(fn)
+        parts.append(teaching_source(fn) if name is None else notice(fn, name) + "\n")
+    print("\n".join(parts))
 
 
 def _assigned(stmt):

@@ -18,6 +18,8 @@ that mistake's hint:
     overflow          exp(o) without subtracting the row's maximum first: NaN or inf where the logits
                       are large (recognised when the non-finite entries sit only at positions where a
                       softmax without the shift, run on the same case, fails too)
+    global_max        one maximum over all the logits subtracted, not each row's own: the rows far
+                      below it underflow to 0 / 0 = NaN (recognised, like overflow, by position)
 
 EXERCISES maps the name to (check function, reference function), like implement.EXERCISES.
 """
@@ -27,7 +29,8 @@ import numpy as np
 from ..text import model as _model
 from .engine import Case, Exercise, Wrong, run_check
 
-__all__ = ["check_softmax_xent_backward", "HINTS", "MISTAKES", "OVERFLOW", "EXERCISES"]
+__all__ = ["check_softmax_xent_backward", "HINTS", "FIRST", "MISTAKES", "OVERFLOW", "GLOBAL_MAX",
+           "EXERCISES"]
 
 HINTS = {
     "forgot_onehot": "the one-hot target is not subtracted. For one position, the derivative of "
@@ -40,13 +43,30 @@ HINTS = {
                     "the mean over all N * T positions, records and steps: divide by N * T "
                     "(targets.size).",
     "overflow": "the softmax overflows on large logits: exp(1000) is inf in float64, and inf / inf is "
-                "NaN. Subtract each row's maximum before exp, o - o.max(axis=-1, keepdims=True): the "
-                "softmax does not change, and the largest exp is then exactly 1.",
+                "NaN. Subtract each position's own maximum (over its K logits, the last axis, kept "
+                "for broadcasting) before exp: the softmax does not change, and the largest exp is "
+                "then exactly 1.",
+    "global_max": "one maximum over all the logits was subtracted, so a position whose logits all lie "
+                  "far below it gets exp = 0 for every entry, and 0 / 0 is NaN. Subtract each "
+                  "position's own maximum, over its K logits only (the last axis, kept for "
+                  "broadcasting).",
+}
+
+#: The first message's words: what is wrong, in a few words (HINTS follow on a second failure).
+FIRST = {
+    "forgot_onehot": "the target's one-hot is not subtracted",
+    "forgot_mean": "the result is not divided by the number of positions",
+    "divided_by_N": "the result is divided by the wrong count",
+    "overflow": "the softmax overflows where the logits are large",
+    "global_max": "the softmax is shifted by one maximum for all positions, not by each position's own",
 }
 
 
 def _softmax(logits, shift):
-    z = logits - logits.max(axis=-1, keepdims=True) if shift else logits
+    if shift == "global":
+        z = logits - logits.max()
+    else:
+        z = logits - logits.max(axis=-1, keepdims=True) if shift else logits
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -81,6 +101,7 @@ MISTAKES = {
     "divided_by_N": _with(divide="N"),
 }
 OVERFLOW = _with(shift=False)       # its output is not finite, so _outputs recognises it (see there)
+GLOBAL_MAX = _with(shift="global")  # likewise
 
 
 def _rng(seed):
@@ -114,50 +135,77 @@ def _outputs(ret, args, kwargs):
     if not isinstance(ret, np.ndarray):
         raise Wrong(f"what softmax_xent_backward returns (dlogits) should be a numpy array, but is a "
                     f"{type(ret).__name__}")
-    if ret.dtype.kind == "f" and not np.all(np.isfinite(ret)) and _is_overflow(ret, *args):
-        raise Wrong("dlogits contains NaN or infinite values at the positions whose logits are large. "
-                    f"Hint: {HINTS['overflow']}")
+    if ret.dtype.kind == "f" and not np.all(np.isfinite(ret)):
+        where = _non_finite(ret)
+        if _fails_where(GLOBAL_MAX, ret, *args):
+            raise Wrong(f"dlogits contains NaN or infinite values {where}, whose logits lie far "
+                        f"below the largest logit of all: {FIRST['global_max']}", HINTS["global_max"])
+        if _fails_where(OVERFLOW, ret, *args):
+            raise Wrong(f"dlogits contains NaN or infinite values {where}, whose logits are large or "
+                        f"very negative: {FIRST['overflow']}", HINTS["overflow"])
     return {"dlogits": ret}
 
 
-def _is_overflow(got, logits, targets):
-    """True when got's non-finite entries all sit at positions (rows of K) where the softmax without
-    the max shift, run on the same case, is not finite either.
+def _non_finite(got):
+    """'at position (n, t) and k more' for the first position whose row is not finite."""
+    bad = np.argwhere(~np.isfinite(got).all(axis=-1))
+    first = tuple(int(j) for j in bad[0])
+    more = f" and {len(bad) - 1} other positions" if len(bad) > 1 else ""
+    return f"at position (n, t) = {first}{more}"
 
-    The engine compares only finite results, so this mistake is matched by position, not by value:
+
+def _fails_where(variant, got, logits, targets):
+    """True when got's non-finite entries all sit at positions (rows of K) where the variant, run on
+    the same case, is not finite either (for GLOBAL_MAX: exactly those positions).
+
+    The engine compares only finite results, so these mistakes are matched by position, not by value:
     exp(o) / sum exp(o), exp(o - log sum exp(o)) and e / (sum + eps) fail at different subsets of
     the large-logit positions, and each is the same mistake.
     """
     with np.errstate(all="ignore"):
-        naive = OVERFLOW(logits, targets)
-    if naive.shape != got.shape:
+        expected = variant(logits, targets)
+    if expected.shape != got.shape:
         return False
-    bad_naive = ~np.isfinite(naive).all(axis=-1)
+    bad_variant = ~np.isfinite(expected).all(axis=-1)
     bad_got = ~np.isfinite(got).all(axis=-1)
-    return bool(bad_got.any()) and not np.any(bad_got & ~bad_naive)
+    if variant is GLOBAL_MAX:
+        return bool(bad_got.any()) and np.array_equal(bad_got, bad_variant)
+    return bool(bad_got.any()) and not np.any(bad_got & ~bad_variant)
+
+
+def _is_overflow(got, logits, targets):
+    """True when got fails where a softmax without the max shift fails (see _fails_where)."""
+    return _fails_where(OVERFLOW, got, logits, targets)
+
+
+def _locate(key, idx, case):
+    """Whether entry (n, t, k) of dlogits is the target character's entry of its position."""
+    n, t, k = idx
+    target = int(case.args[1][n, t])
+    return (", the target's entry of that position" if k == target else
+            f", not the target's entry of that position (the target there is k = {target})")
 
 
 _SOFTMAX_XENT_BACKWARD = Exercise(
     name="softmax_xent_backward", reference=_model.softmax_xent_backward,
     arg_names=("logits", "targets"), make_cases=_cases, outputs=_outputs, mistakes=MISTAKES,
-    hints=HINTS,
+    hints=HINTS, first_hints=FIRST, locate=_locate,
     coverage="N from 1 to 4, T from 1 to 5, K from 3 to 64, logits of size 1 to 3 and of size 1000",
     hint="Compare with dlogits = (softmax(o) - onehot(y)) / (N T): the softmax of each position's K "
          "logits (shifted by their maximum), minus 1 at the target, divided by targets.size.",
-    mutation_hint="the caller's logits must stay as they were (the model reuses them): write "
-                  "z = logits - logits.max(axis=-1, keepdims=True), not logits -= ..., and build "
-                  "dlogits in a new array.",
+    mutation_hint="the caller's logits must stay as they were (the model reuses them): shift them "
+                  "into a new array, not with logits -= ..., and build dlogits in a new array.",
     shape_hint="logits is (N, T, K) and targets (N, T): take the maximum and the sum over the last "
                "axis with keepdims=True, so that they broadcast against the logits.")
 
 
-def check_softmax_xent_backward(learner_fn):
+def check_softmax_xent_backward(learner_fn, hint=None):
     """Check the learner's softmax_xent_backward(logits, targets) against the package's.
 
     Returns a Verdict (.passed, .message): green when dlogits matches on every seeded case, else the
     first problem, with a hint when it is one of the mistakes in HINTS.
     """
-    return run_check(_SOFTMAX_XENT_BACKWARD, learner_fn)
+    return run_check(_SOFTMAX_XENT_BACKWARD, learner_fn, hint)
 
 
 EXERCISES = {

@@ -105,8 +105,8 @@ def recorded(run_check):
     """Decorate engine.run_check(ex, learner_fn): classify each verdict and record it (see above).
     The verdict is returned unchanged; recording can never raise into the check."""
     @functools.wraps(run_check)
-    def run_and_record(ex, learner_fn):
-        verdict = run_check(ex, learner_fn)
+    def run_and_record(ex, learner_fn, *args, **kwargs):
+        verdict = run_check(ex, learner_fn, *args, **kwargs)
         try:
             outcome = classify(ex, verdict)
             _last[ex.name] = outcome
