@@ -16,6 +16,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ._checks import unmasked
+
 __all__ = ["over_seeds", "summarize", "wins", "mean_range"]
 
 BETTER = ("lower", "higher")
@@ -160,6 +162,7 @@ def _number(value, what):
 def _numbers(name, values):
     if isinstance(values, (str, bytes, dict, set)) or values is None:
         raise TypeError(f"{name} must be a list or array of numbers, got {type(values).__name__}.")
+    values = unmasked(name, values)                        # a mask would be silently ignored
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError) as err:                 # e.g. ragged nested lists

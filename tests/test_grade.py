@@ -62,7 +62,7 @@ def test_each_quick_submission_gets_its_rows(quick, kind):
 def test_messages_say_what_the_learner_would_see_and_why(quick):
     rows, _, _, _ = quick
     by = {(r["learner"], r["exercise"]): r["message"] for r in rows}
-    assert "Hint: the weights are transposed" in by["mistake", "step_forward"]
+    assert "It looks like W is used transposed" in by["mistake", "step_forward"]
     assert by["not_attempted", "forward"].startswith("not implemented yet")
     assert "IndexError" in by["error", "step_forward"]
     assert "SyntaxError" in by["error", "forward"] and "never defined" in by["error", "forward"]

@@ -68,17 +68,20 @@ def test_a_wrong_answer_without_a_known_mistake_is_wrong_with_no_mistake(progres
     assert entry["status"] == "wrong" and entry["mistake"] is None
 
 
-def test_classify_names_every_registered_mistake_by_its_hint():
+def test_classify_names_every_registered_mistake():
     """Each deliberately wrong variant, checked as if a learner wrote it, is classified as itself
-    (or as a mistake that gives the very same outputs, whose hint the check then showed)."""
+    (or as a mistake that gives the very same outputs, whose hint the check shows at level 2)."""
     from rnn_helpers.exercises import implement
     from rnn_helpers.exercises.engine import run_check
     for ex in (implement._STEP_FORWARD, implement._BACKWARD, implement._CLIP_GLOBAL_NORM):
         for name, variant in ex.mistakes.items():
-            verdict = run_check(ex, variant)
-            outcome = tracking.classify(ex, verdict)
-            assert outcome.status == "wrong", (ex.name, name, verdict.message)
-            assert outcome.mistake is not None and ex.hints[outcome.mistake] in verdict.message
+            for level in (1, 2):
+                verdict = run_check(ex, variant, hint=level)
+                outcome = tracking.classify(ex, verdict)
+                assert outcome.status == "wrong", (ex.name, name, verdict.message)
+                assert outcome.mistake is not None, (ex.name, name, verdict.message)
+                if level == 2:
+                    assert ex.hints[outcome.mistake] in verdict.message
 
 
 def test_progress_lists_every_exercise_of_the_registry_with_its_notebook(progress_file):
@@ -97,7 +100,7 @@ def test_progress_lists_every_exercise_of_the_registry_with_its_notebook(progres
     assert rows["clip_global_norm"]["state"] == "not started"
     assert rows["backward"]["notebook"] == "-", "its notebook is not in the folder"
     text = repr(table)
-    assert text.startswith("Progress: 1 of 9 implement-it exercises passed")
+    assert text.startswith(f"Progress: 1 of {len(EXERCISES)} implement-it exercises passed")
     assert "step_forward" in table._repr_html_() and "<th scope=\"col\"" in table._repr_html_()
 
 

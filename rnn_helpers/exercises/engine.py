@@ -154,7 +154,8 @@ def run_check(ex, learner_fn, hint=None):
             level = hint or (2 if _LAST_FAILURE.get(ex.name) == problem.kind else 1)
             _LAST_FAILURE[ex.name] = problem.kind
             message = problem.second if level == 2 and problem.second else problem.first
-            return Verdict(ex.name, False, message, learner_fn, ex.reference)
+            mistake = problem.kind[1] if problem.kind[0] == "mistake" else None
+            return Verdict(ex.name, False, message, learner_fn, ex.reference, mistake)
     _LAST_FAILURE.pop(ex.name, None)
     record(ex.name, True)
     changed = f" and changes {' and '.join(ex.in_place)} in place" if ex.in_place else \

@@ -78,9 +78,7 @@ class Outcome:
 def classify(ex, verdict):
     """The Outcome of a Verdict that run_check returned for the Exercise ex.
 
-    The mistake is recognised by its hint: run_check ends the message of a recognised mistake with
-    "Hint: " and that mistake's hint (ex.hints[name]); the longest hint found wins, so a hint that
-    is the start of another cannot be taken for it.
+    The mistake is the one run_check recognised (verdict.mistake), whichever message it chose.
     """
     message = verdict.message
     if verdict.passed:
@@ -91,9 +89,7 @@ def classify(ex, verdict):
             message.startswith((f"check_{ex.name} needs your function",
                                 f"{ex.name} cannot be called the way")):
         return Outcome(ex.name, "error", None, message)
-    found = [name for name in ex.mistakes if f"Hint: {ex.hints.get(name, chr(0))}" in message]
-    mistake = max(found, key=lambda name: len(ex.hints[name])) if found else None
-    return Outcome(ex.name, "wrong", mistake, message)
+    return Outcome(ex.name, "wrong", getattr(verdict, "mistake", None), message)
 
 
 def last_outcome(name):

@@ -26,11 +26,14 @@ class Verdict:
     message: what the learner reads: why it passed, or the first thing that went wrong and a hint.
     function: the learner's function that was checked (None if what was passed was not callable).
     reference: the package's function with the same signature.
+    mistake: the name of the classic mistake the check recognised (a key of the exercise's
+        mistakes, e.g. "transposed_W"), or None.
     """
 
-    __slots__ = ("name", "passed", "message", "function", "reference")
+    __slots__ = ("name", "passed", "message", "function", "reference", "mistake")
 
-    def __init__(self, name, passed, message, function=None, reference=None):
+    def __init__(self, name, passed, message, function=None, reference=None, mistake=None):
+        self.mistake = mistake
         self.name = name
         self.passed = bool(passed)
         self.message = message
