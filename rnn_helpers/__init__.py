@@ -16,10 +16,13 @@ One module per idea, in the order the course teaches them:
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
     lstm, gru       the gated cells, with the rnn module's function names     (notebook 8)
-    cells           the cell types by name: rnn, lstm, gru (training, prediction, gradient checks
-                    and the explorer take any of them)
+    cells           the cell protocol and the registry: register your own cell; rnn, lstm, gru
+                    and every registered cell work in training, prediction, gradient checks,
+                    gradient flow, the text model and the explorer                (notebook 8)
+    layer           the recurrent layer built from any cell's steps, and the heads on top of it
+    sequence        a cell's sequence functions (forward, backward, loss_and_grads), from its steps
     weather         real data: a daily weather record, scaling, dated windows (notebook 9; pandas)
-    text            a character-level language model on the RNN cell        (notebook 10)
+    text            a character-level language model on any cell            (notebook 10)
     datasets/       the data files the package ships (README.md and TEXT_README.md: provenance)
 
 The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on); import
@@ -30,6 +33,7 @@ python benchmarks/explorer_latency.py.
 
 from .activations import activate, activation_derivative, sigmoid
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
+from . import cells
 from .cells import CELLS, cell_of, get_cell
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows

@@ -1,9 +1,13 @@
-"""How train() computes a batch's loss and gradient: one engine per cell, each on one flat
-parameter vector, in float64 or float32.
+"""How train() computes a batch's loss and gradient: an engine on one flat parameter vector, in
+float64 or float32.
 
-    RNNEngine    the vanilla RNN (see _fast)
-    LSTMEngine   the LSTM (see _fast_lstm)
-    GRUEngine    the GRU (see _fast_gru)
+    ReadableEngine   any registered cell: its loss_and_grads built from its steps (rnn_helpers.sequence)
+    RNNEngine        the vanilla RNN, fast (see _fast)
+    LSTMEngine       the LSTM, fast (see _fast_lstm)
+    GRUEngine        the GRU, fast (see _fast_gru)
+
+A fast engine is an optional speed-up, registered beside its cell (rnn_helpers.cells.register's
+engines={"regression": ...}); make_engine falls back to the readable engine for a cell without one.
 
 Each exposes theta (the parameters, flat), grad (the gradient, flat, filled by
 loss_and_grad(X, Y, truncate)), predict(X) and export() (the weights as the cell's params dict, in
@@ -16,26 +20,57 @@ import numpy as np
 from . import _fast
 from ._fast_gru import GRUEngine
 from ._fast_lstm import LSTMEngine
-from .losses import _mse
+from ._flat import FlatVector
+from .losses import mse_unchecked
 
-__all__ = ["RNNEngine", "LSTMEngine", "GRUEngine", "make_engine"]
+__all__ = ["ReadableEngine", "RNNEngine", "LSTMEngine", "GRUEngine", "make_engine"]
 
 
-def make_engine(params, cell, activation, dtype):
-    """The engine for `cell` ("rnn", "lstm" or "gru"), starting from params (checked by the caller).
+def make_engine(params, model, options, dtype):
+    """The engine for a registered cell's `model` (rnn_helpers.cells.get_cell), starting from params
+    (checked by the caller): its fast engine if it has one, else the readable engine.
 
-    activation: the RNN's ("tanh" or "sigmoid"), None for the gated cells. dtype: np.float64 or
-    np.float32, what the engine computes in.
+    options: step_forward's keyword arguments ({"activation": ...} for the RNN, {} for most cells).
+    dtype: np.float64 or np.float32, what the engine computes in.
     """
-    if cell == "rnn":
-        return RNNEngine(params, activation, dtype)
-    return {"lstm": LSTMEngine, "gru": GRUEngine}[cell](params, dtype)
+    fast = model.engines.get("regression")
+    if fast is not None:
+        return fast(params, dtype, **options)
+    return ReadableEngine(params, model, options, dtype)
+
+
+class ReadableEngine:
+    """Any cell on one flat parameter vector: the gradient is its model's loss_and_grads, built
+    from the cell's steps (rnn_helpers.sequence), computed in the engine's dtype."""
+
+    def __init__(self, params, model, options, dtype):
+        self.model, self.options = model, options
+        self.flat = FlatVector({k: v.shape for k, v in params.items()}, dtype)
+        self.flat_grad = FlatVector({k: v.shape for k, v in params.items()}, dtype)
+        for name, value in params.items():
+            self.flat[name][...] = value
+        self.theta, self.grad = self.flat.theta, self.flat_grad.theta
+
+    def loss_and_grad(self, X, Y, truncate):
+        loss, grads = self.model.compute(self.flat.views, X, Y, truncate, self.options)
+        for name, g in grads.items():
+            self.flat_grad[name][...] = g
+        return loss
+
+    def predict(self, X):
+        H = self.flat["V"].shape[1]
+        state0 = tuple(np.zeros((X.shape[0], H), X.dtype) for _ in self.model.states)
+        return self.model.compute_forward(self.flat.views, X, state0, self.options)
+
+    def export(self):
+        """The current weights as the cell's params dict, float64."""
+        return {name: value.astype(np.float64) for name, value in self.flat.views.items()}
 
 
 class RNNEngine:
     """The vanilla RNN on one flat parameter vector with reused buffers (see _fast)."""
 
-    def __init__(self, params, activation, dtype):
+    def __init__(self, params, dtype, activation):
         self.activation = activation
         self.flat = _fast.FlatParams(params, activation, dtype)
         self.flat_grad = _fast.FlatParams.like(self.flat)
@@ -59,7 +94,7 @@ class RNNEngine:
         T = X.shape[1]
         k = T if truncate is None else min(truncate, T)
         buf, Y_hat = self._run(X, T - k)
-        loss = _mse(Y_hat, Y)
+        loss = mse_unchecked(Y_hat, Y)
         dY_hat = Y_hat
         dY_hat -= Y
         dY_hat *= 1.0 / Y.shape[0]

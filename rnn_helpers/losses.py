@@ -19,10 +19,10 @@ def mse_loss(Y_hat, Y):
     Y = as_float_array("Y", Y, ndim=2, what="(N, output_dim)")
     if Y_hat.shape != Y.shape or Y.shape[0] == 0:
         raise ValueError(f"Y_hat {Y_hat.shape} and Y {Y.shape} must have the same, non-empty shape.")
-    return _mse(Y_hat, Y)
+    return mse_unchecked(Y_hat, Y)
 
 
-def _mse(Y_hat, Y):
+def mse_unchecked(Y_hat, Y):
     """mse_loss without argument checks, for training loops (where NaN means divergence)."""
     diff = Y_hat - Y
     return 0.5 * float(np.vdot(diff, diff)) / Y.shape[0]

@@ -435,6 +435,7 @@ case("losses.mse_loss", rh.mse_loss, lambda: dict(Y_hat=series((3, 2)), Y=series
 # ---- the vanilla RNN --------------------------------------------------------------------------
 PARAMS = DICT_OF_ARRAYS("params")
 ACT = CHOICE(("sigmoid", "tanh"))
+ACT_OR_DEFAULT = CHOICE(("sigmoid", "tanh"), none_ok=True)     # None: the cell's default
 TRUNCATE = INT(lo=1, none_ok=True)
 
 
@@ -506,8 +507,8 @@ case("gradcheck.relative_error", rh.relative_error,
      lambda: dict(analytic=series((2, 3)), numeric=series((2, 3)) + 0.1),
      analytic=ARRAY(axes=(0, 1)), numeric=ARRAY(axes=(0, 1)))
 case("gradcheck.check_gradients", rh.check_gradients, _rnn(truncate=2, activation="tanh", eps=1e-3),
-     params=PARAMS, X=X_ARG, Y=Y_ARG, truncate=TRUNCATE, activation=ACT,
-     eps=REAL(lo=0, lo_open=True, huge=True))
+     params=PARAMS, X=X_ARG, Y=Y_ARG, truncate=TRUNCATE, activation=ACT_OR_DEFAULT,
+     eps=REAL(lo=0, lo_open=True, huge=True), cell=CHOICE(cells.CELLS + ("mgu",), none_ok=True))
 case("gradcheck.assert_gradients_match", rh.assert_gradients_match,
      lambda: dict(errors={"U": 1e-9, "W": 2e-9}, tol=1e-7),
      errors=[kind("wrong container", (None, [1e-9], {}, "errors", 1e-9, Opaque())),
@@ -515,7 +516,8 @@ case("gradcheck.assert_gradients_match", rh.assert_gradients_match,
                                   {"U": True}, {"U": np.ones(2)}))],
      tol=REAL(lo=0, lo_open=True))
 case("gradient_flow.state_gradients", rh.state_gradients, _rnn(activation="tanh"),
-     params=PARAMS, X=X_ARG, Y=Y_ARG, activation=ACT)
+     params=PARAMS, X=X_ARG, Y=Y_ARG, activation=ACT_OR_DEFAULT,
+     state=CHOICE(("h",)), cell=CHOICE(cells.CELLS + ("mgu",), none_ok=True))
 case("gradient_flow.truncation_profile", rh.truncation_profile, _rnn(activation="tanh"),
      params=PARAMS, X=X_ARG, Y=Y_ARG, activation=ACT)
 case("gradient_flow.step_gradient_norms", rh.step_gradient_norms, _rnn(activation="tanh", scale=2.0),
@@ -579,6 +581,78 @@ case("cells.cell_of", rh.cell_of, lambda: dict(params=rnn_problem()[0]),
      params=[derived("wrong container", lambda d: None, lambda d: list(d), lambda d: "params"),
              derived("wrong keys", lambda d: {}, lambda d: {**d, "Z": 1},
                      lambda d: {k: v for k, v in d.items() if k != "U"})])
+
+case("cells.init_params", cells.init_params,
+     lambda: dict(name="mgu", hidden_dim=3, input_dim=2, output_dim=1, seed=0),
+     name=CHOICE(cells.CELLS + ("mgu",)), hidden_dim=INT(lo=1, hi=100_000),
+     input_dim=INT(lo=1, hi=100_000), output_dim=INT(lo=1, hi=100_000), seed=INT(lo=0))
+case("cells.fast_engine", cells.fast_engine, lambda: dict(name="rnn", purpose="regression"),
+     name=CHOICE(cells.CELLS))
+
+
+def _a_cell(**changes):
+    """A valid cell (the test's own minimal gated unit under other weight names), with changes:
+    attribute -> new value, or None to leave the attribute out."""
+    import own_cell
+
+    def rename(params):
+        return {f"{k}_z": v for k, v in params.items()}
+
+    def step_forward(x_t, state, params):
+        return own_cell.step_forward(x_t, state, {k[:-2]: v for k, v in params.items()})
+
+    def step_backward(dstate_t, cache):
+        dx, dprev, dparams = own_cell.step_backward(dstate_t, cache)
+        return dx, dprev, rename(dparams)
+
+    attrs = dict(states=("h",), init_params=lambda H, D, *, seed: rename(own_cell.init_params(
+        H, D, seed=seed)), step_forward=step_forward, step_backward=step_backward)
+    attrs.update(changes)
+    return types.SimpleNamespace(**{k: v for k, v in attrs.items() if v is not None})
+
+
+def _register_valid():
+    if "fuzzed" in cells.names():           # the valid call of an earlier test registered it
+        cells.unregister("fuzzed")
+    return dict(name="fuzzed", cell=_a_cell())
+
+
+_GOOD_STEP = _a_cell().step_forward
+case("cells.register", cells.register, _register_valid,
+     name=[kind("not an identifier", (None, 3, "", "two words", b"mgu")),
+           kind("taken", cells.CELLS + ("mgu",))],
+     cell=[kind("not a cell", (None, 3, "cell", {"states": ("h",)})),
+           derived("an attribute missing", *[lambda c, a=a: _a_cell(**{a: None})
+                                             for a in cells.PROTOCOL]),
+           derived("states ill-made", *[lambda c, v=v: _a_cell(states=v)
+                                        for v in ((), "h", ("h", "h"), (1,), ["h"])]),
+           derived("init_params ill-made", lambda c: _a_cell(init_params=3),
+                   lambda c: _a_cell(init_params=lambda H, D, *, seed: [np.zeros(H)]),
+                   lambda c: _a_cell(init_params=lambda H, D, *, seed: {"V": np.zeros((H, D))}),
+                   lambda c: _a_cell(init_params=lambda H, D, *, seed: {"w": np.zeros(H, int)})),
+           derived("step_forward ill-shaped",
+                   lambda c: _a_cell(step_forward=lambda x, s, p: _GOOD_STEP(x, s, p)[0]),
+                   lambda c: _a_cell(step_forward=lambda x, s, p: ((s[0][:, :1],), None)),
+                   lambda c: _a_cell(states=("h", "c"))),
+           derived("step_backward ill-shaped",
+                   lambda c: _a_cell(step_backward=lambda d, cache: (d[0], d, {})),
+                   lambda c: _a_cell(step_backward=lambda d, cache: None)),
+           derived("a key set in use", lambda c: _own_cell())])
+
+
+def _own_cell():
+    import own_cell                         # registered as "mgu" by conftest.py
+    return own_cell
+
+
+def _unregister_valid():
+    if "fuzzed" not in cells.names():
+        cells.register("fuzzed", _a_cell())
+    return dict(name="fuzzed")
+
+
+case("cells.unregister", cells.unregister, _unregister_valid,
+     name=[kind("not registered", (None, 3, "no such cell")), kind("built in", cells.CELLS)])
 
 # ---- baselines -----------------------------------------------------------------------------------
 ONE_SERIES = ARRAY(ndims=(3,), axes=(2,), nonempty=(0, 1))
@@ -929,6 +1003,7 @@ EXEMPT = {
     "diverged_message": "formats a TrainingDiverged the explorer caught",
     "explorer_figure": "draws a Result that retrain made",
     "png_bytes": "saves a Figure the widgets made",
+    "names": "takes no arguments",
     "OVERFLOW": "a mistake written on purpose, for the check to recognise",
 }
 

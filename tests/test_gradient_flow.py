@@ -31,7 +31,7 @@ def _loss_from_state(cell, params, X, Y, t, h, c=None):
 def _states(cell, params, X):
     if cell == "rnn":
         return rh.forward(params, X, "tanh")[1]["states"], None
-    cache = rh.get_cell(cell).forward(params, X)[1]
+    cache = {"lstm": lstm, "gru": gru}[cell].forward(params, X)[1]
     return cache["h"], cache.get("c")
 
 
