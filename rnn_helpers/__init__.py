@@ -47,7 +47,7 @@ from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, fore
 
 __version__ = "0.2.0"
 
-__all__ = ["activate", "activation_derivative", "sigmoid", "predict_last", "predict_linear",
+__all__ = ["cells", "activate", "activation_derivative", "sigmoid", "predict_last", "predict_linear",
            "predict_mean", "predict_sine_recurrence", "CELLS", "cell_of", "get_cell",
            "clip_elementwise", "clip_global_norm", "global_norm", "make_windows", "sine_windows",
            "assert_gradients_match", "check_gradients", "numerical_gradient", "relative_error",

@@ -330,8 +330,8 @@ def check_text_params(params):
     missing = sorted((model.keys | {"V", "c"}) - set(params))
     if missing:
         raise ValueError(f"params has no {missing} (no biases, or missing weights); the character "
-                         "model uses every weight, biases included: build it with init_params(hidden_dim, K, K) (biases=True, the "
-                         "default).")
+                         "model uses every weight, biases included: build it with init_params(hidden_dim, "
+                         "K, K) (biases=True, the default).")
     return model, H, D
 
 
