@@ -17,7 +17,7 @@ import numpy as np
 from ._checks import as_float_array, check_int, check_positive_float, check_truncate
 from ._engines import make_engine
 from .cells import cell_of, get_cell
-from .clipping import _norm, clip_elementwise, clip_global_norm
+from .clipping import clip_elementwise, clip_global_norm, norm_unchecked
 from .losses import mse_unchecked
 
 __all__ = ["Model", "History", "TrainingDiverged", "DIVERGENCE_FACTOR", "train", "train_reference",
@@ -158,7 +158,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                     limit = DIVERGENCE_FACTOR * (1.0 + loss)
                 _check_diverged(loss, limit, epoch, start, s)
                 g = engine.grad
-                norm = _norm(g)
+                norm = norm_unchecked(g)
                 _check_diverged(norm, math.inf, epoch, start, s, "gradient's norm")
                 loss_sum += loss * Yb.shape[0]
                 norm_sum += norm
