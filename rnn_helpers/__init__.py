@@ -31,19 +31,26 @@ Speed benchmarks live outside the package: python benchmarks/training_speed.py a
 python benchmarks/explorer_latency.py.
 """
 
+import sys as _sys
+
 from .activations import activate, activation_derivative, sigmoid
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
 from . import cells
-from .cells import CELLS, cell_of, get_cell
+from .cells import CELLS, cell_of, get_cell, gru, lstm, rnn
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
 from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
 from .gradient_flow import spectral_radius, state_gradients, step_gradient_norms, truncation_profile
 from .losses import mse_loss
-from .rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop, step_backward,
-                  step_forward, truncated_loss)
+from .cells.rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop,
+                        step_backward, step_forward, truncated_loss)
 from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, forecast, predict, rmse,
                        sgd_momentum_update, train, train_reference)
+
+# The cells live in rnn_helpers.cells (rnn, lstm, gru beside the registry); they are also
+# rnn_helpers.rnn, .lstm and .gru, as the notebooks import them (from rnn_helpers import lstm).
+for _cell in (rnn, lstm, gru):
+    _sys.modules[f"{__name__}.{_cell.__name__.rsplit('.', 1)[-1]}"] = _cell
 
 __version__ = "0.2.0"
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_activation, check_inputs, check_positive_float
 from .cells import cell_of, get_cell
-from .rnn import forward, output_grads, walk_back
+from .cells.rnn import forward, output_grads, walk_back
 
 __all__ = ["state_gradients", "truncation_profile", "step_gradient_norms", "spectral_radius"]
 

@@ -10,6 +10,6 @@ notebooks 2 and 3.
 The package's tests hold each to the readable loop of rnn_helpers.rnn (step_forward, step_backward).
 """
 
-from ._fast import backward_into, recurrence_matrix, run_states
+from ._engines.rnn import backward_into, recurrence_matrix, run_states
 
 __all__ = ["run_states", "recurrence_matrix", "backward_into"]

@@ -22,7 +22,7 @@ EXERCISES maps each name to (check function, reference function).
 import numpy as np
 
 from .. import clipping as _clipping
-from .. import rnn as _rnn
+from ..cells import rnn as _rnn
 from .. import training as _training
 from . import mistakes as _m
 from .engine import Case, Exercise, Wrong, run_check

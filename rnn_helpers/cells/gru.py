@@ -39,13 +39,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._checks import NO_TARGETS
+from .._checks import NO_TARGETS
 from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
                      GatedCell, gated_state_gradients)
-from .activations import _sigmoid as sigmoid
-from .losses import mse_unchecked
+from ..activations import sigmoid_unchecked as sigmoid
+from ..losses import mse_unchecked
 
 __all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
            "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]

@@ -31,11 +31,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from . import _fast
-from ._checks import (ACTIVATIONS, as_float_array, check_activation, check_inputs, check_int,
+from .._engines import rnn as _fast
+from .._checks import (ACTIVATIONS, as_float_array, check_activation, check_inputs, check_int,
                       check_params, check_positive_float, check_truncate)
-from .activations import activate, activation_derivative
-from .losses import mse_unchecked, mse_loss
+from ..activations import activate, activation_derivative
+from ..losses import mse_unchecked, mse_loss
 
 __all__ = ["INIT_SCHEMES", "init_params", "step_forward", "step_backward", "forward", "backward",
            "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "CELL"]

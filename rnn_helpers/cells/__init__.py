@@ -67,7 +67,7 @@ def register(name, cell, *, vectorised=None, engines=None):
     wrong: the name, a missing attribute, an attribute of the wrong kind or one that gives
     ill-shaped results on a small trial, or weight names that a registered cell already uses.
     """
-    from .sequence import SequenceModel             # sequence builds on this module's registry
+    from ..sequence import SequenceModel             # sequence builds on this module's registry
 
     _registry()
     if not isinstance(name, str) or not name.isidentifier():
@@ -244,8 +244,9 @@ def _registry():
 
 def _register_builtins():
     """The three cells the course builds, with their vectorised functions and fast engines."""
-    from . import _engines, gru, lstm, rnn
-    from .text import model as text_model
+    from .. import _engines
+    from ..text import model as text_model
+    from . import gru, lstm, rnn
 
     register("rnn", rnn.CELL, vectorised=rnn.SEQUENCE,
              engines={"regression": _engines.RNNEngine, "text": text_model.VANILLA_TEXT})

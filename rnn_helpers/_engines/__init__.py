@@ -17,11 +17,11 @@ the number of parameters. Each engine is held equal to its cell's readable modul
 
 import numpy as np
 
-from . import _fast
-from ._fast_gru import GRUEngine
-from ._fast_lstm import LSTMEngine
-from ._flat import FlatVector
-from .losses import mse_unchecked
+from . import rnn as _fast
+from .flat import FlatVector
+from .gru import GRUEngine
+from .lstm import LSTMEngine
+from ..losses import mse_unchecked
 
 __all__ = ["ReadableEngine", "RNNEngine", "LSTMEngine", "GRUEngine", "make_engine"]
 

@@ -17,8 +17,8 @@ its step backward, and the one-record loop that reads like the equations) stays 
 
 import numpy as np
 
-from ._checks import NO_TARGETS, as_float_array, check_int, check_truncate, check_windows
-from .losses import mse_unchecked
+from .._checks import NO_TARGETS, as_float_array, check_int, check_truncate, check_windows
+from ..losses import mse_unchecked
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
            "check_step", "check_cache", "check_backward", "steps_to_walk", "steps_back", "run_forward",

@@ -13,8 +13,8 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from ._flat import FlatVector, negligible_gradient
-from .losses import mse_unchecked
+from .flat import FlatVector, negligible_gradient
+from ..losses import mse_unchecked
 
 __all__ = ["GatedEngine"]
 
