@@ -20,7 +20,8 @@ truncated_loss, predict and state_gradients (the same numbers, faster); any othe
 
 import numpy as np
 
-from ._checks import (NO_TARGETS, as_float_array, check_int, check_truncate, check_windows)
+from ._checks import (NO_TARGETS, as_float_array, check_int, check_truncate, check_weight_arrays,
+                      check_windows)
 from .layer import (layer_backward, layer_forward, regression_backward, regression_forward,
                     regression_loss, steps_back, zero_state)
 from .losses import mse_unchecked
@@ -115,13 +116,7 @@ class SequenceModel:
             found = [f"is missing {missing}"] * bool(missing) + [f"has unknown keys {extra}"] * bool(extra)
             raise ValueError(f"{name} {' and '.join(found)}: the {self.name.upper()}'s params have "
                              f"the keys {sorted(allowed)}; build them with {build}.")
-        for k, v in params.items():
-            if not isinstance(v, np.ndarray) or v.dtype != np.float64:
-                raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got "
-                                f"{type(v).__name__} {getattr(v, 'dtype', '')}.")
-            if not np.isfinite(v).all():
-                raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
-                                 f"diverged; start again from {build} with a smaller learning rate.")
+        check_weight_arrays(params, name, build)
         V = params["V"]
         if V.ndim != 2 or 0 in V.shape:
             raise ValueError(f"{name}['V'] must be a non-empty 2-D array (output_dim, hidden_dim), "

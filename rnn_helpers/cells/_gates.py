@@ -15,6 +15,8 @@ so only the recurrence differs between the three models. The maths of each cell 
 its step backward, and the one-record loop that reads like the equations) stays in its own module.
 """
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from .._checks import NO_TARGETS, as_float_array, check_int, check_truncate, check_windows
@@ -23,7 +25,11 @@ from ..losses import mse_unchecked
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
            "check_step", "check_cache", "check_backward", "steps_to_walk", "steps_back", "run_forward",
            "output_forward", "output_backward", "sum_steps_back", "record_output", "held_state_loss",
-           "GatedCell", "gated_state_gradients"]
+           "GatedCell", "gated_state_gradients", "MODULE_API", "vectorised_functions"]
+
+#: The public functions of each gated cell's module, the vanilla RNN module's names.
+MODULE_API = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
+              "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
 
 
 def draw_params(blocks, biases, hidden_dim, input_dim, output_dim, seed):
@@ -336,3 +342,19 @@ class GatedCell:
         """(dx_t, dstate_prev, dparams), back through step_forward."""
         step, params = cache
         return self._backward(*dstate_t, step, params, with_dx=True)
+
+
+def vectorised_functions(namespace):
+    """A gated cell module's vectorised sequence functions, as rnn_helpers.cells registers them.
+
+    namespace: the module's globals(). Each function is looked up there when called, so that a test
+    may replace one of the module's functions (monkeypatch) and be seen through the registry.
+    """
+    def late(name):
+        return lambda *args, **kwargs: namespace[name](*args, **kwargs)
+
+    return SimpleNamespace(
+        init_params=late("init_params"), check_params=late("_check_params"),
+        check_inputs=late("check_inputs"), predict=lambda params, X: namespace["forward"](params, X)[0],
+        loss_and_grads=late("loss_and_grads"), loss_and_grads_loop=late("loss_and_grads_loop"),
+        truncated_loss=late("truncated_loss"), state_gradients=late("_state_gradients"))

@@ -32,20 +32,17 @@ one that is wrong. rnn_helpers.gradcheck.check_gradients checks these gradients 
 rnn_helpers._gates holds what the LSTM shares with the GRU: checks, output layer, loops over time.
 """
 
-from types import SimpleNamespace
-
 import numpy as np
 
 from .._checks import NO_TARGETS
 from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
-                     GatedCell, gated_state_gradients)
+                     GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
 from ..activations import sigmoid_unchecked as sigmoid
 from ..losses import mse_unchecked
 
-__all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
-           "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
+__all__ = list(MODULE_API)
 
 NAME = "lstm"
 PARAM_NAMES = ("W_x", "W_h", "b", "V", "c")
@@ -275,12 +272,4 @@ def _state_gradients(params, X, Y, state):
 #: The LSTM as a cell of the protocol of rnn_helpers.cells (states h and c), and its vectorised
 #: sequence functions, which rnn_helpers.cells registers.
 CELL = GatedCell(("h", "c"), init_params, _step_forward, _step_backward)
-SEQUENCE = SimpleNamespace(       # each looked up when called, so that a test may replace one
-    init_params=lambda *args, **kwargs: init_params(*args, **kwargs),
-    check_params=lambda *args: _check_params(*args),
-    check_inputs=lambda *args, **kwargs: check_inputs(*args, **kwargs),
-    predict=lambda params, X: forward(params, X)[0],
-    loss_and_grads=lambda *args: loss_and_grads(*args),
-    loss_and_grads_loop=lambda *args: loss_and_grads_loop(*args),
-    truncated_loss=lambda *args: truncated_loss(*args),
-    state_gradients=lambda *args: _state_gradients(*args))
+SEQUENCE = vectorised_functions(globals())
