@@ -1,4 +1,4 @@
-"""Issue 9: every bad input gets a clear error, everywhere.
+"""Every bad input gets a clear error, everywhere.
 
 The table CASES lists every public function of the package with a factory of valid arguments and,
 for each argument, the kinds of bad value a learner or a teacher could pass: a wrong type, a wrong
@@ -8,13 +8,13 @@ wrong container. For each (function, argument, kind), Hypothesis draws bad value
 that one argument (the others stay valid): all of them when a kind has at most 8 values, a
 deterministic sample otherwise. Every call must raise a ValueError or TypeError whose message names
 the argument (for a dict of arrays it may name the key, params['W']; a widget names its control by
-its label), and must not warn first. KNOWN lists what still fails in files this change does not
-own, as strict expected failures.
+its label), and must not warn first. KNOWN lists what is known to fail and waits for a fix, as
+strict expected failures (empty today).
 test_every_public_function_is_in_the_table keeps the table complete: a new public function fails
 it until it has a row. The exercise checkers reply in words instead of raising: they are fuzzed
 for never raising.
 
-The plain tests after the table pin down each example of the issue with its right value.
+The plain tests after the table pin down each example of a bad input with its right value.
 """
 
 import inspect
@@ -1007,7 +1007,8 @@ EXEMPT = {
     "OVERFLOW": "a mistake written on purpose, for the check to recognise",
 }
 
-#: (case label, argument, kind or "*") -> what goes wrong, in files this change does not own.
+#: (case label, argument, kind or "*") -> what goes wrong, for a failure that is known and waits for
+#: a fix elsewhere.
 #: Each is an expected failure, strict: it fails as soon as it is fixed, to be removed from here.
 _Y_NONE = ("Y=None is taken for 'no targets' (_gates.check_data), so X, Y = check_inputs(...) "
            "splits X: 'not enough values to unpack'")
@@ -1211,13 +1212,12 @@ def test_zz_fuzzing_summary(capsys):
     with capsys.disabled():
         print(f"\nbad-input fuzzing: {len(functions)} public functions, {arguments} arguments, "
               f"{kinds} (argument, kind) pairs, {TRIED['cases']} bad calls tried; "
-              f"{sum(bool(item.marks) for item in ITEMS)} of them known to fail (strict xfail), "
-              "in files this change does not own")
+              f"{sum(bool(item.marks) for item in ITEMS)} of them known to fail (strict xfail)")
     assert len(functions) >= 90 and arguments >= 250
 
 
 # =================================================================================================
-# Plain tests: each example of the issue, with its right value
+# Plain tests: each example of a bad input, with its right value
 # =================================================================================================
 
 # 1. Complex and string arrays -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .._checks import NO_TARGETS, as_float_array, check_int, check_truncate, che
 from ..losses import mse_unchecked
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
-           "check_step", "check_cache", "check_backward", "steps_to_walk", "steps_back", "run_forward",
+           "check_step", "check_cache", "check_backward_args", "steps_to_walk", "steps_back", "run_forward",
            "output_forward", "output_backward", "sum_steps_back", "record_output", "held_state_loss",
            "GatedCell", "gated_state_gradients", "MODULE_API", "vectorised_functions"]
 
@@ -178,7 +178,7 @@ def check_cache(cache, keys, cell, made_by):
                         f"keys {list(keys)}.")
 
 
-def check_backward(dY_hat, cache, keys, cell, truncate):
+def check_backward_args(dY_hat, cache, keys, cell, truncate):
     """The checks of backward: cache from `cell`'s forward (with `keys`), dY_hat (N, O) to match it,
     truncate. Returns (dY_hat as float64, k the number of steps to walk back)."""
     check_cache(cache, keys, cell, "forward")

@@ -38,7 +38,7 @@ the argument checks, the output layer and the loops over time are shared with th
 import numpy as np
 
 from .._checks import NO_TARGETS
-from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
+from ._gates import (check_backward_args, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
                      GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
@@ -176,7 +176,7 @@ def backward(dY_hat, cache, truncate=None):
     "b_x" (3H,), "b_h" (3H,), "V" (O, H), "c" (O,).
     A cache that forward did not make is a TypeError.
     """
-    dY_hat, k = check_backward(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
+    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
     return _backward(dY_hat, cache, k)
 
 

@@ -35,7 +35,7 @@ rnn_helpers._gates holds what the LSTM shares with the GRU: checks, output layer
 import numpy as np
 
 from .._checks import NO_TARGETS
-from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
+from ._gates import (check_backward_args, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
                      output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
                      GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
@@ -182,7 +182,7 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params: "W_x" (4H, D), "W_h" (4H, H),
     "b" (4H,), "V" (O, H), "c" (O,). Raises TypeError for a cache that forward did not make.
     """
-    dY_hat, k = check_backward(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
+    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
     return _backward(dY_hat, cache, k)
 
 
