@@ -27,7 +27,7 @@ import numpy as np
 from .losses import mse_unchecked
 
 __all__ = ["zero_state", "layer_forward", "steps_back", "layer_backward", "regression_forward",
-           "regression_backward", "softmax_head_forward", "softmax_head_backward"]
+           "regression_backward", "regression_loss", "softmax_head_forward", "softmax_head_backward"]
 
 
 def zero_state(n_states, N, H, dtype=np.float64):
