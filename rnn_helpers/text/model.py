@@ -70,13 +70,16 @@ def softmax_xent_backward(logits, targets):
 def loss_and_grads(params, X_ids, Y_ids, s0=None):
     """Loss over one chunk and its exact gradient with s0 held constant; all N records at once.
 
-    params: from init_params(hidden_dim, K, K).  X_ids, Y_ids: integer arrays (N, T) in [0, K), the
-    input and the target id at every step.  s0: (N, H) starting state, zeros when None.
+    params: from init_params(hidden_dim, K, K), of any registered cell (rnn_helpers.cells).
+    X_ids, Y_ids: integer arrays (N, T) in [0, K), the input and the target id at every step.
+    s0: the starting state, zeros when None: (N, H) for a cell with one state, a tuple of (N, H)
+    arrays for more (the LSTM's (h, c)).
     Returns (loss, grads, s_T): loss a float (mean nats per position); grads a dict with the keys and
-    shapes of params; s_T (N, H), the state to pass as s0 of the next chunk.
-    The one-hot x_t is never built: U x_t is looked up as column id_t of U (U[:, ids]). A product with
-    a one-hot matrix gives the same numbers at K times the cost (K multiply-adds per entry, all but one
-    with 0), and the backward pass then adds dz_t into those columns only.
+    shapes of params; s_T, the state (as s0) to pass as s0 of the next chunk.
+    For the vanilla RNN the one-hot x_t is never built: U x_t is looked up as column id_t of U
+    (U[:, ids]). A product with a one-hot matrix gives the same numbers at K times the cost (K
+    multiply-adds per entry, all but one with 0), and the backward pass then adds dz_t into those
+    columns only.
     Raises TypeError/ValueError naming the argument for params, ids or s0 that do not fit.
     """
     model, H, K = check_text_params(params)
