@@ -3,8 +3,9 @@
 One module per idea, in the order the course teaches them:
     data            sine_windows, make_windows                                  (notebook 1)
     activations     sigmoid, tanh and their derivatives                         (notebook 2)
-    rnn             the vanilla cell: init_params, step_forward, step_backward,
+    rnn             the vanilla cell (cells/rnn.py): init_params, step_forward, step_backward,
                     forward, backward, loss_and_grads (truncated BPTT)          (notebooks 2-3)
+    speed           the vanilla cell's loops arranged for speed, as training runs them (notebooks 2-3)
     losses          the mean squared error every model is trained on            (notebook 2)
     gradcheck       numerical gradient checks, for any cell                     (notebook 3)
     gradient_flow   the gradient per time step: vanishing, exploding, truncation (notebooks 3-4)
@@ -15,7 +16,8 @@ One module per idea, in the order the course teaches them:
     widgets         the live explorer and the sliders of notebooks 3, 4 and 6   (import rnn_helpers.widgets)
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
-    lstm, gru       the gated cells, with the rnn module's function names     (notebook 8)
+    lstm, gru       the gated cells (cells/lstm.py, cells/gru.py), with the rnn module's names
+                                                                                (notebook 8)
     cells           the cell protocol and the registry: register your own cell; rnn, lstm, gru
                     and every registered cell work in training, prediction, gradient checks,
                     gradient flow, the text model and the explorer                (notebook 8)
