@@ -35,10 +35,18 @@ python benchmarks/explorer_latency.py.
 
 import sys as _sys
 
+# The cells live in rnn_helpers.cells (rnn, lstm, gru beside the registry); they are also
+# rnn_helpers.rnn, .lstm and .gru, as the notebooks import them (from rnn_helpers import lstm).
+# First of all, so that every module below may import them by either name.
+from .cells import gru, lstm, rnn
+
+for _cell in (rnn, lstm, gru):
+    _sys.modules[f"{__name__}.{_cell.__name__.rsplit('.', 1)[-1]}"] = _cell
+
 from .activations import activate, activation_derivative, sigmoid
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
 from . import cells
-from .cells import CELLS, cell_of, get_cell, gru, lstm, rnn
+from .cells import CELLS, cell_of, get_cell
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
 from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
@@ -48,11 +56,6 @@ from .cells.rnn import (backward, forward, init_params, loss_and_grads, loss_and
                         step_backward, step_forward, truncated_loss)
 from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, forecast, predict, rmse,
                        sgd_momentum_update, train, train_reference)
-
-# The cells live in rnn_helpers.cells (rnn, lstm, gru beside the registry); they are also
-# rnn_helpers.rnn, .lstm and .gru, as the notebooks import them (from rnn_helpers import lstm).
-for _cell in (rnn, lstm, gru):
-    _sys.modules[f"{__name__}.{_cell.__name__.rsplit('.', 1)[-1]}"] = _cell
 
 __version__ = "0.2.0"
 
