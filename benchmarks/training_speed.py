@@ -3,7 +3,8 @@
 The tutorial's setting: hidden 100, T = 50, 100 training + 50 validation windows (rh.sine_windows),
 sigmoid, elementwise clipping at 10, learning rate 1e-4, truncation 5 and full BPTT; a validation
 loss after every epoch; 25 epochs full batch, and 5 one record at a time (--record-epochs 25 for
-the tutorial's 25: five times as long, the same ratios, as every way there scales with records). Every way below is run once per round, round-robin, for
+the tutorial's 25: five times as long, the same ratios, as every way there scales with records).
+Every way below is run once per round, round-robin, for
 --runs rounds (after one untimed warm-up round of one epoch each), so that all of them see the
 same machine load; the tables print medians (wall clock, and the process's CPU time beside it)
 and ratios of medians measured in this same run.

@@ -464,13 +464,13 @@ for what, steps_changed in [("first 40 inputs", slice(0, 40)), ("last 5 inputs  
 #   $h_t = 2 s_t - 1$ follow a tanh recurrence with rescaled weights, and $s_t$ is recovered at the end.
 #
 # The loop lives in `run_states`, and the matrix each row is multiplied by in `recurrence_matrix`,
-# both in the package's private module `_fast` (the maths arranged for speed, which training runs).
+# both in the package's module `rnn_helpers.speed` (the maths arranged for speed, which training runs).
 # The check after Exercise B (and the package's tests) show that they give the same states as a loop
 # of `step_forward`. (They are the package's answer to Exercise B, so they appear once your `forward`
 # has passed its check.)
 
 # %% slideshow={"slide_type": "-"}
-from rnn_helpers._fast import recurrence_matrix, run_states
+from rnn_helpers.speed import recurrence_matrix, run_states
 
 exercises.show_source(run_states, recurrence_matrix)     # shown once your forward passes
 

@@ -569,12 +569,13 @@ print(f"step T's term is {contributions[-1] / contributions[0]:.1e} times step 1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Vanishing gradients
 #
-# `state_gradients` returns $ds_t = \partial L / \partial s_t$ for every step $t$ (full BPTT).
+# `state_gradients` returns $ds_t = \partial L / \partial s_t$ for every step $t$ (full BPTT); for
+# the vanilla RNN it runs `rh.rnn.state_gradients`, shown here (other cells walk back the same way).
 # Its size says how much the loss can feel a change of the state at step $t$, and so how much step
 # $t$ contributes to $dW$ and $dU$.
 
 # %% slideshow={"slide_type": "-"}
-show_source(rh.state_gradients)
+show_source(rh.rnn.state_gradients)
 
 # %% slideshow={"slide_type": "-"}
 norms = {}
@@ -644,14 +645,14 @@ for activation in ("tanh", "sigmoid"):
 # for all $N$ records at once, one record per row, as your `backward` does: it walks back with
 # `step_backward` (here inside `walk_back`) and sums the steps' terms, exactly as in the derivation.
 #
-# Training goes one step further, in `backward_into` (the package's private module `_fast`). Its loop
+# Training goes one step further, in `backward_into` (the package's module `rnn_helpers.speed`). Its loop
 # over steps computes only $dz_t$ and $ds_{t-1}$. The training loop's buffer holds each step's row
 # $[s_{t-1}, x_t, 1]$, so a single matrix product at the end sums $dz_t^\top [s_{t-1}, x_t, 1]$ over
 # all the steps and records, giving $[dW\; dU\; db]$ at once, written into arrays allocated once.
 # The package's tests hold both to the loop version.
 
 # %% slideshow={"slide_type": "-"}
-from rnn_helpers._fast import backward_into
+from rnn_helpers.speed import backward_into
 from rnn_helpers.rnn import walk_back
 
 show_source(rh.backward, walk_back, backward_into)

@@ -1060,6 +1060,150 @@ for (cell, at), r in explorer_runs.items():
 print("own defaults: every cell below a tenth of the mean's error; "
       "the RNN's defaults: the gated cells above half of it")
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Bring your own cell
+#
+# Training, prediction, the gradient check, the gradient-flow plots, the text model of notebook 10
+# and the explorer never look inside a cell: they ask `rnn_helpers.cells` for it. A cell is anything
+# with four attributes (shapes with $N$ records, $D$ inputs, $H$ hidden units):
+#
+# | attribute | what it is |
+# | --- | --- |
+# | `states` | the names of its states, the first being the output $h_t$: `("h",)`, or `("h", "c")` for the LSTM |
+# | `init_params(hidden_dim, input_dim, *, seed)` | a dict of its own weights (the output layer $V, c$ is added for it) |
+# | `step_forward(x_t, state, params)` | `(state_t, cache)`: `x_t` $(N, D)$, `state` a tuple of $(N, H)$ arrays in the order of `states` |
+# | `step_backward(dstate_t, cache)` | `(dx_t, dstate_prev, dparams)`: tuples like `state`, `dparams` a dict with the weights' keys |
+#
+# `cells.register(name, cell)` adds it; from then on it is one more cell, like the three built in.
+# Here is a minimal gated unit (Zhou et al. 2016): one gate $f$ does the work of the GRU's two,
+#
+# $$f_t = \sigma(x_t W_{fx}^\top + h_{t-1} W_{fh}^\top + b_f), \quad
+#   n_t = \tanh(x_t W_{nx}^\top + (f_t \odot h_{t-1}) W_{nh}^\top + b_n), \quad
+#   h_t = (1 - f_t) \odot h_{t-1} + f_t \odot n_t,$$
+#
+# with the step backward written line by line from these three equations.
+
+# %% slideshow={"slide_type": "-"}
+from types import SimpleNamespace
+
+from rnn_helpers import cells
+
+
+def mgu_init_params(hidden_dim, input_dim, *, seed):
+    rng = np.random.default_rng(seed)
+    a = 1.0 / np.sqrt(hidden_dim)
+    W = lambda cols: rng.uniform(-a, a, size=(hidden_dim, cols))   # noqa: E731
+    return {"W_fx": W(input_dim), "W_fh": W(hidden_dim), "b_f": np.zeros(hidden_dim),
+            "W_nx": W(input_dim), "W_nh": W(hidden_dim), "b_n": np.zeros(hidden_dim)}
+
+
+def mgu_step_forward(x_t, state, params):
+    (h_prev,) = state
+    f = rh.sigmoid(x_t @ params["W_fx"].T + h_prev @ params["W_fh"].T + params["b_f"])
+    n = np.tanh(x_t @ params["W_nx"].T + (f * h_prev) @ params["W_nh"].T + params["b_n"])
+    h_t = (1.0 - f) * h_prev + f * n
+    return (h_t,), (x_t, h_prev, f, n, params)
+
+
+def mgu_step_backward(dstate_t, cache):
+    (dh,), (x_t, h_prev, f, n, params) = dstate_t, cache
+    da_n = dh * f * (1.0 - n * n)                         # through h_t = ... + f n, then tanh
+    dfh = da_n @ params["W_nh"]                           # reaches f * h_{t-1}
+    da_f = (dh * (n - h_prev) + dfh * h_prev) * f * (1.0 - f)   # f enters h_t and n_t; sigmoid'
+    dparams = {"W_fx": da_f.T @ x_t, "W_fh": da_f.T @ h_prev, "b_f": da_f.sum(axis=0),
+               "W_nx": da_n.T @ x_t, "W_nh": da_n.T @ (f * h_prev), "b_n": da_n.sum(axis=0)}
+    dx_t = da_f @ params["W_fx"] + da_n @ params["W_nx"]
+    dh_prev = dh * (1.0 - f) + dfh * f + da_f @ params["W_fh"]   # the three paths to h_{t-1}
+    return dx_t, (dh_prev,), dparams
+
+
+mgu = SimpleNamespace(states=("h",), init_params=mgu_init_params, step_forward=mgu_step_forward,
+                      step_backward=mgu_step_backward)
+if "mgu" in cells.names():              # running this cell again replaces the earlier version
+    cells.unregister("mgu")
+cells.register("mgu", mgu)
+print("registered cells:", cells.names())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Nothing else to write: the package builds `forward`, `backward` and `loss_and_grads` (with
+# truncation) from the two steps, and trains it with a readable engine. The gradient check, then the
+# sine task with the budget of the table above:
+
+# %% slideshow={"slide_type": "-"}
+mgu_params = cells.init_params("mgu", 4, 1, 1, seed=0)
+rng = np.random.default_rng(0)
+X_small, Y_small = rng.normal(size=(3, 6, 1)), rng.normal(size=(3, 1))
+for k in (None, 2):
+    errors = rh.check_gradients(mgu_params, X_small, Y_small, truncate=k)
+    rh.assert_gradients_match(errors)
+    print(f"truncate={k}: largest relative error {max(errors.values()):.1e}")
+
+mgu_model, mgu_history = rh.train(cells.init_params("mgu", 16, seed=0), X, Y, X_val, Y_val,
+                                  **SINE_BUDGET)
+sine["MGU"] = (rh.rmse(rh.predict(mgu_model, X_val), Y_val), mgu_history.seconds)
+print(f"MGU, H = 16: validation RMSE {sine['MGU'][0]:.4f} (trained in {sine['MGU'][1]:.2f} s, "
+      f"{mgu_model.cell!r}); RNN {sine['RNN'][0]:.4f}, GRU {sine['GRU'][0]:.4f}")
+print("the explorer's cell control offers:", [label for label, _ in widgets.Explorer().cell.options])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Check.** The minimal gated unit beats the best naive baseline by far, as the three built-in cells
+# did; its training is slower, because it runs the readable loop of its steps (the built-in cells
+# have fast engines, an optional extra registered beside them).
+
+# %% slideshow={"slide_type": "-"}
+assert sine["MGU"][0] < 0.1 * best_naive, f"MGU: RMSE {sine['MGU'][0]:.3g} vs {best_naive:.3g}"
+print(f"MGU {sine['MGU'][0]:.4f} < a tenth of the best naive baseline {best_naive:.3f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise B: write a cell of your own
+#
+# A *leaky* RNN keeps a fixed share of its state: $h_t = (1 - \alpha) h_{t-1} + \alpha
+# \tanh(x_t W_x^\top + h_{t-1} W_h^\top + b)$ with $\alpha = 0.5$ (not learned). Write its four
+# attributes (weights `"W_x"` would clash with the LSTM's names: call them `"A_x"`, `"A_h"`,
+# `"a"`), register it as `"leaky"`, check its gradients with and without truncation, and train it on
+# the sine task with `SINE_BUDGET`. Before running: will it beat the vanilla RNN here?
+
+# %% slideshow={"slide_type": "-"}
+# Exercise B: your code here (leaky = SimpleNamespace(states=("h",), init_params=...,
+# step_forward=..., step_backward=...); cells.register("leaky", leaky)).
+
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
+# Solution to exercise B.
+ALPHA = 0.5
+
+
+def leaky_init_params(hidden_dim, input_dim, *, seed):
+    rng = np.random.default_rng(seed)
+    a = 1.0 / np.sqrt(hidden_dim)
+    return {"A_x": rng.uniform(-a, a, size=(hidden_dim, input_dim)),
+            "A_h": rng.uniform(-a, a, size=(hidden_dim, hidden_dim)), "a": np.zeros(hidden_dim)}
+
+
+def leaky_step_forward(x_t, state, params):
+    (h_prev,) = state
+    g = np.tanh(x_t @ params["A_x"].T + h_prev @ params["A_h"].T + params["a"])
+    return ((1 - ALPHA) * h_prev + ALPHA * g,), (x_t, h_prev, g, params)
+
+
+def leaky_step_backward(dstate_t, cache):
+    (dh,), (x_t, h_prev, g, params) = dstate_t, cache
+    dz = dh * ALPHA * (1.0 - g * g)
+    dparams = {"A_x": dz.T @ x_t, "A_h": dz.T @ h_prev, "a": dz.sum(axis=0)}
+    return dz @ params["A_x"], (dh * (1 - ALPHA) + dz @ params["A_h"],), dparams
+
+
+leaky = SimpleNamespace(states=("h",), init_params=leaky_init_params,
+                        step_forward=leaky_step_forward, step_backward=leaky_step_backward)
+if "leaky" in cells.names():
+    cells.unregister("leaky")
+cells.register("leaky", leaky)
+leaky_params = cells.init_params("leaky", 4, 1, 1, seed=0)
+for k in (None, 2):
+    rh.assert_gradients_match(rh.check_gradients(leaky_params, X_small, Y_small, truncate=k))
+leaky_model, _ = rh.train(cells.init_params("leaky", 16, seed=0), X, Y, X_val, Y_val, **SINE_BUDGET)
+print(f"leaky RNN, H = 16: validation RMSE {rh.rmse(rh.predict(leaky_model, X_val), Y_val):.4f}; "
+      f"vanilla RNN {sine['RNN'][0]:.4f}")
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Summary
 #

@@ -3,8 +3,9 @@
 One module per idea, in the order the course teaches them:
     data            sine_windows, make_windows                                  (notebook 1)
     activations     sigmoid, tanh and their derivatives                         (notebook 2)
-    rnn             the vanilla cell: init_params, step_forward, step_backward,
+    rnn             the vanilla cell (cells/rnn.py): init_params, step_forward, step_backward,
                     forward, backward, loss_and_grads (truncated BPTT)          (notebooks 2-3)
+    speed           the vanilla cell's loops arranged for speed, as training runs them (notebooks 2-3)
     losses          the mean squared error every model is trained on            (notebook 2)
     gradcheck       numerical gradient checks, for any cell                     (notebook 3)
     gradient_flow   the gradient per time step: vanishing, exploding, truncation (notebooks 3-4)
@@ -17,11 +18,15 @@ One module per idea, in the order the course teaches them:
     exercises       checkers for the notebooks' exercises                       (import rnn_helpers.exercises)
     grade           the grader for a class: python -m rnn_helpers.grade SUBMISSIONS... --out DIR
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
-    lstm, gru       the gated cells, with the rnn module's function names     (notebook 8)
-    cells           the cell types by name: rnn, lstm, gru (training, prediction, gradient checks
-                    and the explorer take any of them)
+    lstm, gru       the gated cells (cells/lstm.py, cells/gru.py), with the rnn module's names
+                                                                                (notebook 8)
+    cells           the cell protocol and the registry: register your own cell; rnn, lstm, gru
+                    and every registered cell work in training, prediction, gradient checks,
+                    gradient flow, the text model and the explorer                (notebook 8)
+    layer           the recurrent layer built from any cell's steps, and the heads on top of it
+    sequence        a cell's sequence functions (forward, backward, loss_and_grads), from its steps
     weather         real data: a daily weather record, scaling, dated windows (notebook 9; pandas)
-    text            a character-level language model on the RNN cell        (notebook 10)
+    text            a character-level language model on any cell            (notebook 10)
     datasets/       the data files the package ships (README.md and TEXT_README.md: provenance)
 
 The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on); import
@@ -30,23 +35,35 @@ Speed benchmarks live outside the package: python benchmarks/training_speed.py a
 python benchmarks/explorer_latency.py.
 """
 
+import sys as _sys
+
+# The cells live in rnn_helpers.cells (rnn, lstm, gru beside the registry); they are also
+# rnn_helpers.rnn, .lstm and .gru, as the notebooks import them (from rnn_helpers import lstm);
+# so is the GRU variant with the reset gate before the recurrent product (notebook 8).
+# First of all, so that every module below may import them by either name.
+from .cells import gru, gru_reset_before, lstm, rnn
+
+for _cell in (rnn, lstm, gru, gru_reset_before):
+    _sys.modules[f"{__name__}.{_cell.__name__.rsplit('.', 1)[-1]}"] = _cell
+
 from .activations import activate, activation_derivative, sigmoid
 from .baselines import predict_last, predict_linear, predict_mean, predict_sine_recurrence
+from . import cells
 from .cells import CELLS, cell_of, get_cell
 from .clipping import clip_elementwise, clip_global_norm, global_norm
 from .data import make_windows, sine_windows
 from .gradcheck import assert_gradients_match, check_gradients, numerical_gradient, relative_error
 from .gradient_flow import spectral_radius, state_gradients, step_gradient_norms, truncation_profile
 from .losses import mse_loss
-from .rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop, step_backward,
-                  step_forward, truncated_loss)
+from .cells.rnn import (backward, forward, init_params, loss_and_grads, loss_and_grads_loop,
+                        step_backward, step_forward, truncated_loss)
 from .seeds import over_seeds
 from .training import (DIVERGENCE_FACTOR, History, Model, TrainingDiverged, forecast, predict, rmse,
                        sgd_momentum_update, train, train_reference)
 
 __version__ = "0.2.0"
 
-__all__ = ["activate", "activation_derivative", "sigmoid", "predict_last", "predict_linear",
+__all__ = ["cells", "activate", "activation_derivative", "sigmoid", "predict_last", "predict_linear",
            "predict_mean", "predict_sine_recurrence", "CELLS", "cell_of", "get_cell",
            "clip_elementwise", "clip_global_norm", "global_norm", "make_windows", "sine_windows",
            "assert_gradients_match", "check_gradients", "numerical_gradient", "relative_error",

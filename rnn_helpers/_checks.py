@@ -296,6 +296,20 @@ def check_activation(activation):
     return activation
 
 
+def check_weight_arrays(params, name, build):
+    """Every entry of the dict params (called `name`) a finite float64 numpy array; build: how to
+    make a good one, for the message. Raises TypeError or ValueError naming the key."""
+    for k, v in params.items():
+        if not isinstance(v, np.ndarray) or v.dtype != np.float64:
+            raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
+                            f"{getattr(v, 'dtype', '')}.")
+        unmasked(f"{name}[{k!r}]", v)
+        if not np.isfinite(v).all():
+            raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
+                             f"diverged; start again from {build} with a smaller learning rate.")
+        check_weights(f"{name}[{k!r}]", v)
+
+
 def check_params(params, name="params"):
     """Check a parameter dict; return (hidden_dim, input_dim, output_dim, has_biases).
 
@@ -311,15 +325,7 @@ def check_params(params, name="params"):
         raise ValueError(f"{name} has unknown keys {extra}; the keys are {list(PARAM_NAMES)}.")
     if ("b" in params) != ("c" in params):
         raise ValueError(f"{name} must have both biases 'b' and 'c', or neither.")
-    for k, v in params.items():
-        if not isinstance(v, np.ndarray) or v.dtype != np.float64:
-            raise TypeError(f"{name}[{k!r}] must be a float64 numpy array, got {type(v).__name__} "
-                            f"{getattr(v, 'dtype', '')}.")
-        unmasked(f"{name}[{k!r}]", v)
-        if not np.isfinite(v).all():
-            raise ValueError(f"{name}[{k!r}] contains NaN or infinite values: training probably "
-                             "diverged; start again from init_params with a smaller learning rate.")
-        check_weights(f"{name}[{k!r}]", v)
+    check_weight_arrays(params, name, "init_params")
     U, W, V = params["U"], params["W"], params["V"]
     if U.ndim != 2 or W.ndim != 2 or V.ndim != 2:
         raise ValueError(f"{name} 'U', 'W', 'V' must be 2-D: U (hidden_dim, input_dim), "

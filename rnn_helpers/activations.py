@@ -22,10 +22,10 @@ def sigmoid(z):
     outputs are exact to about 1e-16 in absolute terms (tiny values for z << 0 are not exact
     relatively). Raises TypeError for non-numeric, complex or string input.
     """
-    return _sigmoid(as_float_array("z", z))
+    return sigmoid_unchecked(as_float_array("z", z))
 
 
-def _sigmoid(z):
+def sigmoid_unchecked(z):
     """sigmoid without argument checks, for the cells' inner loops."""
     return 0.5 * np.tanh(0.5 * z) + 0.5
 

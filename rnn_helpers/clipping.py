@@ -18,11 +18,12 @@ def global_norm(grads):
     overflow. Raises ValueError naming grads if an entry is NaN or infinite.
     """
     arrays = _check_grads(grads)
-    return _norm(*arrays.values())
+    return norm_unchecked(*arrays.values())
 
 
-def _norm(*arrays):
-    """The L2 norm of all entries of the arrays together, without overflow for large finite ones."""
+def norm_unchecked(*arrays):
+    """The L2 norm of all entries of the arrays together, without overflow for large finite ones;
+    no argument checks (global_norm checks them), for training loops."""
     m = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in arrays)
     if m == 0.0 or not np.isfinite(m):
         return m

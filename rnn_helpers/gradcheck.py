@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, check_activation, check_positive_float, check_truncate
+from ._checks import as_float_array, check_positive_float, check_truncate
 from .cells import cell_of, get_cell
 
 __all__ = ["DEFAULT_EPS", "DEFAULT_TOL", "numerical_gradient", "relative_error", "check_gradients",
@@ -98,24 +98,25 @@ def relative_error(analytic, numeric):
     return float(np.linalg.norm(a - n) / max(denom, 1e-300))
 
 
-def check_gradients(params, X, Y, truncate=None, activation="sigmoid", eps=DEFAULT_EPS):
+def check_gradients(params, X, Y, truncate=None, activation=None, eps=DEFAULT_EPS, *, cell=None):
     """Relative error between a cell's loss_and_grads and the numerical gradient, per parameter.
 
-    params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
-    X: (N, T, D).  Y: (N, O).  activation: the vanilla RNN's; ignored for the LSTM and GRU.
+    params: for any registered cell (rnn_helpers.cells), which is read off its keys, or named by
+    cell. X: (N, T, D).  Y: (N, O).  activation: the vanilla RNN's ("sigmoid", the default, or
+    "tanh"); ignored by a cell without activations (the LSTM, the GRU).
     With truncate=k the numerical gradient is taken of the truncated objective (the state at step
     T-k held fixed at its value under the unperturbed params), which is what truncated BPTT
     differentiates. Keep the sizes small: the cost is 4 forward passes per parameter entry.
     Returns a dict name -> relative error (a float).
     """
-    module = get_cell(cell_of(params))
-    kwargs = {"activation": check_activation(activation)} if module.NAME == "rnn" else {}
+    model = get_cell(cell_of(params) if cell is None else cell)
+    activation = activation if model.activations else None       # ignored, as documented
     truncate = check_truncate(truncate)
-    _, analytic = module.loss_and_grads(params, X, Y, truncate=truncate, **kwargs)
+    _, analytic = model.loss_and_grads(params, X, Y, truncate=truncate, activation=activation)
     frozen = {name: value.copy() for name, value in params.items()}
 
     def objective(p):
-        return module.truncated_loss(p, X, Y, truncate, state_params=frozen, **kwargs)
+        return model.truncated_loss(p, X, Y, truncate, activation=activation, state_params=frozen)
 
     numeric = numerical_gradient(objective, params, eps)
     return {name: relative_error(analytic[name], numeric[name]) for name in params}

@@ -1,63 +1,36 @@
 """How the gradient travels back in time: vanishing, exploding, and what truncation leaves out.
 
 Notebooks 3 and 4 (and their sliders) look at the vanilla RNN's backward pass one step at a time,
-notebook 8 at the LSTM's and GRU's: every function here walks it with the cell's own walk back (the
-loop of step_backward that backward sums).
+notebook 8 at the LSTM's and GRU's, and state_gradients at any registered cell's: every function
+here walks back with the cell's own step_backward (the loop that backward sums).
 
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
 """
 
 import numpy as np
 
-from . import _gates
 from ._checks import as_float_array, check_activation, check_inputs, check_positive_float
 from .cells import cell_of, get_cell
-from .rnn import _forward, _output_grads, walk_back
+from .cells.rnn import forward, output_grads, walk_back
 
 __all__ = ["state_gradients", "truncation_profile", "step_gradient_norms", "spectral_radius"]
 
 
-def state_gradients(params, X, Y, activation="sigmoid", state="h"):
+def state_gradients(params, X, Y, activation=None, state="h", *, cell=None):
     """dloss/dh_t for every step t = 1 .. T (full BPTT), to see how the gradient fades going back.
 
-    params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
-    X: (N, T, D).  Y: (N, O).  activation: the vanilla RNN's (ignored for the LSTM and GRU).
-    state: "h" for the hidden state (s_t of the vanilla RNN), or "c" for the LSTM's cell state.
+    params: for any registered cell (rnn_helpers.cells), which is read off its keys, or named by
+    cell. X: (N, T, D).  Y: (N, O).  activation: the vanilla RNN's ("sigmoid", the default, or
+    "tanh"); ignored by a cell without activations (the LSTM, the GRU).
+    state: one of the cell's states: "h" for the hidden state (s_t of the vanilla RNN), "c" for the
+    LSTM's cell state (the whole gradient reaching c_t, through c_{t+1} and through h_t).
     Returns dS (T, N, H) with dS[t - 1] = dloss/dh_t. Its norm per step shows vanishing or
     exploding gradients: for the vanilla RNN, ds_{t-1} = (ds_t * act'(z_t)) W multiplies by W and
     act' at every step; the LSTM's cell state is multiplied only by its forget gate f.
     """
-    cell = cell_of(params)
-    if state not in ("h", "c") or (state == "c" and cell != "lstm"):
-        raise ValueError(f"state must be 'h', or 'c' for the LSTM's cell state; got {state!r} "
-                         f"for the {cell.upper()}.")
-    if cell != "rnn":
-        return _gated_state_gradients(get_cell(cell), params, X, Y, 0 if state == "h" else 1)
-    check_activation(activation)
-    X, Y = check_inputs(params, X, Y)
-    Y_hat, cache = _forward(params, X, activation)
-    dS = np.empty(cache["states"][1:].shape)
-    for t, ds_t, _ in walk_back((Y_hat - Y) / Y.shape[0] @ params["V"], cache):
-        dS[t - 1] = ds_t
-    return dS
-
-
-def _gated_state_gradients(module, params, X, Y, which):
-    """state_gradients for the LSTM or GRU: upstream[which] at each step (0: dh_t, 1: dc_t)."""
-    X, Y = module.check_inputs(params, X, Y)
-    Y_hat, cache = module.forward(params, X)
-    _, dh_T = _gates.output_backward((Y_hat - Y) / Y.shape[0], cache["h"][-1], params)
-    upstream = (dh_T, np.zeros_like(dh_T)) if module.NAME == "lstm" else (dh_T,)
-    T = X.shape[1]
-    steps = [module._step_cache(cache, t) for t in range(1, T + 1)]
-    dS = np.empty((T,) + dh_T.shape)
-    for t, upstream_t, _ in _gates.steps_back(module._step_backward, upstream, steps, params, T):
-        if which == 0:
-            dS[t - 1] = upstream_t[0]
-        else:       # c_t reaches the loss through c_{t+1} (upstream) and through h_t = o tanh(c_t)
-            step = steps[t - 1]
-            dS[t - 1] = upstream_t[1] + upstream_t[0] * step["o"] * (1.0 - step["tanh_c"] ** 2)
-    return dS
+    model = get_cell(cell_of(params) if cell is None else cell)
+    activation = activation if model.activations else None       # ignored, as documented
+    return model.state_gradients(params, X, Y, activation, state)
 
 
 def truncation_profile(params, X, Y, activation="tanh"):
@@ -74,14 +47,14 @@ def truncation_profile(params, X, Y, activation="tanh"):
     """
     check_activation(activation)
     X, Y = check_inputs(params, X, Y)
-    Y_hat, cache = _forward(params, X, activation)
+    Y_hat, cache = forward(params, X, activation)
     dY_hat = (Y_hat - Y) / Y.shape[0]
     T = X.shape[1]
     terms = [None] * T                                         # terms[t - 1]: step t's, flattened
     for t, _, step_grads in walk_back(dY_hat @ params["V"], cache):
         terms[t - 1] = np.concatenate([g.ravel() for g in step_grads.values()])
     terms = np.array(terms)                                    # (T, P)
-    output_sq = sum(float(np.vdot(g, g)) for g in _output_grads(dY_hat, cache["states"][-1],
+    output_sq = sum(float(np.vdot(g, g)) for g in output_grads(dY_hat, cache["states"][-1],
                                                                  params).values())
     contributions = np.sqrt(np.einsum("tp,tp->t", terms, terms))
     full = terms.sum(axis=0)
@@ -111,6 +84,7 @@ def step_gradient_norms(params, X, Y, activation="tanh", scale=1.0):
     (explode) above 1. Returns (T,); entries that overflow are inf or NaN.
     """
     scale = check_positive_float("scale", scale)
+    check_activation(activation)
     check_inputs(params, X, Y)
     params = dict(params, W=params["W"] * scale)
     with np.errstate(all="ignore"):

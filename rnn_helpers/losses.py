@@ -21,7 +21,7 @@ def mse_loss(Y_hat, Y):
     if Y_hat.shape != Y.shape or Y.shape[0] == 0 or Y.shape[1] == 0:
         raise ValueError(f"Y_hat {Y_hat.shape} and Y {Y.shape} must have the same, non-empty shape.")
     with np.errstate(over="ignore", invalid="ignore"):
-        loss = _mse(Y_hat, Y)
+        loss = mse_unchecked(Y_hat, Y)
     if not np.isfinite(loss):
         raise ValueError(f"Y_hat and Y differ by up to {_largest_gap(Y_hat, Y):.3g}: the squared "
                          "error is beyond the largest float (1.8e308), so the loss cannot be "
@@ -54,7 +54,7 @@ def rms_and_mean_abs(Y_hat, Y, axis=None):
         return s * np.sqrt(np.mean(d * d, axis=axis)), s * np.mean(np.abs(d), axis=axis)
 
 
-def _mse(Y_hat, Y):
+def mse_unchecked(Y_hat, Y):
     """mse_loss without argument checks, for training loops (where NaN means divergence)."""
     diff = Y_hat - Y
     return 0.5 * float(np.vdot(diff, diff)) / Y.shape[0]

@@ -1,4 +1,4 @@
-"""Training by gradient descent, prediction, and the error measure, for any of the three cells.
+"""Training by gradient descent, prediction, and the error measure, for any registered cell.
 
 Letters used in shapes: N records, T time steps, D input size, H hidden size, O output size.
 
@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import rnn as _rnn
+from ._checks import as_float_array, check_int, check_positive_float, check_truncate
 from ._engines import make_engine
-from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
-                      check_positive_float, check_truncate)
 from .cells import cell_of, get_cell
-from .clipping import _norm, clip_elementwise, clip_global_norm
-from .losses import _mse, rms_and_mean_abs
+from .clipping import clip_elementwise, clip_global_norm, norm_unchecked
+from .losses import mse_unchecked, rms_and_mean_abs
 
 __all__ = ["Model", "History", "TrainingDiverged", "DIVERGENCE_FACTOR", "train", "train_reference",
            "sgd_momentum_update", "predict", "rmse", "forecast"]
@@ -46,8 +44,9 @@ class TrainingDiverged(RuntimeError):
 class Model(dict):
     """Trained weights that remember how they compute: a dict name -> array, plus .cell and .activation.
 
-    cell: "rnn", "lstm" or "gru". activation: the RNN's hidden activation ("tanh" or "sigmoid"),
-    None for the LSTM and GRU (their gate functions are fixed). predict() and forecast() read both.
+    cell: a registered cell's name ("rnn", "lstm", "gru", or one added with rnn_helpers.cells.register).
+    activation: the RNN's hidden activation ("tanh" or "sigmoid"), None for cells without a choice
+    of activation (the LSTM's and GRU's gate functions are fixed). predict() and forecast() read both.
     """
 
     def __init__(self, params, cell, activation=None):
@@ -91,13 +90,14 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
           shuffle=False, seed=0, dtype="float64"):
     """Train a copy of params by (stochastic) gradient descent; params itself is not changed.
 
-    params: from the init_params of rnn_helpers.rnn, .lstm or .gru (the cell is read off its keys).
+    params: from rnn_helpers.cells.init_params, or the init_params of rnn_helpers.rnn, .lstm or
+        .gru (the cell is read off its keys).
     X (N, T, D), Y (N, O): training windows and targets. X_val, Y_val: optional validation set
         (an empty one counts as none).
     batch_size: 1 updates after every record (the tutorial's way); N, or None, is full batch.
     truncate: None for full BPTT, or k for the last k steps (see loss_and_grads).
     activation: the vanilla RNN's, "sigmoid" (the default, as in the tutorial) or "tanh"; must be
-        None for the LSTM and GRU.
+        None for a cell without activations (the LSTM, the GRU).
     clip_value: clip every gradient entry to [-clip_value, clip_value] (the tutorial used 10).
     clip_norm: rescale the gradients so their global norm is at most clip_norm (applied after
         clip_value when both are given).
@@ -110,7 +110,8 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     Raises TrainingDiverged (see DIVERGENCE_FACTOR), ValueError/TypeError naming a bad argument.
 
     This is train_reference's algorithm arranged for speed (one flat parameter vector, reused
-    buffers: rnn_helpers._engines); the tests check that both give the same weights.
+    buffers: rnn_helpers._engines, fast for the built-in cells, readable for any other); the tests
+    check that both give the same weights.
     """
     cell, activation = _check_cell(params, activation)
     X, Y = _check_data(params, cell, X, Y, "X", "Y")
@@ -125,7 +126,8 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                         momentum, seed)
     shuffle = _check_flag("shuffle", shuffle)
     dtype = _check_dtype(dtype)
-    engine = make_engine(params, cell, activation, dtype)
+    model = get_cell(cell)
+    engine = make_engine(params, model, model.options(activation), dtype)
     X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
     if X_val is not None:
         X_val, Y_val = X_val.astype(dtype, copy=False), Y_val.astype(dtype, copy=False)
@@ -156,7 +158,7 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                     limit = DIVERGENCE_FACTOR * (1.0 + loss)
                 _check_diverged(loss, limit, epoch, start, s)
                 g = engine.grad
-                norm = _norm(g)
+                norm = norm_unchecked(g)
                 _check_diverged(norm, math.inf, epoch, start, s, "gradient's norm")
                 loss_sum += loss * Yb.shape[0]
                 norm_sum += norm
@@ -165,12 +167,12 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
             train_loss[epoch] = loss_sum / N
             grad_norm[epoch] = norm_sum / len(starts)
             if val_loss is not None:
-                val_loss[epoch] = _mse(engine.predict(X_val), Y_val)
+                val_loss[epoch] = mse_unchecked(engine.predict(X_val), Y_val)
                 _check_diverged(val_loss[epoch], limit, epoch, N, s, "validation loss")
         if val_loss is None:
             # the weights after the last update: their loss was never looked at inside the loop
             # (with a validation set, its loss after the last epoch was that check)
-            _check_diverged(_mse(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
+            _check_diverged(mse_unchecked(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
     seconds = time.perf_counter() - t0
     model = Model(engine.export(), cell, activation)
     settings = dict(s, activation=activation, shuffle=shuffle, cell=cell, dtype=dtype.name)
@@ -228,15 +230,14 @@ def train_reference(params, X, Y, *, epochs=25, learning_rate=1e-2, batch_size=1
     X, Y = _check_data(params, cell, X, Y, "X", "Y")
     s = _check_settings(X.shape[0], epochs, learning_rate, batch_size, truncate, clip_value,
                         clip_norm, momentum, 0)
-    module = get_cell(cell)
-    kwargs = {"activation": activation} if cell == "rnn" else {}
+    model = get_cell(cell)
     params = {name: value.copy() for name, value in params.items()}
     velocity = {name: np.zeros_like(value) for name, value in params.items()}
     limit = None
     for epoch in range(s["epochs"]):
         for start in range(0, X.shape[0], s["batch_size"]):
             Xb, Yb = X[start:start + s["batch_size"]], Y[start:start + s["batch_size"]]
-            loss, grads = module.loss_and_grads_loop(params, Xb, Yb, s["truncate"], **kwargs)
+            loss, grads = model.loss_and_grads_loop(params, Xb, Yb, s["truncate"], activation)
             limit = DIVERGENCE_FACTOR * (1.0 + loss) if limit is None else limit
             _check_diverged(loss, limit, epoch, start, s)
             if s["clip_value"] is not None:
@@ -271,7 +272,7 @@ def forecast(model, window, n_steps, activation=None):
     """
     cell, activation = _how_it_computes(model, activation)
     _check_model(model, cell)
-    D = _input_dim(model, cell)
+    _, D, _ = get_cell(cell).check_params(model, "model")
     O = model["V"].shape[0]
     if O != D:
         raise ValueError(f"forecast feeds predictions back as inputs, so output_dim ({O}) must equal "
@@ -311,13 +312,10 @@ def rmse(Y_hat, Y):
 # ---------------------------------------------------------------------------------------------
 
 def _check_cell(params, activation):
+    """(cell name, activation): the cell read off params' keys; the activation checked against it
+    (None gives the cell's default, or stays None for a cell without activations)."""
     cell = cell_of(params)
-    if cell == "rnn":
-        return cell, check_activation("sigmoid" if activation is None else activation)
-    if activation is not None:
-        raise ValueError(f"activation must be None for the {cell.upper()} (its gate functions are "
-                         f"fixed), got {activation!r}.")
-    return cell, None
+    return cell, get_cell(cell).options(activation).get("activation")
 
 
 def _check_data(params, cell, X, Y, x_name, y_name, allow_empty=False):
@@ -327,8 +325,7 @@ def _check_data(params, cell, X, Y, x_name, y_name, allow_empty=False):
         Y = as_float_array(y_name, Y, ndim=2, what="(N, output_dim)")
     if allow_empty and X.shape[0] == 0 and (Y is None or Y.shape[0] == 0):
         return X, Y
-    check = check_inputs if cell == "rnn" else get_cell(cell).check_inputs
-    return check(params, X, Y, x_name=x_name, y_name=y_name)
+    return get_cell(cell).check_inputs(params, X, Y, x_name=x_name, y_name=y_name)
 
 
 def _check_settings(N, epochs, learning_rate, batch_size, truncate, clip_value, clip_norm,
@@ -394,10 +391,7 @@ def _clip_in_place(g, clip_value, clip_norm):
 
 def _check_model(model, cell):
     """model's arrays checked as params are, with messages that say model."""
-    if cell == "rnn":
-        check_params(model, "model")
-    else:
-        get_cell(cell)._check_params(model, "model")
+    get_cell(cell).check_params(model, "model")
 
 
 def _how_it_computes(model, activation):
@@ -409,20 +403,13 @@ def _how_it_computes(model, activation):
                              "activation out.")
         return model.cell, model.activation
     cell = cell_of(model, "model")
-    if cell != "rnn":
-        return _check_cell(model, activation)
-    if activation is None:
+    choices = get_cell(cell).activations
+    if choices and activation is None:
         raise ValueError("activation: a plain params dict does not say which activation it was "
-                         "trained with; pass activation='tanh' or 'sigmoid' (the one used in "
-                         "training), or pass the Model that rh.train returned.")
-    return cell, check_activation(activation)
-
-
-def _input_dim(params, cell):
-    return params["U"].shape[1] if cell == "rnn" else params["W_x"].shape[1]
+                         f"trained with; pass activation={' or '.join(map(repr, choices))} (the one "
+                         "used in training), or pass the Model that rh.train returned.")
+    return _check_cell(model, activation)
 
 
 def _forward(params, cell, activation, X):
-    if cell == "rnn":
-        return _rnn._forward(params, X, activation)[0]
-    return get_cell(cell).forward(params, X)[0]
+    return get_cell(cell).predict(params, X, activation)

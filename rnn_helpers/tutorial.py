@@ -39,9 +39,9 @@ import numpy as np
 from ._checks import (as_float_array, check_flag, check_int, check_magnitude, check_params,
                       check_positive_float, check_size)
 from .clipping import clip_elementwise
-from . import _fast
+from ._engines import rnn as _fast
 from .activations import sigmoid
-from .rnn import init_params
+from .cells.rnn import init_params
 
 
 __all__ = ["tutorial_init", "position_inputs", "tutorial_forward", "tutorial_predict",

@@ -61,3 +61,11 @@ def find_chromium(purpose, how_to_install):
     except ImportError:
         unavailable("The Python package playwright is not installed", purpose, how_to_install)
     return path
+
+
+# --- a cell written outside the package (tests/own_cell.py), registered for every test ------------
+
+import own_cell  # noqa: E402  (tests/ is on sys.path: pytest puts each test's folder there)
+
+if "mgu" not in rh.cells.names():
+    rh.cells.register("mgu", own_cell)

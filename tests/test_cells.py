@@ -30,15 +30,26 @@ def gated_problem(module, N=5, T=6, D=2, H=3, O=2, seed=0):
 # --- one module per cell -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", rh.CELLS)
-def test_each_cell_module_has_the_common_names(name):
-    module = rh.get_cell(name)
-    assert module.NAME == name
+def test_each_built_in_cell_module_has_the_common_names(name):
+    module = getattr(rh, name)
     for attr in ("init_params", "check_inputs", "step_forward", "step_backward", "forward",
-                 "backward", "loss_and_grads", "loss_and_grads_loop", "truncated_loss"):
-        assert callable(getattr(module, attr)), attr
+                 "backward", "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "CELL"):
+        assert callable(getattr(module, attr)) or attr == "CELL", attr
     assert all(hasattr(module, attr) for attr in module.__all__)
     assert not hasattr(module, "check_gradients")      # one for every cell: rh.check_gradients
     assert rh.cell_of(module.init_params(3)) == name
+
+
+@pytest.mark.parametrize("name", rh.cells.names())
+def test_every_registered_cell_has_the_sequence_functions(name):
+    model = rh.get_cell(name)
+    assert model.name == name
+    for attr in ("init_params", "check_inputs", "step_forward", "step_backward", "forward",
+                 "backward", "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "predict",
+                 "state_gradients"):
+        assert callable(getattr(model, attr)), attr
+    assert rh.cell_of(model.init_params(3)) == name
+    assert rh.cells.cell_of(rh.cells.init_params(name, 3)) == name
 
 
 @pytest.mark.parametrize("cell", GATED)
@@ -165,11 +176,11 @@ def test_check_gradients_works_for_every_cell(cell, truncate):
 def test_check_gradients_sees_a_truncated_gradient_passed_off_as_full(cell, monkeypatch):
     """The check is of the objective each gradient claims: the truncated gradient fails against
     the full loss (what a wrong truncated_loss would give) and passes against its own."""
-    module = GATED[cell]
+    model = rh.get_cell(cell)
     params, X, Y = _problem(cell)
-    right = module.loss_and_grads
-    monkeypatch.setattr(module, "loss_and_grads",
-                        lambda p, X, Y, truncate=None: right(p, X, Y, truncate=2))
+    right = model.loss_and_grads
+    monkeypatch.setattr(model, "loss_and_grads",
+                        lambda p, X, Y, truncate=None, activation=None: right(p, X, Y, truncate=2))
     errors = rh.check_gradients(params, X, Y)
     assert errors["W_h"] > 1e-3 and errors["V"] < 1e-9
     rh.assert_gradients_match(rh.check_gradients(params, X, Y, truncate=2))
@@ -284,3 +295,83 @@ def test_bad_truncate_is_rejected(truncate, exc, message, call, cell):
 def test_init_params_rejects_bad_input(kwargs, exc, message, cell):
     with pytest.raises(exc, match=message):
         GATED[cell].init_params(**kwargs)
+
+
+# --- the registry: registering a cell, and what it refuses ------------------------------------------
+
+def _renamed_own_cell(suffix):
+    """The test's own cell (tests/own_cell.py) under other weight names, a new key set."""
+    import types
+
+    import own_cell
+
+    def rename(params):
+        return {f"{k}{suffix}": v for k, v in params.items()}
+
+    def step_forward(x_t, state, params):
+        return own_cell.step_forward(x_t, state, {k[:-len(suffix)]: v for k, v in params.items()})
+
+    def step_backward(dstate_t, cache):
+        dx, dprev, dparams = own_cell.step_backward(dstate_t, cache)
+        return dx, dprev, rename(dparams)
+
+    return types.SimpleNamespace(
+        states=("h",), init_params=lambda H, D, *, seed: rename(own_cell.init_params(H, D, seed=seed)),
+        step_forward=step_forward, step_backward=step_backward)
+
+
+def test_register_then_unregister():
+    model = rh.cells.register("mgu_renamed", _renamed_own_cell("_r"))
+    try:
+        assert rh.cells.names()[-1] == "mgu_renamed" and rh.get_cell("mgu_renamed") is model
+        params = rh.cells.init_params("mgu_renamed", 3, seed=0)
+        assert rh.cell_of(params) == "mgu_renamed"
+        rh.assert_gradients_match(rh.check_gradients(params, np.ones((2, 4, 1)), np.ones((2, 1)),
+                                                     truncate=2))
+    finally:
+        rh.cells.unregister("mgu_renamed")
+    assert "mgu_renamed" not in rh.cells.names()
+    with pytest.raises(ValueError, match="name .*'mgu_renamed'"):
+        rh.get_cell("mgu_renamed")
+
+
+@pytest.mark.parametrize("name, cell, error, message", [
+    ("rnn", lambda: _renamed_own_cell("_a"), ValueError, r"name 'rnn' is taken"),
+    ("mgu", lambda: _renamed_own_cell("_a"), ValueError, r"name 'mgu' is taken"),
+    ("two words", lambda: _renamed_own_cell("_a"), TypeError, r"name must be .* identifier"),
+    ("new", lambda: __import__("own_cell"), ValueError,
+     r"cell 'new' has the weights .* the key set of the registered cell 'mgu'"),
+    ("new", lambda: object(), TypeError,
+     r"cell 'new' lacks \['states', 'init_params', 'step_forward', 'step_backward'\]"),
+    ("new", lambda: _with(states="h"), TypeError, r"cell 'new': states must be a non-empty tuple"),
+    ("new", lambda: _with(step_forward=lambda x, s, p: ((s[0][:, :1],), None)), ValueError,
+     r"cell 'new': step_forward's state_t must be a tuple of 1 arrays"),
+    ("new", lambda: _with(states=("h", "c")), TypeError,
+     r"cell 'new': step_forward failed on a trial .*ValueError"),
+    ("new", lambda: _with(init_params=lambda H, D, *, seed: {"V": np.zeros((H, D))}), ValueError,
+     r"cell 'new': init_params returns \['V'\], the output layer's names"),
+    ("new", lambda: _with(init_params=lambda H, D: {}), TypeError,
+     r"cell 'new': init_params failed on a trial"),
+    ("new", lambda: _with(step_backward=lambda d, cache: (d[0][:, :1], d, {})), ValueError,
+     r"cell 'new': step_backward's dx_t must have x_t's shape"),
+    ("new", lambda: _with(step_backward=lambda d, cache: (np.zeros((1, 3)), d, {})), ValueError,
+     r"cell 'new': step_backward's dparams must be a dict with the keys and shapes"),
+])
+def test_bad_registrations_are_refused_with_a_clear_error(name, cell, error, message):
+    before = rh.cells.names()
+    with pytest.raises(error, match=message):
+        rh.cells.register(name, cell())
+    assert rh.cells.names() == before
+
+
+def _with(**changes):
+    cell = _renamed_own_cell("_w")
+    for attr, value in changes.items():
+        setattr(cell, attr, value)
+    return cell
+
+
+def test_built_in_cells_cannot_be_unregistered():
+    for name in rh.CELLS:
+        with pytest.raises(ValueError, match=f"name '{name}' is a built-in cell"):
+            rh.cells.unregister(name)

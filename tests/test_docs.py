@@ -15,7 +15,6 @@ import html.parser
 import http.server
 import importlib.util
 import json
-import os
 import pathlib
 import re
 import shutil

@@ -12,7 +12,8 @@ import pytest
 import rnn_helpers as rh
 from conftest import random_problem
 from rnn_helpers import gru, lstm
-from rnn_helpers._engines import make_engine
+from rnn_helpers._engines import ReadableEngine
+from rnn_helpers._engines import make_engine as engine_of
 
 GATED = {"lstm": lstm, "gru": gru}
 SHAPES = [dict(N=5, T=6, D=2, H=3, O=2), dict(N=4, T=7, D=1, H=5, O=1),
@@ -49,6 +50,12 @@ def engine_gradient(engine, params, cell, activation):
     other = make_engine(zeros, cell, activation, engine.theta.dtype)
     other.theta[...] = engine.grad
     return other.export()
+
+
+def make_engine(params, cell, activation, dtype):
+    """The engine train() uses for this cell: the registered fast one, or the readable one."""
+    model = rh.get_cell(cell)
+    return engine_of(params, model, model.options(activation), dtype)
 
 
 def problem_id(problem):
@@ -152,3 +159,37 @@ def test_train_in_float32_is_close_to_float64_for_the_gated_cells(sine, cell):
     for name in m64:
         np.testing.assert_allclose(m32[name], m64[name], rtol=0, atol=1e-5)
     np.testing.assert_allclose(h32.val_loss, h64.val_loss, rtol=1e-4)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS[:6], ids=problem_id)
+@pytest.mark.parametrize("truncate", [None, 2])
+def test_fast_engines_equal_the_readable_engine(problem, truncate):
+    """The readable engine (any cell's fallback, built from its steps) gives what the fast one does."""
+    cell, activation, params, X, Y = problem
+    model = rh.get_cell(cell)
+    fast = make_engine(params, cell, activation, np.float64)
+    slow = ReadableEngine(params, model, model.options(activation), np.float64)
+    assert fast.loss_and_grad(X, Y, truncate) == pytest.approx(slow.loss_and_grad(X, Y, truncate),
+                                                               rel=1e-12)
+    grads = engine_gradient(fast, params, cell, activation)
+    for name, g in grads.items():
+        np.testing.assert_allclose(slow.flat_grad[name], g, rtol=1e-9, atol=1e-13, err_msg=name)
+    np.testing.assert_allclose(slow.predict(X), fast.predict(X), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_cell_without_a_fast_engine_trains_on_the_readable_one(dtype):
+    params = rh.cells.init_params("mgu", 3, 2, 2, seed=0)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 2))
+    engine = make_engine(params, "mgu", None, dtype)
+    assert isinstance(engine, ReadableEngine) and engine.theta.dtype == dtype
+    loss = engine.loss_and_grad(X.astype(dtype), Y.astype(dtype), 3)
+    expected_loss, expected = rh.get_cell("mgu").loss_and_grads(params, X, Y, truncate=3)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert loss == pytest.approx(expected_loss, rel=tol)
+    for name, g in expected.items():
+        np.testing.assert_allclose(engine.flat_grad[name], g, rtol=tol * 10, atol=tol, err_msg=name)
+    exported = engine.export()                 # float64 again, rounded to the engine's dtype
+    assert all(v.dtype == np.float64 and np.array_equal(v, params[k].astype(dtype))
+               for k, v in exported.items())

@@ -842,10 +842,10 @@ def test_no_hint_writes_a_whole_line_the_learner_must_write():
         texts += [*hint.values(), ex.mutation_hint or "", ex.shape_hint or "", *ex.missing.values()]
     solution = _solution_lines()
     assert len(solution) > 40
-    for text in texts:
-        squashed = text.replace(" ", "")
+    for said in texts:
+        squashed = said.replace(" ", "")
         for line in solution:
-            assert line.replace(" ", "") not in squashed, (line, text)
+            assert line.replace(" ", "") not in squashed, (line, said)
     assert not any("range(T, T - k, -1)" in t for t in texts)
 
 

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 import rnn_helpers as rh
+from conftest import random_problem
 from rnn_helpers import gru, lstm
+
+T = 6
 
 
 def _problem(cell, seed=0, N=3, T=6, D=2, H=4, O=2):
@@ -31,7 +34,7 @@ def _loss_from_state(cell, params, X, Y, t, h, c=None):
 def _states(cell, params, X):
     if cell == "rnn":
         return rh.forward(params, X, "tanh")[1]["states"], None
-    cache = rh.get_cell(cell).forward(params, X)[1]
+    cache = {"lstm": lstm, "gru": gru}[cell].forward(params, X)[1]
     return cache["h"], cache.get("c")
 
 
@@ -74,3 +77,24 @@ def test_the_lstm_cell_state_carries_the_gradient_further_than_the_rnn_state():
                            axis=(1, 2))
         ratio[cell] = n[0] / n[-1]
     assert ratio["lstm"] > 1e3 * ratio["rnn"], ratio
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_state_gradients_match_numerical(activation):
+    """dloss/ds_t, checked by restarting the sequence from a perturbed s_t."""
+    params, X, Y = random_problem(N=2, T=T, D=2, H=3, O=2)
+    dS = rh.state_gradients(params, X, Y, activation)
+    assert dS.shape == (T, 2, 3)
+    _, cache = rh.forward(params, X, activation)
+    for t in range(1, T + 1):
+        s_t = cache["states"][t]
+
+        def loss_from(p):
+            if t == T:
+                Y_hat = p["s"] @ params["V"].T + params["c"]
+            else:
+                Y_hat = rh.forward(params, X[:, t:], activation, s0=p["s"])[0]
+            return rh.mse_loss(Y_hat, Y)
+
+        numeric = rh.numerical_gradient(loss_from, {"s": s_t.copy()})["s"]
+        assert rh.relative_error(dS[t - 1], numeric) < 1e-8

@@ -1,18 +1,14 @@
-"""The GRU cell (rnn_helpers.gru): its gradients against a numerical gradient of the objective they
-claim, the vectorised code against the one-record loop, the equations, and every bad input.
-
-The numerical gradient is the fourth-order centred difference of rnn_helpers.gradcheck; on these sizes
-its own error is about 1e-11, so the tolerance of 1e-7 fails any gradient that is really wrong
-(test_check_fails_on_a_gradient_wrong_by_one_part_in_a_million shows a 1e-6 error is caught).
+"""The GRU cell (rnn_helpers.gru): its own step functions, equations, initialisation and every bad
+input. What every cell shares (gradients against a numerical gradient and against autograd, the
+vectorised code against the one-record loop and the steps, truncation) is in test_cell_contract.py
+and test_autograd_references.py.
 """
-
-import copy
 
 import numpy as np
 import pytest
 
 from rnn_helpers import gru, lstm
-from rnn_helpers.gradcheck import (assert_gradients_match, check_gradients, numerical_gradient,
+from rnn_helpers.gradcheck import (check_gradients, numerical_gradient,
                                    relative_error)
 
 T = 6
@@ -36,80 +32,6 @@ def _sigmoid(z):
 
 
 # --- gradients ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("dims", [(1, 1), (2, 3)], ids=["D1-O1", "D2-O3"])
-@pytest.mark.parametrize("truncate", TRUNCATIONS, ids=lambda k: f"trunc-{k}")
-def test_gradients_match_numerical(truncate, dims):
-    D, O = dims
-    params, X, Y = problem(D=D, O=O, seed=D + O)
-    errors = check_gradients(params, X, Y, truncate=truncate)
-    assert set(errors) == set(params)
-    assert_gradients_match(errors, tol=1e-7)
-
-
-@pytest.mark.parametrize("name", ["W_x", "W_h", "b_x", "b_h", "V", "c"])
-def test_check_fails_on_a_gradient_wrong_by_one_part_in_a_million(monkeypatch, name):
-    """check_gradients itself, fed a gradient whose largest entry in one array is off by 1e-6."""
-    params, X, Y = problem()
-    right = gru.loss_and_grads
-
-    def wrong(*args, **kwargs):
-        loss, grads = right(*args, **kwargs)
-        g = grads[name]
-        g[np.unravel_index(np.argmax(np.abs(g)), g.shape)] *= 1 + 1e-6
-        return loss, grads
-
-    monkeypatch.setattr(gru, "loss_and_grads", wrong)
-    errors = check_gradients(params, X, Y)
-    assert errors[name] > 1e-7
-    assert max(err for key, err in errors.items() if key != name) < 1e-9
-    with pytest.raises(AssertionError, match=f"{name}: "):
-        assert_gradients_match(errors, tol=1e-7)
-
-
-@pytest.mark.parametrize("truncate", TRUNCATIONS, ids=lambda k: f"trunc-{k}")
-def test_vectorised_matches_one_record_loop(truncate):
-    params, X, Y = problem(N=5, D=2, H=6, O=2)
-    loss, grads = gru.loss_and_grads(params, X, Y, truncate)
-    loss_loop, grads_loop = gru.loss_and_grads_loop(params, X, Y, truncate)
-    assert loss == pytest.approx(loss_loop, rel=1e-12)
-    assert set(grads_loop) == set(params)
-    for name in params:
-        np.testing.assert_allclose(grads[name], grads_loop[name], rtol=1e-12, atol=1e-15, err_msg=name)
-
-
-def test_truncate_at_or_beyond_T_is_full_bptt_bit_for_bit():
-    params, X, Y = problem()
-    loss_full, full = gru.loss_and_grads(params, X, Y)
-    for k in (T, T + 1, 1000):
-        loss, grads = gru.loss_and_grads(params, X, Y, k)
-        assert loss == loss_full
-        assert all(np.array_equal(grads[name], full[name]) for name in params), k
-        assert gru.truncated_loss(params, X, Y, k) == gru.truncated_loss(params, X, Y, None)
-    assert gru.truncated_loss(params, X, Y, None) == loss_full
-
-
-@pytest.mark.parametrize("k", [1, 2, T - 1])
-def test_truncated_gradient_differs_from_full(k):
-    """Truncation changes the recurrent weights' gradient, never the output layer's."""
-    params, X, Y = problem()
-    _, trunc = gru.loss_and_grads(params, X, Y, k)
-    _, full = gru.loss_and_grads(params, X, Y)
-    for name in ("W_x", "b_x", "b_h"):
-        assert relative_error(trunc[name], full[name]) > 1e-3, name
-    for name in ("V", "c"):
-        assert np.array_equal(trunc[name], full[name]), name
-
-
-def test_truncated_gradient_is_not_a_finite_difference_of_the_full_loss():
-    """So checking it needs truncated_loss, the objective with h_{T-k} held fixed."""
-    params, X, Y = problem()
-    _, trunc = gru.loss_and_grads(params, X, Y, 2)
-    _, full = gru.loss_and_grads(params, X, Y)
-    numeric_full = numerical_gradient(lambda p: gru.truncated_loss(p, X, Y, None), params)
-    assert relative_error(full["W_h"], numeric_full["W_h"]) < 1e-9
-    assert relative_error(trunc["W_h"], numeric_full["W_h"]) > 1e-3
-
 
 def test_step_backward_matches_numerical():
     """One step, with a random upstream gradient dh_t: every output of step_backward is the
@@ -202,40 +124,6 @@ def test_shapes_and_dtypes():
     dh_prev, step_grads = gru.step_backward(np.ones((N, H)), step, params)
     assert dh_prev.shape == (N, H)
     assert {k: g.shape for k, g in step_grads.items()} == {k: params[k].shape for k in step_grads}
-
-
-def test_lists_and_integer_arrays_are_accepted():
-    params, X, Y = problem()
-    X_int = np.round(3 * X).astype(int)
-    assert gru.loss_and_grads(params, X_int.tolist(), Y.tolist())[0] == \
-        gru.loss_and_grads(params, X_int.astype(float), Y)[0]
-
-
-def test_inputs_are_not_mutated():
-    rng = np.random.default_rng(2)
-    params, X, Y = problem(D=2, O=2)
-    h0 = rng.normal(size=(3, 4))
-    before = copy.deepcopy((params, X, Y, h0))
-    Y_hat, cache = gru.forward(params, X, h0)
-    dY_hat = Y_hat - Y
-    dY_before = dY_hat.copy()
-    gru.backward(dY_hat, cache, truncate=2)
-    gru.loss_and_grads(params, X, Y, 3)
-    gru.loss_and_grads_loop(params, X, Y, 3)
-    gru.truncated_loss(params, X, Y, 2, state_params=params)
-    check_gradients(params, X, Y, truncate=2)
-    _, step = gru.step_forward(X[:, 0], h0, params)
-    step_before = copy.deepcopy(step)
-    dh = rng.normal(size=(3, 4))
-    dh_before = dh.copy()
-    gru.step_backward(dh, step, params)
-    for was, now in zip(before, (params, X, Y, h0)):
-        if isinstance(was, dict):
-            assert all(np.array_equal(was[k], now[k]) for k in was)
-        else:
-            assert np.array_equal(was, now)
-    assert all(np.array_equal(step_before[k], step[k]) for k in step)
-    assert np.array_equal(dY_hat, dY_before) and np.array_equal(dh, dh_before)
 
 
 def test_init_params_shapes_scale_zero_biases_and_seed():
@@ -355,29 +243,3 @@ def test_steps_states_caches_and_eps_are_checked(call, exc, message):
     with pytest.raises(exc, match=message):
         call(params, X, Y)
 
-
-# --- an independent implementation, when one is installed --------------------------------------
-
-def test_forward_and_gradients_match_pytorch():
-    """nn.GRU with the same weights, in float64. torch is not a dependency of the course: this test
-    runs only where it happens to be installed."""
-    torch = pytest.importorskip("torch")
-    params, X, Y = problem(N=4, T=20, D=2, H=5, O=3)
-    Y_hat, cache = gru.forward(params, X)
-    _, grads = gru.loss_and_grads(params, X, Y)
-    net = torch.nn.GRU(2, 5, batch_first=True).double()
-    with torch.no_grad():
-        for theirs, ours in (("weight_ih_l0", "W_x"), ("weight_hh_l0", "W_h"), ("bias_ih_l0", "b_x"),
-                             ("bias_hh_l0", "b_h")):
-            getattr(net, theirs).copy_(torch.from_numpy(params[ours]))
-    V = torch.tensor(params["V"], requires_grad=True)
-    c = torch.tensor(params["c"], requires_grad=True)
-    out, _ = net(torch.from_numpy(X))
-    Y_hat_torch = out[:, -1] @ V.T + c
-    (0.5 * ((Y_hat_torch - torch.from_numpy(Y)) ** 2).sum() / 4).backward()
-    np.testing.assert_allclose(out.detach().numpy(), cache["h"][1:].transpose(1, 0, 2), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(Y_hat_torch.detach().numpy(), Y_hat, rtol=0, atol=1e-12)
-    theirs = {"W_x": net.weight_ih_l0.grad, "W_h": net.weight_hh_l0.grad, "b_x": net.bias_ih_l0.grad,
-              "b_h": net.bias_hh_l0.grad, "V": V.grad, "c": c.grad}
-    for name, g in theirs.items():
-        assert relative_error(grads[name], g.numpy()) < 1e-12, name

@@ -23,7 +23,7 @@ EXERCISES maps each name to (check function, reference function).
 import numpy as np
 
 from .. import clipping as _clipping
-from .. import rnn as _rnn
+from ..cells import rnn as _rnn
 from .. import training as _training
 from . import mistakes as _m
 from .engine import Case, Exercise, Wrong, run_check
@@ -92,7 +92,7 @@ def _step_forward_cases():
         rng = _rng(i)
         p = _params(rng, H, D, biases=biases)
         x_t = rng.normal(size=(N, D))
-        s_prev = _rnn._step_forward(rng.normal(size=(N, D)), np.zeros((N, H)), p, act)
+        s_prev = _rnn.step_forward(rng.normal(size=(N, D)), np.zeros((N, H)), p, act)
         cases.append(Case(_label(i, len(_STEP_SIZES), N=N, D=D, H=H, activation=act, biases=biases),
                           (x_t, s_prev, p), {"activation": act}))
     return cases
@@ -164,8 +164,8 @@ def _step_backward_cases():
         rng = _rng(200 + i)
         p = _params(rng, H, D, biases=biases)
         x_t = rng.normal(size=(N, D))
-        s_prev = _rnn._step_forward(rng.normal(size=(N, D)), np.zeros((N, H)), p, act)
-        s_t = _rnn._step_forward(x_t, s_prev, p, act)
+        s_prev = _rnn.step_forward(rng.normal(size=(N, D)), np.zeros((N, H)), p, act)
+        s_t = _rnn.step_forward(x_t, s_prev, p, act)
         ds_t = rng.normal(size=(N, H))
         cases.append(Case(_label(i, len(_STEP_SIZES), N=N, D=D, H=H, activation=act, biases=biases),
                           (ds_t, x_t, s_prev, s_t, p), {"activation": act}))

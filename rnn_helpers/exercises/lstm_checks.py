@@ -40,7 +40,7 @@ import numbers
 
 import numpy as np
 
-from .. import lstm as _lstm
+from ..cells import lstm as _lstm
 from .engine import Case, Exercise, Wrong, run_check
 
 __all__ = ["check_lstm_step_forward", "check_lstm_step_backward", "lstm_step_gradient_check",

@@ -13,7 +13,7 @@ wrong: the first message, which also names the output, the case and the index.
 import numpy as np
 
 from ..activations import activate, activation_derivative
-from ..clipping import _norm
+from ..clipping import norm_unchecked
 
 __all__ = ["HINTS", "FIRST_HINTS", "STEP_FORWARD", "FORWARD", "STEP_BACKWARD", "BACKWARD", "CLIP_ELEMENTWISE",
            "CLIP_GLOBAL_NORM", "SGD_MOMENTUM_UPDATE", "MUTATION_HINTS"]
@@ -284,13 +284,13 @@ BACKWARD = {
 
 def _clip_norm_variant(grads, clip_norm=1.0, how="right"):
     arrays = {name: np.asarray(g, dtype=float) for name, g in grads.items()}
-    norm = _norm(*arrays.values())
+    norm = norm_unchecked(*arrays.values())
     if how == "elementwise":
         return {n: np.clip(g, -clip_norm, clip_norm) for n, g in arrays.items()}, norm
     if how == "per_array":
         out = {}
         for n, g in arrays.items():
-            own = _norm(g)
+            own = norm_unchecked(g)
             out[n] = g * (clip_norm / own) if own > clip_norm else g.copy()
         return out, norm
     if how == "squared":
@@ -304,7 +304,7 @@ def _clip_norm_variant(grads, clip_norm=1.0, how="right"):
     else:
         factor = clip_norm / norm if norm > clip_norm else 1.0
     clipped = {n: g * factor for n, g in arrays.items()}
-    return clipped, (_norm(*clipped.values()) if how == "after" else norm)
+    return clipped, (norm_unchecked(*clipped.values()) if how == "after" else norm)
 
 
 CLIP_GLOBAL_NORM = {

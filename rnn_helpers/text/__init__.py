@@ -1,4 +1,5 @@
-"""rnn_helpers.text: a character-level language model on the vanilla RNN's parameters (issue 14).
+"""rnn_helpers.text: a character-level language model on any registered cell (its params say which,
+see rnn_helpers.cells; the vanilla RNN has a fast path).
 
 Letters used in shapes: N records (parallel streams), T time steps, H hidden size, K vocabulary size,
 L characters in a text.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_int
-from .vocab import _check_ids
+from .vocab import check_ids
 
 __all__ = ["NGram", "fit_ngram", "ngram_probs", "ngram_bits_per_char"]
 
@@ -55,7 +55,7 @@ def fit_ngram(train_ids, n, K):
     if K ** n >= 2 ** 62:
         raise ValueError(f"n={n} with K={K} gives K**n = {K ** n} codes, too many for int64; use a "
                          "smaller n.")
-    ids = _check_ids("train_ids", train_ids, 1, K, "(L,)")
+    ids = check_ids("train_ids", train_ids, 1, K, "(L,)")
     if ids.size < n:
         raise ValueError(f"train_ids holds {ids.size} ids, fewer than n={n}: an n-gram needs n "
                          "consecutive characters.")
@@ -79,7 +79,7 @@ def ngram_probs(model, context):
     the argument.
     """
     model = _check_model(model)
-    context = _check_ids("context", context, 1, model.K, "(M,)", allow_empty=True)
+    context = check_ids("context", context, 1, model.K, "(M,)", allow_empty=True)
     history = context[max(0, context.size - (model.n - 1)):]
     # the history followed by each candidate character w, as K rows of one text each
     rows = np.concatenate([np.tile(history, (model.K, 1)), np.arange(model.K)[:, None]], axis=1)
@@ -94,7 +94,7 @@ def ngram_bits_per_char(model, test_ids):
     Returns a float in bits (lower is better). Raises TypeError/ValueError naming the argument.
     """
     model = _check_model(model)
-    ids = _check_ids("test_ids", test_ids, 1, model.K, "(L,)")
+    ids = check_ids("test_ids", test_ids, 1, model.K, "(L,)")
     if ids.size < 2:
         raise ValueError("test_ids must hold at least 2 ids: bits per character scores each id "
                          "after the first.")

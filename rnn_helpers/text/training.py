@@ -12,8 +12,8 @@ import numpy as np
 
 from .._checks import check_int, check_positive_float, check_size
 from ..training import TrainingDiverged
-from .model import _loss_and_grads, bits_per_char
-from .vocab import _check_ids, _check_text_params
+from .model import bits_per_char, check_text_params, loss_and_grads_time_major
+from .vocab import check_ids
 
 __all__ = ["chunks", "train_text", "TextHistory", "bigram_bits_per_char", "uniform_bits_per_char"]
 
@@ -36,7 +36,7 @@ def chunks(ids, batch_size, seq_len):
     character after X_ids[j, t]. Raises TypeError/ValueError naming the argument, also when ids is too
     short for even one chunk.
     """
-    ids = _check_ids("ids", ids, 1, None, "(L,)")
+    ids = check_ids("ids", ids, 1, None, "(L,)")
     N = check_int("batch_size", batch_size, minimum=1)
     T = check_int("seq_len", seq_len, minimum=1)
     m = (ids.size - 1) // N
@@ -96,8 +96,8 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     TrainingDiverged (epoch 1-based, record = the chunk's index in that epoch, loss) if the loss
     becomes NaN or infinite.
     """
-    H, K = _check_text_params(params)
-    ids = _check_ids("ids", ids, 1, K, "(L,)")
+    _, H, K = check_text_params(params)
+    ids = check_ids("ids", ids, 1, K, "(L,)")
     if (steps is None) == (epochs is None):
         raise ValueError("give exactly one of steps (the number of updates) or epochs (passes over "
                          "ids).")
@@ -112,7 +112,7 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
     clip_norm = check_positive_float("clip_norm", clip_norm, allow_none=True)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     if val_ids is not None:
-        val_ids = _check_ids("val_ids", val_ids, 1, K, "(L_val,)")
+        val_ids = check_ids("val_ids", val_ids, 1, K, "(L_val,)")
         if val_ids.size < 2:             # checked now: bits_per_char would refuse it after training
             raise ValueError(f"val_ids holds {val_ids.size} id; held-out bits per character score "
                              "each id after the first, so it needs at least 2 (or pass None).")
@@ -129,16 +129,16 @@ def train_text(params, ids, *, steps=None, epochs=None, seq_len=25, batch_size=3
         offset = int(rng.integers(T)) if epoch else 0
         if ids.size - offset < N * T + 1:                   # too short to shift: keep the grid
             offset = 0
-        s = None                                            # s_0 = 0 at the start of every pass
+        s = None                                            # s_0 = 0 at the start of every pass;
+        # s_T of each chunk is the next one's s_0, carried on, but as a constant
         for i, (X, Y) in enumerate(chunks(ids[offset:], N, T)):
-            loss, grads, S = _loss_and_grads(params, X.T, Y.T, s)
+            loss, grads, s = loss_and_grads_time_major(params, X.T, Y.T, s)
             if not math.isfinite(loss):
                 # record = the chunk's index in its epoch, the text's counterpart of a batch's record
                 raise TrainingDiverged(f"the loss became {loss} at update {step + 1} (epoch "
                                        f"{epoch + 1}, chunk {i}); start again from init_params with a "
                                        f"smaller learning_rate (was {lr}) or with clip_norm.",
                                        epoch + 1, i, loss)
-            s = S[-1]                                       # carried on, but as a constant
             norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
             factor = clip_norm / norm if clip_norm is not None and norm > clip_norm else 1.0
             step += 1
@@ -186,8 +186,8 @@ def bigram_bits_per_char(train_ids, test_ids, K, smoothing=1.0):
     K = check_int("K", K, minimum=1)
     check_size("K", K * K, f"a (K, K) table of pair counts for K={K} (K is the vocabulary size, "
                "len(vocab.chars), not a text's length)")
-    train_ids = _check_ids("train_ids", train_ids, 1, K, "(L_train,)")
-    test_ids = _check_ids("test_ids", test_ids, 1, K, "(L_test,)")
+    train_ids = check_ids("train_ids", train_ids, 1, K, "(L_train,)")
+    test_ids = check_ids("test_ids", test_ids, 1, K, "(L_test,)")
     for name, arr in (("train_ids", train_ids), ("test_ids", test_ids)):
         if arr.size < 2:
             raise ValueError(f"{name} must hold at least 2 ids: a bigram is a pair of neighbours.")

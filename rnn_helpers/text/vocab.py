@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_params, unmasked
+from .._checks import unmasked
 
 __all__ = ["Vocab", "char_vocab", "encode", "decode", "load_text", "available_texts"]
 
@@ -61,7 +61,7 @@ def decode(ids, vocab):
     1-D or hold a value outside [0, K).
     """
     chars, _ = _check_vocab(vocab)
-    ids = _check_ids("ids", ids, ndim=1, K=len(chars), what="(L,)", allow_empty=True)
+    ids = check_ids("ids", ids, ndim=1, K=len(chars), what="(L,)", allow_empty=True)
     return "".join([chars[i] for i in ids.tolist()])
 
 
@@ -90,7 +90,7 @@ def load_text(name=None):
         return f.read()
 
 
-def _check_ids(name, ids, ndim, K, what, allow_empty=False):
+def check_ids(name, ids, ndim, K, what, allow_empty=False):
     """Return ids as an int64 array after checking type, ndim, emptiness and range [0, K).
 
     K None checks only that the ids are >= 0 (for chunks, which does not know the vocabulary).
@@ -125,19 +125,6 @@ def _check_ids(name, ids, ndim, K, what, allow_empty=False):
                          f"{'but ' if K is None else ''}{allowed}; ids must come from encode"
                          f"{'' if K is None else f' with the vocabulary of this model (K = {K})'}.")
     return arr.astype(np.int64, copy=False)
-
-
-def _check_text_params(params):
-    """Check params from init_params(hidden_dim, K, K) (with biases); return (H, K)."""
-    H, D, O, biases = check_params(params)
-    if D != O:
-        raise ValueError(f"params has input_dim {D} (U {params['U'].shape}) but output_dim {O} "
-                         f"(V {params['V'].shape}); a character model reads and predicts the same K "
-                         "characters: build it with init_params(hidden_dim, K, K).")
-    if not biases:
-        raise ValueError("params has no biases 'b' and 'c'; the character model uses both: build it "
-                         "with init_params(hidden_dim, K, K) (biases=True, the default).")
-    return H, D
 
 
 def _check_text(name, text):

@@ -21,7 +21,7 @@ from ..baselines import predict_mean
 from ..data import sine_windows
 from ..gradient_flow import state_gradients
 from ..plots import COLORS, plot_loss_curves, plot_predictions, plot_step_norms
-from ..cells import get_cell
+from ..cells import get_cell, names
 from ..training import TrainingDiverged, predict, rmse, train
 from .drawing import FastRedraw, course_style, fewer_ticks, fit_y, log_problems, log_safe, new_figure, off_scale
 from .live import STYLE, LiveFigure, slider_args
@@ -57,7 +57,8 @@ CLIPPING = {            # the clipping menu: its label -> keyword arguments for 
 class Settings:
     """One position of the explorer's controls. truncation 50 means full BPTT (T = 50).
 
-    cell: "rnn", "lstm" or "gru"; activation applies to the vanilla RNN only.
+    cell: a registered cell's name (rnn_helpers.cells.names()); activation applies to a cell with
+    a choice of activations (the vanilla RNN's) only.
     """
     hidden_size: int = 100
     truncation: int = 5
@@ -72,8 +73,8 @@ class Settings:
         """The settings in words, for titles: 'hidden 100, truncation 5, learning rate 0.1, ...'
         (for the LSTM and GRU 'LSTM, hidden 100, ...' without the activation)."""
         k = f"{self.truncation} (full BPTT)" if self.truncation >= FULL_BPTT else str(self.truncation)
-        cell = "" if self.cell == "rnn" else f"{self.cell.upper()}, "
-        activation = f"{self.activation}, " if self.cell == "rnn" else ""
+        cell = "" if self.cell == DEFAULTS.cell else f"{self.cell.upper()}, "
+        activation = f"{self.activation}, " if get_cell(self.cell).activations else ""
         return (f"{cell}hidden {self.hidden_size}, truncation {k}, learning rate "
                 f"{self.learning_rate:g}, {activation}{self.clipping}, {self.epochs} epochs, "
                 f"seed {self.seed}")
@@ -170,18 +171,18 @@ def retrain(settings=DEFAULTS, data=None):
     s = settings
     truncate = None if s.truncation >= X.shape[1] else s.truncation
     params = get_cell(s.cell).init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
-    rnn = s.cell == "rnn"
+    activation = s.activation if get_cell(s.cell).activations else None
     with np.errstate(all="ignore"):
         try:
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
-                                    truncate=truncate, activation=s.activation if rnn else None,
+                                    truncate=truncate, activation=activation,
                                     seed=s.seed, dtype=DTYPE,
                                     **CLIPPING[s.clipping])
         except TrainingDiverged as err:
             return Result(s, error=diverged_message(s, err))
         Y_val_hat = predict(params, X_val)
-        dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], s.activation)   # (T, N, H)
+        dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], activation)     # (T, N, H)
         step_norms = np.sqrt(np.einsum("tnh,tnh->t", dS, dS))                        # (T,)
     mean_rmse = rmse(predict_mean(Y, len(Y_val)), Y_val)
     return Result(s, rmse(Y_val_hat, Y_val), history.seconds, history, Y_val_hat, step_norms,
@@ -333,7 +334,7 @@ class Explorer(LiveFigure):
                                          layout=widgets.Layout(width="400px"))
         self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
                                            style=STYLE, layout=widgets.Layout(width="200px"))
-        self.cell = widgets.ToggleButtons(options=(("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")),
+        self.cell = widgets.ToggleButtons(options=tuple((name.upper(), name) for name in names()),
                                           value=d.cell, description="cell", style=BUTTONS)
         self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
                       "learning_rate": self.learning_rate, "epochs": self.epochs,
@@ -342,7 +343,7 @@ class Explorer(LiveFigure):
         # the requested settings, all checked against the controls before any of them moves
         for name, value in self.checked(vars(settings)).items():
             self.named[name].value = value
-        self.activation.disabled = self.cell.value != "rnn"
+        self.activation.disabled = not get_cell(self.cell.value).activations
         # before LiveFigure's own observer, so that the update it starts sees the cell's defaults
         self.cell.observe(self._cell_chosen, names="value")
         controls = list(self.named.values())
@@ -367,7 +368,7 @@ class Explorer(LiveFigure):
     def _cell_chosen(self, change):
         """A cell chosen with its control brings its defaults (PER_CELL); set() does this itself.
         The activation control is greyed out for the gated cells, whose gate functions are fixed."""
-        self.activation.disabled = change["new"] != "rnn"
+        self.activation.disabled = not get_cell(change["new"]).activations
         if self._holding:
             return
         preset = _cell_defaults(change["new"])

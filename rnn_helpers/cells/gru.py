@@ -37,15 +37,15 @@ the argument checks, the output layer and the loops over time are shared with th
 
 import numpy as np
 
-from ._checks import NO_TARGETS
-from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
+from .._checks import NO_TARGETS
+from ._gates import (check_backward_args, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
-                     output_forward, record_output, run_forward, steps_to_walk, walk_back)
-from .activations import _sigmoid as sigmoid
-from .losses import _mse as mse_unchecked
+                     output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
+                     GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
+from ..activations import sigmoid_unchecked as sigmoid
+from ..losses import mse_unchecked
 
-__all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
-           "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
+__all__ = list(MODULE_API)
 
 NAME = "gru"
 PARAM_NAMES = ("W_x", "W_h", "b_x", "b_h", "V", "c")
@@ -120,8 +120,9 @@ def step_backward(dh_t, cache, params):
     return _step_backward(check_state("dh_t", dh_t, N, H), cache, params)
 
 
-def _step_backward(dh_t, cache, params):
-    """step_backward without argument checks, for backward."""
+def _step_backward(dh_t, cache, params, with_dx=False):
+    """step_backward without argument checks, for backward. with_dx: return, as the cell protocol
+    of rnn_helpers.cells does, (dx_t (N, D), (dh_prev,), step_grads)."""
     r, z, n, hn, h_prev = cache["r"], cache["z"], cache["n"], cache["hn"], cache["h_prev"]
     dn = dh_t * (1.0 - z)                              # h_t = (1 - z) * n + z * h_{t-1}
     dz = dh_t * (h_prev - n)
@@ -134,6 +135,8 @@ def _step_backward(dh_t, cache, params):
     step_grads = {"W_x": da_x.T @ cache["x_t"], "W_h": da_h.T @ h_prev,
                   "b_x": da_x.sum(axis=0), "b_h": da_h.sum(axis=0)}
     dh_prev = dh_t * z + da_h @ params["W_h"]          # h_{t-1} reaches h_t directly and via a_h
+    if with_dx:
+        return da_x @ params["W_x"], (dh_prev,), step_grads
     return dh_prev, step_grads
 
 
@@ -173,7 +176,7 @@ def backward(dY_hat, cache, truncate=None):
     "b_x" (3H,), "b_h" (3H,), "V" (O, H), "c" (O,).
     A cache that forward did not make is a TypeError.
     """
-    dY_hat, k = check_backward(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
+    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
     return _backward(dY_hat, cache, k)
 
 
@@ -181,7 +184,7 @@ def _backward(dY_hat, cache, k):
     """backward without argument checks: dh alone flows back, through k steps (1 .. T)."""
     grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
     steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
-    return walk_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
+    return sum_steps_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
 
 
 def loss_and_grads(params, X, Y, truncate=None):
@@ -243,3 +246,18 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
 def _check_params(params, name="params"):
     """Check an GRU's params (called `name` in messages); return (H, D, O)."""
     return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)
+
+
+def _state_gradients(params, X, Y, state):
+    """What reaches h_t at every step t, (T, N, H) (state is "h", the GRU's only state)."""
+    X, Y = check_inputs(params, X, Y)
+    dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
+    for t, (dh,), _ in gated_state_gradients(_forward, _step_cache, _step_backward, 1, params, X, Y):
+        dS[t - 1] = dh
+    return dS
+
+
+#: The GRU as a cell of the protocol of rnn_helpers.cells (state h), and its vectorised sequence
+#: functions, which rnn_helpers.cells registers.
+CELL = GatedCell(("h",), init_params, _step_forward, _step_backward)
+SEQUENCE = vectorised_functions(globals())

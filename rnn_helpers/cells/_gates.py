@@ -1,6 +1,7 @@
 """What the gated cells (rnn_helpers.lstm, rnn_helpers.gru) share: the checks of their params,
 states and caches, the output layer, and the two loops over time that do not depend on the gates
-(run a step forward over the sequence; walk back through its last k steps).
+(run a step forward over the sequence; walk back through its last k steps), and the adapter that
+makes each a cell of the protocol of rnn_helpers.cells.
 
 Letters used in shapes: N records, T time steps, D input size (input_dim), H hidden size
 (hidden_dim), O output size (output_dim).
@@ -14,15 +15,22 @@ so only the recurrence differs between the three models. The maths of each cell 
 its step backward, and the one-record loop that reads like the equations) stays in its own module.
 """
 
+from types import SimpleNamespace
+
 import numpy as np
 
-from ._checks import (NO_TARGETS, as_float_array, check_int, check_truncate, check_weights,
-                      check_weights_size, check_windows, unmasked)
-from .losses import _mse
+from .._checks import (NO_TARGETS, as_float_array, check_int, check_truncate, check_weights,
+                       check_weights_size, check_windows, unmasked)
+from ..losses import mse_unchecked
 
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
-           "check_step", "check_cache", "check_backward", "steps_to_walk", "steps_back", "run_forward",
-           "output_forward", "output_backward", "walk_back", "record_output", "held_state_loss"]
+           "check_step", "check_cache", "check_backward_args", "steps_to_walk", "steps_back", "run_forward",
+           "output_forward", "output_backward", "sum_steps_back", "record_output", "held_state_loss",
+           "GatedCell", "gated_state_gradients", "MODULE_API", "vectorised_functions"]
+
+#: The public functions of each gated cell's module, the vanilla RNN module's names.
+MODULE_API = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
+              "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
 
 
 def draw_params(blocks, biases, hidden_dim, input_dim, output_dim, seed):
@@ -174,7 +182,7 @@ def check_cache(cache, keys, cell, made_by):
                         f"keys {list(keys)}.")
 
 
-def check_backward(dY_hat, cache, keys, cell, truncate):
+def check_backward_args(dY_hat, cache, keys, cell, truncate):
     """The checks of backward: cache from `cell`'s forward (with `keys`), dY_hat (N, O) to match it,
     truncate. Returns (dY_hat as float64, k the number of steps to walk back)."""
     check_cache(cache, keys, cell, "forward")
@@ -225,7 +233,7 @@ def run_forward(step_forward, params, X, starts, stacked):
     return states, kept
 
 
-def walk_back(step_backward, upstream, steps, params, k, grads):
+def sum_steps_back(step_backward, upstream, steps, params, k, grads):
     """BPTT through the last k steps: add each step's parameter gradients into grads; return grads.
 
     step_backward: the cell's, without checks, called as step_backward(*upstream, step cache,
@@ -240,7 +248,7 @@ def walk_back(step_backward, upstream, steps, params, k, grads):
 
 
 def steps_back(step_backward, upstream, steps, params, k):
-    """The steps of walk_back one by one: yields (t, upstream_t, step_grads) for t = T .. T-k+1.
+    """The steps of sum_steps_back one by one: yields (t, upstream_t, step_grads) for t = T .. T-k+1.
 
     upstream_t: what reaches step t's states, (dh_t,) or (dh_t, dc_t), each (N, H); step_grads:
     step t's parameter gradients. rnn_helpers.gradient_flow reads the upstream gradients.
@@ -290,7 +298,67 @@ def held_state_loss(forward, held, params, state_params, X, Y, k):
     """
     T = X.shape[1]
     if k == T:
-        return _mse(forward(params, X)[0], Y)
+        return mse_unchecked(forward(params, X)[0], Y)
     _, start = forward(params if state_params is None else state_params, X[:, :T - k])
     starts = [start[name][-1] for name in held]        # (N, H) each: constants from here on
-    return _mse(forward(params, X[:, T - k:], *starts)[0], Y)
+    return mse_unchecked(forward(params, X[:, T - k:], *starts)[0], Y)
+
+
+def gated_state_gradients(forward, step_cache, step_backward, n_states, params, X, Y):
+    """Walk a gated cell's full BPTT from the loss: yields (t, upstream_t, step cache t) for
+    t = T .. 1, upstream_t what reaches step t's states ((dh_t,) or (dh_t, dc_t), each (N, H)).
+
+    forward, step_cache, step_backward: the cell's, without checks; X, Y checked by the caller.
+    """
+    Y_hat, cache = forward(params, X)
+    _, dh_T = output_backward((Y_hat - Y) / Y.shape[0], cache["h"][-1], params)
+    upstream = (dh_T,) + (np.zeros_like(dh_T),) * (n_states - 1)
+    T = X.shape[1]
+    steps = [step_cache(cache, t) for t in range(1, T + 1)]
+    for t, upstream_t, _ in steps_back(step_backward, upstream, steps, params, T):
+        yield t, upstream_t, steps[t - 1]
+
+
+class GatedCell:
+    """A gated cell as a cell of the protocol (rnn_helpers.cells), from its module's functions.
+
+    states: ("h", "c") or ("h",). init_params: the module's (with the output layer, which this
+    drops). step_forward(x_t, *state, params) -> (*state_t, step cache) and step_backward(*dstate,
+    step cache, params, with_dx=True) -> (dx_t, dstate_prev, dparams): the module's, unchecked.
+    """
+
+    def __init__(self, states, init_params, step_forward, step_backward):
+        self.states = states
+        self._init, self._forward, self._backward = init_params, step_forward, step_backward
+
+    def init_params(self, hidden_dim, input_dim, *, seed):
+        """The cell's weights: the module's init_params without V and c."""
+        params = self._init(hidden_dim, input_dim, 1, seed=seed)
+        del params["V"], params["c"]
+        return params
+
+    def step_forward(self, x_t, state, params):
+        """(state_t, cache): the module's step; the cache keeps params for step_backward."""
+        *state_t, step = self._forward(x_t, *state, params)
+        return tuple(state_t), (step, params)
+
+    def step_backward(self, dstate_t, cache):
+        """(dx_t, dstate_prev, dparams), back through step_forward."""
+        step, params = cache
+        return self._backward(*dstate_t, step, params, with_dx=True)
+
+
+def vectorised_functions(namespace):
+    """A gated cell module's vectorised sequence functions, as rnn_helpers.cells registers them.
+
+    namespace: the module's globals(). Each function is looked up there when called, so that a test
+    may replace one of the module's functions (monkeypatch) and be seen through the registry.
+    """
+    def late(name):
+        return lambda *args, **kwargs: namespace[name](*args, **kwargs)
+
+    return SimpleNamespace(
+        init_params=late("init_params"), check_params=late("_check_params"),
+        check_inputs=late("check_inputs"), predict=lambda params, X: namespace["forward"](params, X)[0],
+        loss_and_grads=late("loss_and_grads"), loss_and_grads_loop=late("loss_and_grads_loop"),
+        truncated_loss=late("truncated_loss"), state_gradients=late("_state_gradients"))

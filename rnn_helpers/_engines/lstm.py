@@ -24,7 +24,7 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from ._fast_gates import GatedEngine
+from .gates import GatedEngine
 
 __all__ = ["LSTMEngine"]
 

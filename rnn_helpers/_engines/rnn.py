@@ -15,8 +15,8 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from ._checks import check_params
-from ._flat import FlatVector, negligible_gradient
+from .._checks import check_params
+from .flat import FlatVector, negligible_gradient
 
 __all__ = ["StateBuffer", "recurrence_matrix", "run_states", "backward_into", "FlatParams"]
 

@@ -34,15 +34,15 @@ rnn_helpers._gates holds what the LSTM shares with the GRU: checks, output layer
 
 import numpy as np
 
-from ._checks import NO_TARGETS
-from ._gates import (check_backward, check_cache, check_data, check_params, check_state,
+from .._checks import NO_TARGETS
+from ._gates import (check_backward_args, check_cache, check_data, check_params, check_state,
                      check_state_params, check_step, draw_params, held_state_loss, output_backward,
-                     output_forward, record_output, run_forward, steps_to_walk, walk_back)
-from .activations import _sigmoid as sigmoid
-from .losses import _mse as mse_unchecked
+                     output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
+                     GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
+from ..activations import sigmoid_unchecked as sigmoid
+from ..losses import mse_unchecked
 
-__all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
-           "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
+__all__ = list(MODULE_API)
 
 NAME = "lstm"
 PARAM_NAMES = ("W_x", "W_h", "b", "V", "c")
@@ -123,8 +123,9 @@ def step_backward(dh_t, dc_t, cache, params):
                           params)
 
 
-def _step_backward(dh_t, dc_t, cache, params):
-    """step_backward without argument checks, for backward."""
+def _step_backward(dh_t, dc_t, cache, params, with_dx=False):
+    """step_backward without argument checks, for backward. with_dx: return, as the cell protocol
+    of rnn_helpers.cells does, (dx_t (N, D), (dh_prev, dc_prev), step_grads)."""
     i, f, g, o, tanh_c = cache["i"], cache["f"], cache["g"], cache["o"], cache["tanh_c"]
     dc = dc_t + dh_t * o * (1.0 - tanh_c * tanh_c)     # c_t reaches the loss via h_t and c_{t+1}
     do = dh_t * tanh_c                                 # h_t = o * tanh(c_t)
@@ -138,6 +139,8 @@ def _step_backward(dh_t, dc_t, cache, params):
     step_grads = {"W_x": da_t.T @ cache["x_t"], "W_h": da_t.T @ cache["h_prev"], "b": da_t.sum(axis=0)}
     dh_prev = da_t @ params["W_h"]
     dc_prev = dc * f
+    if with_dx:
+        return da_t @ params["W_x"], (dh_prev, dc_prev), step_grads
     return dh_prev, dc_prev, step_grads
 
 
@@ -179,7 +182,7 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params: "W_x" (4H, D), "W_h" (4H, H),
     "b" (4H,), "V" (O, H), "c" (O,). Raises TypeError for a cache that forward did not make.
     """
-    dY_hat, k = check_backward(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
+    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
     return _backward(dY_hat, cache, k)
 
 
@@ -189,7 +192,7 @@ def _backward(dY_hat, cache, k):
     grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
     steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
     upstream = (dh_T, np.zeros_like(dh_T))             # (dh_T, dc_T)
-    return walk_back(_step_backward, upstream, steps, cache["params"], k, grads)
+    return sum_steps_back(_step_backward, upstream, steps, cache["params"], k, grads)
 
 
 def loss_and_grads(params, X, Y, truncate=None):
@@ -252,3 +255,21 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
 def _check_params(params, name="params"):
     """Check an LSTM's params (called `name` in messages); return (H, D, O)."""
     return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)
+
+
+def _state_gradients(params, X, Y, state):
+    """What reaches h_t (state "h") or c_t (state "c") at every step t, (T, N, H). For c_t this is
+    the whole gradient of the loss with respect to c_t: through c_{t+1} and through h_t = o tanh(c_t).
+    """
+    X, Y = check_inputs(params, X, Y)
+    dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
+    for t, (dh, dc), step in gated_state_gradients(_forward, _step_cache, _step_backward, 2, params,
+                                                   X, Y):
+        dS[t - 1] = dh if state == "h" else dc + dh * step["o"] * (1.0 - step["tanh_c"] ** 2)
+    return dS
+
+
+#: The LSTM as a cell of the protocol of rnn_helpers.cells (states h and c), and its vectorised
+#: sequence functions, which rnn_helpers.cells registers.
+CELL = GatedCell(("h", "c"), init_params, _step_forward, _step_backward)
+SEQUENCE = vectorised_functions(globals())

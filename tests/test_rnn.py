@@ -1,8 +1,16 @@
+"""The vanilla RNN (rnn_helpers.cells.rnn, also rh.rnn and the top-level names): initialisation, one
+step, the whole sequence, its gradients against a numerical gradient of the objective they claim,
+and bad input. What it shares with every cell is also in test_cell_contract.py.
+"""
+
 import numpy as np
 import pytest
 
 import rnn_helpers as rh
 from conftest import random_problem
+
+T = 6
+TRUNCATIONS = [None, 1, 2, T - 1, T, T + 4]
 
 
 def test_init_params_shapes_dtypes_and_seed():
@@ -106,3 +114,66 @@ def test_importing_the_package_limits_blas_to_one_thread():
             "print(max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("dims", [(1, 1), (2, 3)], ids=["D1-O1", "D2-O3"])
+@pytest.mark.parametrize("biases", [True, False], ids=["biases", "no-biases"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("truncate", TRUNCATIONS, ids=lambda k: f"trunc-{k}")
+def test_gradients_match_numerical(truncate, activation, biases, dims):
+    D, O = dims
+    params, X, Y = random_problem(N=3, T=T, D=D, H=4, O=O, biases=biases, seed=D + O)
+    errors = rh.check_gradients(params, X, Y, truncate=truncate, activation=activation)
+    assert set(errors) == set(params)
+    rh.assert_gradients_match(errors, tol=1e-7)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("truncate", TRUNCATIONS)
+def test_vectorized_matches_per_record_loop(truncate, activation):
+    params, X, Y = random_problem(N=5, T=T, D=2, H=6, O=2)
+    loss, grads = rh.loss_and_grads(params, X, Y, truncate, activation)
+    loss_loop, grads_loop = rh.loss_and_grads_loop(params, X, Y, truncate, activation)
+    assert loss == pytest.approx(loss_loop, rel=1e-13)
+    assert {k: g.shape for k, g in grads.items()} == {k: p.shape for k, p in params.items()}
+    for name in params:
+        np.testing.assert_allclose(grads[name], grads_loop[name], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_truncate_at_or_beyond_T_is_full_bptt(activation):
+    params, X, Y = random_problem(T=T)
+    _, full = rh.loss_and_grads(params, X, Y, None, activation)
+    for k in (T, T + 1, 1000):
+        _, g = rh.loss_and_grads(params, X, Y, k, activation)
+        for name in params:
+            assert np.array_equal(g[name], full[name])
+
+
+def test_truncated_gradient_differs_from_full_and_from_its_finite_difference():
+    """The truncated gradient is not the full gradient, so checking it needs the truncated objective."""
+    params, X, Y = random_problem(T=T, H=4)
+    _, trunc = rh.loss_and_grads(params, X, Y, 2, "tanh")
+    _, full = rh.loss_and_grads(params, X, Y, None, "tanh")
+    assert rh.relative_error(trunc["W"], full["W"]) > 1e-3
+    numeric_full = rh.numerical_gradient(
+        lambda p: rh.mse_loss(rh.forward(p, X, "tanh")[0], Y), params)
+    assert rh.relative_error(trunc["W"], numeric_full["W"]) > 1e-3
+    assert rh.relative_error(full["W"], numeric_full["W"]) < 1e-9
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y[:2]), ValueError, "X has 3 records but Y has 2"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y[:, 0]), ValueError, "Y must have 2 dimensions"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, np.hstack([Y, Y])), ValueError, "output_dim=1"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y, truncate=0), ValueError, "truncate must be at least 1"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y, truncate=2.5), TypeError, "truncate must be a whole"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y * np.inf), ValueError, "Y contains infinite"),
+    (lambda p, X, Y: rh.loss_and_grads(p, X, Y, activation="ReLU"), ValueError, "activation must be"),
+    (lambda p, X, Y: rh.loss_and_grads_loop(p, X, Y, truncate=-1), ValueError, "truncate must be"),
+    (lambda p, X, Y: rh.check_gradients(p, X, Y, eps=0), ValueError, "eps must be"),
+])
+def test_loss_and_grads_rejects_bad_input(call, exc, message):
+    params, X, Y = random_problem()
+    with pytest.raises(exc, match=message):
+        call(params, X, Y)

@@ -37,17 +37,24 @@ One step of the chain rule, given dh_t:
     dh_{t-1} = dh_t * z + [da_r, da_z] W_h[r, z] + drh * r
 
 init_params and check_inputs are rnn_helpers.gru's (the same parameters); the loops over time and
-the output layer are rnn_helpers._gates', shared with both other gated cells.
+the output layer are rnn_helpers.cells._gates', shared with both other gated cells.
 """
 
 import numpy as np
 
-from ._gates import (check_backward, check_cache, check_state, check_state_params, check_step,
+from ..activations import sigmoid_unchecked as sigmoid
+from ..losses import mse_unchecked
+from ._gates import check_backward_args as check_backward
+from ._gates import (check_cache, check_params, check_state, check_state_params, check_step,
                      held_state_loss, output_backward, output_forward, record_output, run_forward,
-                     steps_to_walk, walk_back)
-from .activations import _sigmoid as sigmoid
-from .gru import BLOCKS, PARAM_NAMES, _check_params, check_inputs, init_params
-from .losses import _mse as mse_unchecked
+                     steps_to_walk)
+from ._gates import sum_steps_back as walk_back
+from .gru import BLOCKS, PARAM_NAMES, check_inputs, init_params
+
+def _check_params(params, name="params"):
+    """Check the GRU's params (called `name` in messages); return (H, D, O)."""
+    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)
+
 
 __all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
            "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]

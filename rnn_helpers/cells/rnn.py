@@ -27,17 +27,19 @@ The same names exist in rnn_helpers.lstm and rnn_helpers.gru, so training, predi
 checks and the explorer work with any of the three cells.
 """
 
+from types import SimpleNamespace
+
 import numpy as np
 
-from . import _fast
-from ._checks import (as_float_array, check_activation, check_inputs, check_int, check_params,
-                      check_magnitude, check_positive_float, check_truncate,
-                      check_weights_size)
-from .activations import activate, activation_derivative
-from .losses import _mse, mse_loss
+from .._engines import rnn as _fast
+from .._checks import (ACTIVATIONS, as_float_array, check_activation, check_inputs, check_int,
+                       check_magnitude, check_params, check_positive_float, check_truncate,
+                       check_weights_size)
+from ..activations import activate, activation_derivative
+from ..losses import mse_loss, mse_unchecked
 
 __all__ = ["INIT_SCHEMES", "init_params", "step_forward", "step_backward", "forward", "backward",
-           "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
+           "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "CELL"]
 
 NAME = "rnn"
 INIT_SCHEMES = ("small", "tutorial")
@@ -125,6 +127,44 @@ def _step_backward(ds_t, x_t, s_prev, s_t, params, activation):
     return ds_prev, step_grads
 
 
+class _Cell:
+    """The vanilla RNN as a cell of the protocol of rnn_helpers.cells: state ("h",), h_t = s_t.
+
+    It adapts the teaching signatures above (step_forward(x_t, s_prev, params, activation) returning
+    s_t; step_backward(ds_t, x_t, s_prev, s_t, params, activation)) to the protocol's: the state is a
+    tuple (s_t,), the cache keeps what step_backward reads, and step_backward also gives dx_t.
+    """
+
+    states = ("h",)
+    activations = ACTIVATIONS                        # the first, sigmoid, is the default
+    optional_keys = ("b",)                           # the tutorial's RNN has no biases
+
+    @staticmethod
+    def init_params(hidden_dim, input_dim, *, seed):
+        """U (H, D), W (H, H), b (H,): init_params' weights without the output layer."""
+        params = init_params(hidden_dim, input_dim, 1, seed=seed)
+        del params["V"], params["c"]
+        return params
+
+    @staticmethod
+    def step_forward(x_t, state, params, activation=ACTIVATIONS[0]):
+        """((s_t,), cache) from x_t (N, D) and state (s_{t-1},), (N, H)."""
+        s_t = _step_forward(x_t, state[0], params, activation)
+        return (s_t,), (x_t, state[0], s_t, params, activation)
+
+    @staticmethod
+    def step_backward(dstate_t, cache):
+        """(dx_t (N, D), (ds_{t-1},), step_grads) from dstate_t = (ds_t,)."""
+        x_t, s_prev, s_t, params, activation = cache
+        ds_prev, step_grads = _step_backward(dstate_t[0], x_t, s_prev, s_t, params, activation)
+        dx_t = (dstate_t[0] * activation_derivative(s_t, activation)) @ params["U"]   # dz_t U
+        return dx_t, (ds_prev,), step_grads
+
+
+#: The vanilla RNN as a cell of the protocol, which rnn_helpers.cells registers as "rnn".
+CELL = _Cell()
+
+
 def forward(params, X, activation="sigmoid", s0=None):
     """Run the RNN over every window of X and predict from the last hidden state.
 
@@ -163,7 +203,7 @@ def backward(dY_hat, cache, truncate=None):
     dY_hat, cache, truncate = _check_backward(dY_hat, cache, truncate)
     params = cache["params"]
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    grads.update(_output_grads(dY_hat, cache["states"][-1], params))
+    grads.update(output_grads(dY_hat, cache["states"][-1], params))
     for _, _, step_grads in walk_back(dY_hat @ params["V"], cache, truncate):
         for name, g in step_grads.items():
             grads[name] += g
@@ -187,7 +227,7 @@ def walk_back(ds_T, cache, truncate=None):
         ds = ds_prev
 
 
-def _output_grads(dY_hat, s_T, params):
+def output_grads(dY_hat, s_T, params):
     """dV = dy_hat^T s_T (O, H) and dc = sum_n dy_hat (O,), for the output layer y_hat = V s_T + c."""
     grads = {"V": dY_hat.T @ s_T}
     if "c" in params:
@@ -207,7 +247,7 @@ def loss_and_grads(params, X, Y, truncate=None, activation="sigmoid"):
     truncate = check_truncate(truncate)
     Y_hat, cache = _forward(params, X, activation)
     grads = backward((Y_hat - Y) / Y.shape[0], cache, truncate)
-    return _mse(Y_hat, Y), grads
+    return mse_unchecked(Y_hat, Y), grads
 
 
 def truncated_loss(params, X, Y, truncate, activation="sigmoid", state_params=None):
@@ -303,3 +343,34 @@ def _check_backward(dY_hat, cache, truncate):
         raise ValueError(f"dY_hat must have shape (N, output_dim) = {(N, O)} to match the cache, "
                          f"got {dY_hat.shape}.")
     return dY_hat, cache, check_truncate(truncate)
+
+
+def state_gradients(params, X, Y, activation="sigmoid"):
+    """ds_t = dloss/ds_t for t = 1 .. T (full BPTT), from the loop of step_backward (walk_back).
+
+    params: from init_params. X: (N, T, D). Y: (N, O). Returns dS (T, N, H), dS[t - 1] = ds_t.
+    """
+    check_activation(activation)
+    X, Y = check_inputs(params, X, Y)
+    Y_hat, cache = _forward(params, X, activation)
+    dS = np.empty(cache["states"][1:].shape)
+    for t, ds_t, _ in walk_back((Y_hat - Y) / Y.shape[0] @ params["V"], cache):
+        dS[t - 1] = ds_t
+    return dS
+
+
+#: The vectorised sequence functions that rnn_helpers.cells registers beside CELL (they compute
+#: what the versions built from the protocol's steps compute, faster).
+SEQUENCE = SimpleNamespace(
+    init_params=lambda H, D, O, seed: init_params(H, D, O, seed=seed),
+    check_params=lambda params, name="params": check_params(params, name)[:3],
+    check_inputs=check_inputs,
+    predict=lambda params, X, activation: forward(params, X, activation)[0],
+    loss_and_grads=lambda params, X, Y, truncate, activation: loss_and_grads(
+        params, X, Y, truncate, activation),
+    loss_and_grads_loop=lambda params, X, Y, truncate, activation: loss_and_grads_loop(
+        params, X, Y, truncate, activation),
+    truncated_loss=lambda params, X, Y, truncate, state_params, activation: truncated_loss(
+        params, X, Y, truncate, activation, state_params),
+    state_gradients=lambda params, X, Y, state, activation: state_gradients(params, X, Y,
+                                                                            activation))

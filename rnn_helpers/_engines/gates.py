@@ -13,8 +13,8 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from ._flat import FlatVector, negligible_gradient
-from .losses import _mse
+from .flat import FlatVector, negligible_gradient
+from ..losses import mse_unchecked
 
 __all__ = ["GatedEngine"]
 
@@ -55,7 +55,7 @@ class GatedEngine:
         N, T, _ = X.shape
         k = T if truncate is None else min(truncate, T)
         buf, Y_hat = self._run(X)
-        loss = _mse(Y_hat, Y)
+        loss = mse_unchecked(Y_hat, Y)
         dY_hat = Y_hat
         dY_hat -= Y
         dY_hat *= 1.0 / N
