@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive_float, check_truncate
+from ._checks import as_float_array, check_int, check_magnitude, check_positive_float, check_truncate
 from ._engines import make_engine
 from .cells import cell_of, get_cell
 from .clipping import clip_elementwise, clip_global_norm, norm_unchecked
@@ -277,7 +277,7 @@ def forecast(model, window, n_steps, activation=None):
     if O != D:
         raise ValueError(f"forecast feeds predictions back as inputs, so output_dim ({O}) must equal "
                          f"input_dim ({D}).")
-    window = as_float_array("window", window, ndim=2, what="(T, input_dim)")
+    window = check_magnitude("window", as_float_array("window", window, ndim=2, what="(T, input_dim)"))
     if window.shape[1] != D or window.shape[0] < 1:
         raise ValueError(f"window must have shape (T, {D}) with T >= 1, got {window.shape}.")
     n_steps = check_int("n_steps", n_steps, minimum=1, maximum=1_000_000)

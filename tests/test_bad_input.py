@@ -1203,7 +1203,7 @@ TRAINING_WORK = {
     "training.train_reference": [(rnn, "loss_and_grads_loop"), (lstm, "loss_and_grads_loop"),
                                  (gru, "loss_and_grads_loop")],
     "tutorial.tutorial_train": [(tutorial, "tutorial_loss"), (tutorial, "position_inputs")],
-    "text.train_text": [(text.training, "_loss_and_grads"), (text.training, "bits_per_char")],
+    "text.train_text": [(text.training, "loss_and_grads_time_major"), (text.training, "bits_per_char")],
 }
 TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
                       for m in ("lstm", "gru")})

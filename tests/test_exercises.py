@@ -856,7 +856,7 @@ def test_show_source_withholds_an_answer_until_the_check_passes(monkeypatch, cap
     monkeypatch.setattr(gate, "_PASSED", set())
     exercises.show_source(rh.rnn._step_forward, rh.global_norm)
     out = capsys.readouterr().out
-    assert "z_t = x_t @" not in out and "rnn_helpers.rnn._step_forward is not shown yet" in out
+    assert "z_t = x_t @" not in out and "rnn._step_forward is not shown yet" in out
     assert "rh.exercises.reveal('step_forward')" in out and "def global_norm" in out
     exercises.check_step_forward(sf_no_bias)                    # a failure opens nothing
     exercises.show_source(rh.rnn._step_forward)

@@ -69,7 +69,7 @@ def test_messages_say_what_the_learner_would_see_and_why(quick):
     assert "empty" in by["empty", ""]
     assert "not a Jupyter notebook" in by["corrupt", ""]
     assert "older learner edition" in by["older_edition", "forward"]
-    assert "package's own rnn_helpers.rnn.step_forward" in by["package_own", "step_forward"]
+    assert "package's own rnn_helpers.cells.rnn.step_forward" in by["package_own", "step_forward"]
 
 
 def test_the_grader_says_its_progress_per_notebook(quick):

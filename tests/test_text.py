@@ -320,7 +320,7 @@ def test_train_text_checks_val_ids_before_the_first_update(monkeypatch):
     ids = tx.encode("abcde" * 20, vocab)
     params = rh.init_params(4, 5, 5, seed=0)
     calls = []
-    monkeypatch.setattr(tx.training, "_loss_and_grads",
+    monkeypatch.setattr(tx.training, "loss_and_grads_time_major",
                         lambda *a: calls.append(1) or pytest.fail("trained before the checks"))
     for val_ids, message in ((np.array([1]), "val_ids holds 1 id"),
                              (3, r"val_ids must have 1 dimension"),

@@ -16,9 +16,9 @@ from .. import clipping as _clipping
 from .. import lstm as _lstm
 from .. import rnn as _rnn
 from .. import training as _training
-from .._fast import backward_into as _backward_into
-from .._fast import recurrence_matrix as _recurrence_matrix
-from .._fast import run_states as _run_states
+from ..speed import backward_into as _backward_into
+from ..speed import recurrence_matrix as _recurrence_matrix
+from ..speed import run_states as _run_states
 from ..text import model as _text_model
 
 __all__ = ["ANSWERS", "passed", "withheld", "reveal", "record", "guessed", "NO_GUESS"]
