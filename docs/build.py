@@ -1,22 +1,35 @@
-"""Build the course's slides and static site from the notebooks' stored outputs, offline.
+"""Build the course's slides, static site and handouts from the notebooks' stored outputs, offline.
 
-    python docs/build.py slides [--out DIR] [NOTEBOOK ...]   # DIR/NN_name.slides.html, one per notebook
-    python docs/build.py site [--out DIR]                     # DIR/index.html and a page per notebook
-    python docs/build.py all                                  # both, into docs/_build/slides and /site
+    python docs/build.py slides [--edition instructor] [--out DIR] [NOTEBOOK ...]
+    python docs/build.py site [--edition instructor] [--out DIR]
+    python docs/build.py handouts [--out DIR]         # one PDF per learner deck, through chromium
+    python docs/build.py all [--edition instructor]   # slides and site into docs/_build/
 
-Run it with the dev environment (requirements-dev.txt: nbconvert, sphinx, myst-nb, the book theme).
-Nothing is executed: both read the outputs stored in notebooks/[0-9][0-9]_*.ipynb (the instructor
-edition). Nothing is loaded from the internet when the pages are shown: reveal.js and MathJax come
-from npm at build time (docs/package.json, pinned by docs/package-lock.json; `npm ci` runs here when
+Run it with the dev environment (requirements-dev.txt: nbconvert, sphinx, myst-nb, the book theme,
+Playwright). Nothing is executed: everything reads the outputs stored in notebooks/NN_name.ipynb.
+
+Editions. The learner edition (the default) leaves out every cell tagged "solution", every
+`<details>` block, and the outputs of "predict, then run" tasks (the code cells after a text that
+sets one, up to the next text, or cells tagged "predict"). The instructor edition keeps them; in
+its slides every answer moves to its own slide after the exercises, and speaker notes from
+docs/notes/NN_name.md (one "## <heading>" section per notebook heading) are added.
+
+Slides fit 1280 x 720: docs/slide_layout.py cuts the cells into slides by the notebooks' structure,
+and after building, every slide is measured in chromium (docs/measure.py; --no-measure skips it);
+the build fails naming the deck and slide that overflows. Figures carry the alt text kept in their
+cell's metadata (mystnb.image.alt, which myst-nb reads for the site). Links between notebooks point
+at the sibling deck (slides) or page (site). nbval's comments (# NBVAL_...) are not shown.
+
+Nothing is loaded from the internet when the pages are shown: reveal.js and MathJax come from npm at
+build time (docs/package.json, pinned by docs/package-lock.json; `npm ci` runs here when
 docs/node_modules is missing or stale; Debian: apt-get install nodejs npm) and are copied next to the
 pages (_assets/ beside the slides, _static/ in the site). Each build fails if a page still refers to
 an http(s) asset (a script, a style sheet, a font, an image).
 
-Slides follow each cell's `slideshow.slide_type` metadata; a notebook without any gets the rule of
-docs/tag_slides.py applied in memory. Widget outputs (sliders) show their stored picture, with a
-one-line note that moving the sliders needs a running kernel, and a Binder link. Set the repository
-that the Binder links open with the environment variable COURSE_REPOSITORY ("owner/name") and
-COURSE_BRANCH, or edit the defaults below.
+Widget outputs (sliders) show their stored picture, with a one-line note that moving the sliders
+needs a running kernel, and a Binder link. The Binder links open COURSE_REPOSITORY ("owner/name")
+and COURSE_BRANCH (default main) if set, else the git remote's GitHub repository; with neither, the
+build warns and leaves them out.
 """
 
 import argparse
@@ -451,10 +464,11 @@ def build_site(out, names=None, edition="learner"):
     if source.exists():
         shutil.rmtree(source)
     (source / "notebooks").mkdir(parents=True)
-    for name in ("conf.py", "index.md", "course.css"):
+    for name in ("conf.py", "index.md"):
         shutil.copy2(DOCS / "site" / name, source / name)
     copy_assets(source / "_assets", only=SITE_ASSETS)
-    shutil.copy2(DOCS / "site" / "course.css", source / "_assets" / "course.css")
+    for name in ("course.css", "course.js"):
+        shutil.copy2(DOCS / "site" / name, source / "_assets" / name)
     notebooks = instructor_notebooks(names)
     for path in notebooks:
         nbformat.write(prepare(path, for_slides=False, edition=edition), source / "notebooks" / path.name)
