@@ -35,6 +35,7 @@ build warns and leaves them out.
 import argparse
 import copy
 import html.parser
+import importlib.util
 import json
 import os
 import pathlib
@@ -241,9 +242,11 @@ def tags_of(cell):
 
 # Lines addressed to the test tools, not to the reader (nbval's markers).
 TOOL_COMMENT = re.compile(r"^\s*# *NBVAL_[A-Z_]+.*\n?", re.M)
-DETAILS = re.compile(r"<details\b.*?</details>\s*", re.S | re.I)
+# An answer folded away in the text: <details><summary>Solution</summary> ... </details> (hints stay).
+DETAILS = re.compile(r"<details\b[^>]*>\s*<summary>\s*(?:solution|answer)[^<]*</summary>.*?</details>\s*",
+                     re.S | re.I)
 PREDICT = re.compile(r"predict,? then run", re.I)
-EXERCISE = re.compile(r"^\s*\*\*(\d+)\.", re.M)
+EXERCISE = re.compile(r"^\s*(?:\*\*|#+ )(?:Exercise )?([A-Z]|\d+)[.:]", re.M)
 
 
 def learner_cells(cells):
@@ -387,6 +390,8 @@ def prepare(path, for_slides, edition="learner"):
             note = nbformat.v4.new_markdown_cell(static_note(path.name))
             note.metadata["tags"] = ["course-static-note"]
             cells.append(note)
+    if for_slides:
+        cells = slide_layout.split_at_headings(cells)
     if edition == "learner":
         cells = learner_cells(cells)
     elif for_slides:
@@ -499,6 +504,10 @@ def measure(folder):
     """Measure every deck in folder in chromium; exit naming each slide that overflows."""
     import measure as measuring
 
+    if measuring.find_chromium() is None or importlib.util.find_spec("playwright") is None:
+        print("[docs] warning: slides not measured: needs chromium (apt-get install chromium) and "
+              "Playwright (requirements-dev.txt); tests/test_docs.py measures them too", file=sys.stderr)
+        return
     start = time.monotonic()
     report, counts = measuring.measure_folder(folder)
     overflowing = [f"{deck}: slide {where} ({why})" for deck, rows in report.items()

@@ -3,7 +3,7 @@
 docs/build.py calls `layout(cells)` on the cells a deck shows (after the edition's filtering). It
 returns new cells with `slideshow.slide_type` set; nothing in the notebooks is changed. The rule:
 
-1. `#` and `##` headings start a slide (a new column of the deck), `###` headings a subslide (one
+1. Markdown cells are first cut before each heading inside them. `#` and `##` headings start a slide (a new column of the deck), `###` headings a subslide (one
    step down in that column); so do the cells tagged `course-new-slide` (answers, added by the build).
 2. Within a section, cells are packed onto subslides in order while their estimated height fits
    `BUDGET_PX` (the slide is 720 px high; the estimate is deliberately generous). A figure stays with
@@ -27,7 +27,7 @@ import re
 import nbformat
 
 SLIDE_W, SLIDE_H = 1280, 720
-BUDGET_PX = 600                # of the 720: room for the slide's padding and the estimate's error
+BUDGET_PX = 640                # of the 720: room for the slide's padding and the estimate's error
 TEXT_W = 1180                  # width of the slide's text column, px
 BODY_PX, BODY_LINE = 24, 1.4   # markdown text
 CODE_PX, CODE_LINE = 21, 1.3   # code and printed output (wrapped, never scrolled)
@@ -284,6 +284,33 @@ def fitted_cells(cell):
     if cell["cell_type"] == "code" and cell_height(cell) > BUDGET_PX:
         return _split_code(cell)
     return [cell]
+
+
+def split_at_headings(cells):
+    """Markdown cells cut before every heading (#, ##, ###) that is not their first line, so that
+    each heading can start a slide. Headings inside fenced code or displayed maths are not cut."""
+    result = []
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            result.append(cell)
+            continue
+        pieces, current, in_fence, in_math = [], [], False, False
+        for line in _text(cell).split("\n"):
+            stripped = line.strip()
+            if stripped.startswith("```"):
+                in_fence = not in_fence
+            elif not in_fence and stripped.count("$$") % 2 == 1:
+                in_math = not in_math
+            if re.match(r"#{1,3} ", line) and not (in_fence or in_math) and "".join(current).strip():
+                pieces.append(current)
+                current = []
+            current.append(line)
+        pieces.append(current)
+        if len(pieces) == 1:
+            result.append(cell)
+            continue
+        result += [_clone(cell, source="\n".join(p).strip("\n")) for p in pieces]
+    return result
 
 
 # ---------------------------------------------------------------- packing
