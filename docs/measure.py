@@ -85,8 +85,7 @@ MEASURE_SLIDES = """async () => {
     const stack = horizontal[h].querySelectorAll(':scope > section');
     const count = stack.length || 1;
     for (let v = 0; v < count; v++) {
-      Reveal.slide(h, v);
-      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      Reveal.slide(h, v);          // shows the slide at once; reading sizes below forces its layout
       const slide = Reveal.getCurrentSlide();
       if (typeof courseFitMaths === 'function') { courseFitMaths(slide); }
       const title = (slide.querySelector('h1, h2, h3, h4') || slide).textContent.trim()
