@@ -1,5 +1,9 @@
 """Mark a notebook's slide boundaries (cell metadata `slideshow.slide_type`) by one fixed rule.
 
+These tags are for presenting from JupyterLab (RISE, or View > Presentation Mode). The built slides
+do not follow them: docs/build.py cuts each deck with docs/slide_layout.py, which also measures
+heights so that every slide fits 1280 x 720 (and keeps only the "notes" and "skip" types set here).
+
     python docs/tag_slides.py notebooks/03_bptt.py [more .py files]      # write the tags
     python docs/tag_slides.py --check notebooks/03_bptt.py               # only say what would change
 
@@ -17,8 +21,7 @@ The rule, cell by cell, in order:
 6. a cell tagged "solution" (an exercise's answer, left out of the learner edition) starts a
    subslide, unless the cell before it is a solution too: an answer is never on the screen that
    sets the exercise;
-7. every other cell continues the current slide (slide type "-"). Slides taller than the screen
-   scroll (docs/templates/course_slides).
+7. every other cell continues the current slide (slide type "-").
 
 A cell that already has the type "skip" (not shown) or "notes" (speaker notes, key S) keeps it, so
 that hand-made choices survive a re-run; every other type is set by the rule.
@@ -31,8 +34,6 @@ bring the .ipynb in line, keeping its outputs, and check:
     jupytext --sync notebooks/03_bptt.ipynb      (or: python tests/refresh_notebooks.py notebooks/03_bptt.py)
     python -m pytest tests/test_notebooks.py
 
-docs/build.py reads these tags. For a notebook that has none yet, it applies this same rule in
-memory (and says so), so slides can be built before the notebooks are tagged.
 """
 
 import argparse

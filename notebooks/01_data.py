@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -53,7 +53,7 @@ series = np.sin(k)
 print("series shape:", series.shape)
 print("samples per period:", round(2 * np.pi, 2))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "The first 50 samples of sin(k) for k = 0 to 49, drawn as dots joined by a line: they swing between -1 and 1 about once every six steps, regular but not a smooth curve, since each step of 1 radian lands at a different phase."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 plot_series(ax, series[:50], label="sin(k)", color=COLORS["blue"])
 ax.set_title("The first 50 samples of sin(k)")
@@ -112,7 +112,7 @@ for m in range(50):
     assert np.array_equal(X_val[m, :, 0], series[100 + m:150 + m]) and Y_val[m, 0] == series[150 + m], m
 print("all 150 windows and targets match the series")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "One record: 50 input values of the sine series as blue dots, followed one step later by a vermillion square, the target the network must predict from them."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 n = 10
 plot_series(ax, X[n, :, 0], start=n, label=f"window n = {n} (the input)", color=COLORS["blue"])
@@ -143,7 +143,7 @@ print("training targets at positions", min(train_targets), "to", max(train_targe
 print("validation targets at positions", min(val_targets), "to", max(val_targets))
 print("targets shared by the two sets:", len(train_targets & val_targets))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "The sine series from step 50 to 199: training targets (blue dots) cover steps 50 to 149 and validation targets (vermillion rings) steps 150 to 199, so the model is judged on values further along than any it was trained on."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 ax.plot(k[50:150], series[50:150], ".", color=COLORS["blue"], label="training targets")
 ax.plot(k[150:200], series[150:200], "o", ms=4, mfc="none", color=COLORS["vermillion"],

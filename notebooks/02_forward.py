@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -394,7 +394,7 @@ print(f"act'(z_t) = s(1 - s) for steps 3..50: every entry is {deriv.max():.1g}")
 # for the two initialisations, both with the sigmoid. A spread of 0 means every record has the same
 # state: the network has forgotten its input.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Spread of the hidden states across records at each time step, for the sigmoid network: with the tutorial's uniform(0, 1) weights it drops from about 0.09 at step 1 to nothing from step 2 on (exactly 0 from step 3), while with the default small weights it stays near 0.01 at every step."}} slideshow={"slide_type": "-"}
 small = rh.init_params(H, seed=0)
 _, cache_small = run_forward(small, X, activation="sigmoid")
 S_small = cache_small["states"]

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -520,7 +520,7 @@ for k in (1, 2, 5, 10, 20, 30, 40, 50):
     print(f"k = {k:2d}: relative error  tanh {show(trunc_error['tanh'][k - 1]):>9s}   "
           f"sigmoid {show(trunc_error['sigmoid'][k - 1])}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Relative error of the truncated gradient against the full one, on a log scale, for truncation k from 1 to 49: both lines fall straight, the sigmoid's much more steeply, reaching rounding level by k = 20, while tanh is still near 1e-5 there."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 for activation, color, marker in (("tanh", COLORS["blue"], "o"), ("sigmoid", COLORS["orange"], "s")):
     ax.semilogy(ks[:-1], trunc_error[activation][:-1], marker=marker, ms=3, color=color,
@@ -547,7 +547,7 @@ plt.show()
 # it, guess: from which $k$ on does the error drop below $10^{-3}$? (The slider needs a running
 # kernel; without one you see a still picture of $k = 5$.)
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "The truncation slider's still picture at k = 5 (relative error 0.03): left, the size of each step's part of the gradient, rising toward step 50, with the last 5 steps marked as kept; right, the relative error against k falling in a straight line on a log scale, k = 5 circled."}} slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its numbers)
 from rnn_helpers import widgets
 
@@ -586,7 +586,7 @@ for activation in ("tanh", "sigmoid"):
     print(f"{activation:7s}: |ds_T| = {norms[activation][-1]:.2e}, |ds_1| = {norms[activation][0]:.2e}, "
           f"ratio |ds_1| / |ds_T| = {reaches:.1e}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Norm of the gradient reaching each step t, on a log scale, for tanh and sigmoid with full BPTT: both shrink by a nearly constant factor per step back from t = 50, the sigmoid far faster, so step 1 gets almost nothing."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 plot_step_norms(ax, norms["tanh"], label="tanh", color=COLORS["blue"])
 plot_step_norms(ax, norms["sigmoid"], label="sigmoid", color=COLORS["orange"],

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -113,7 +113,7 @@ for factor in [0.5, 1, 1.5, 2, 3, 4]:
 #
 # Here is the gradient per step for one vanishing and one exploding factor:
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Norm of the gradient reaching each step, log scale, going back from t = 50: with W as drawn it falls steadily to about 1e-12 at step 1 (vanishing); with W times 4 it rises to about 1e4 (exploding)."}} slideshow={"slide_type": "-"}
 norms_vanish = step_norms(scaled(params0, 1))
 norms_explode = step_norms(scaled(params0, 4))
 fig, ax = plt.subplots()
@@ -132,7 +132,7 @@ print(f"factor 4: ||ds_T|| = {norms_explode[-1]:.2g}, ||ds_1|| = {norms_explode[
 # rising: there $\rho(W)$ times the typical $\operatorname{act}'$ is about 1. (The slider needs a
 # running kernel; without one you see a still picture of factor 1.)
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "The W-scale slider's still picture at factor 1: the gradient norm at each step on a fixed log scale falls from step 50 back to step 1, with a dashed line marking its size at t = T."}} slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its numbers)
 from rnn_helpers import widgets
 
@@ -412,7 +412,7 @@ for name, hist in [("lr 0.01, no clipping  ", hist_ref), ("lr 0.5, clip_value=10
                    ("lr 0.5, clip_norm=1   ", hist_norm)]:
     print(f"{name} {hist.train_loss[0]:.2g}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Three panels of training and validation loss per epoch on the same log scale: learning rate 0.01 without clipping falls low; learning rate 0.5 with elementwise clipping jumps to thousands and stays flat; learning rate 0.5 with norm clipping falls nearly as low as the careful run."}} slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
 plot_loss_curves(axes[0], hist_ref, title="lr 0.01, no clipping")
 plot_loss_curves(axes[1], hist_elem, title="lr 0.5, clip_value=10")

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -302,7 +302,7 @@ print(f"validation RMSE {rmse_rnn:.2g} <= 1e-3; the mean baseline is {rmse_mean 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss curves of the two runs, on the same scale:
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Two panels of loss per epoch on a shared log scale: with the tutorial's settings the loss falls from about 1e3 to about 0.2, the loss of a constant prediction, by epoch 8 and stays there; with settings that work it falls to about 1e-7 within four epochs, validation following training."}} slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
 plot_loss_curves(axes[0], tut_hist, title="tutorial's settings")
 plot_loss_curves(axes[1], hist, title="settings that work")
@@ -320,7 +320,7 @@ plt.show()
 #
 # And the predictions on the 50 validation windows:
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Validation targets (black dots) and predictions (vermillion line) for steps 150 to 199: with the tutorial's settings the prediction is a flat line through the middle; with settings that work the line passes through every dot."}} slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
 plot_predictions(axes[0], tut_pred_val, Y_val, start=150, title="tutorial's settings")
 plot_predictions(axes[1], pred_val, Y_val, start=150, title="settings that work")
@@ -501,7 +501,7 @@ rec_error = np.abs(rec_forecast - truth)
 print(f"forecast shape {rnn_forecast.shape}; largest error of the fed-back recurrence "
       f"below 1e-12: {bool(rec_error.max() < 1e-12)}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "A 50-step forecast from the window k = 100 to 149 with each prediction fed back: the RNN's forecast line runs through the true sin(k) dots at every step, errors too small to see."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 ax.plot(k_ahead[:50], truth[:50], "o", ms=4, color=COLORS["black"], label="true sin(k)")
 ax.plot(k_ahead[:50], rnn_forecast[:50], "-", lw=2, color=COLORS["orange"], label="RNN forecast")
@@ -516,7 +516,7 @@ plt.show()
 # By eye the forecast is perfect: its errors are far too small to see at this scale. Plot the
 # errors themselves, on a log scale:
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Forecast error against steps ahead, log scale, for 200 steps: the RNN's error jumps with the wave's phase between about 1e-5 and 1e-3 and grows slowly, while the exact recurrence stays at rounding level near 1e-16."}} slideshow={"slide_type": "-"}
 fig, ax = plt.subplots()
 ax.semilogy(np.arange(1, n_ahead + 1), rnn_error, color=COLORS["orange"], label="RNN")
 ax.semilogy(np.arange(1, n_ahead + 1), np.maximum(rec_error, 1e-17), color=COLORS["blue"],

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -123,8 +123,14 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # The diagram shows one step: the cell state runs along the top, the four blocks of $a_t$ feed the
 # gates from below. (The drawing code is plain matplotlib; you may skip it.)
+#
+# *The diagram in words.* The cell state enters on the left as $c_{t-1}$ and runs along the top to
+# $c_t$ on the right; on its way it is multiplied by the forget gate $f$ and then has $i \odot g$
+# added. Along the bottom, $h_{t-1}$ and $x_t$ make $a_t$, which feeds four boxes: the gates $f$, $i$
+# and $o$ (sigmoids) and the candidate $g$ (tanh). From $c_t$ a branch goes down through a tanh and
+# is multiplied by $o$: that product is $h_t$, which leaves at the bottom right.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Diagram of one LSTM step: the cell state runs along the top from c_{t-1} to c_t, multiplied by the forget gate f and then added to i times g; below, h_{t-1} and x_t feed the gates f, i, o (sigmoids) and the candidate g (tanh); h_t is o times tanh(c_t)."}} slideshow={"slide_type": "-"}
 def _box(ax, x, y, text, color):
     ax.add_patch(FancyBboxPatch((x - 0.5, y - 0.3), 1.0, 0.6, boxstyle="round,pad=0.05",
                                 fc=color, ec="black", lw=1.2, zorder=3))
@@ -450,8 +456,14 @@ show_source(lstm._step_backward)
 # and C. Olah's *Understanding LSTM Networks* write $h_t = (1 - z) \odot h_{t-1} + z \odot n$, so
 # their $z$ is our $1 - z$. That one converts exactly: since $1 - \sigma(a) = \sigma(-a)$, negate
 # the $z$ blocks of $W_x$, $W_h$, $b_x$ and $b_h$.
+#
+# The diagram below shows one GRU step. *In words:* the state enters on the left as $h_{t-1}$ and runs
+# along the top to $h_t$; on its way it is multiplied by the update gate $z$ and then has
+# $(1 - z) \odot n$ added. Below, $h_{t-1}$ and $x_t$ feed the gates $z$ and $r$ (sigmoids); $r$
+# multiplies the recurrent part $hn$, and the tanh box turns the result (with the input's part)
+# into the candidate $n$, which is multiplied by $1 - z$ before the addition.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Diagram of one GRU step: the state runs along the top from h_{t-1} to h_t, multiplied by the update gate z and added to (1 - z) times the candidate n; below, the reset gate r scales the recurrent part hn before the tanh that makes n."}} slideshow={"slide_type": "-"}
 def draw_gru(ax):
     gate, cand, state = COLORS["sky"], COLORS["yellow"], COLORS["blue"]
     _arrow(ax, [(0.2, 5), (6.73, 5)], state, 2.5)                # h_{t-1}, kept with weight z
@@ -726,7 +738,7 @@ for bias, params in ((1, lstm_start), (3, lstm_start_3)):
 f_3 = lstm.forward(lstm_start_3, X_flow)[1]["f"].mean()        # (bias 1's powers: exercise 1)
 print(f"forget bias 3: {f_3:.2f} ** 19 = {f_3 ** 19:.2g}, {f_3:.2f} ** 49 = {f_3 ** 49:.2g}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Gradient norm against steps back from the last step, log scale, before training: the RNN's falls by about ten every six steps, to about 1e-8 at step 1; the LSTM's cell state loses far less, and with forget bias 3 it even grows going back."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(9, 4.2))
 styles = {"RNN state, |ds_t|": (COLORS["blue"], "o"),
           "LSTM cell state, |dc_t|, forget bias 1": (COLORS["orange"], "s"),
@@ -847,7 +859,7 @@ print(f"T = 5: all solved on 5 of 5 seeds; T = 20: GRU solved on {solved['GRU', 
       f"{solved['LSTM', 20]}, RNN never, beating the baseline on {beats['RNN', 20]} of 5; "
       "T = 50: no cell beats the baseline on any seed")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Training RMSE per epoch on the memory task for T = 5, 20 and 50, against the baseline line: at T = 5 all three cells fall within ten epochs; at T = 20 each plateaus on the baseline first, the LSTM leaving it first; at T = 50 none leaves the baseline."}} slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
 cell_style = {"RNN": (COLORS["blue"], "-"), "LSTM": (COLORS["vermillion"], "--"),
               "GRU": (COLORS["green"], ":")}

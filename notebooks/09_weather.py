@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -77,7 +77,7 @@ print(weather.agg(["min", "max"]).to_string())
 # The yearly mean of the maximum temperature rises from 15.3 °C in 2012 to 17.4 °C in 2015. Keep it in
 # mind: the year we will test on is warmer than the years we will train on.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Seattle's daily maximum temperature from 2012 to 2015 with its 31-day mean and the training, validation and test periods shaded: a strong yearly cycle from about 8 degrees in winter to 26 in summer, with day-to-day jumps on top."}} slideshow={"slide_type": "-"}
 TRAIN_END, VAL_END = "2013-12-31", "2014-12-31"
 TARGET = "temp_max_c"
 
@@ -353,7 +353,7 @@ rnn_model, rnn_hist = networks["RNN"]
 # The loss is in standard units; the validation loss per epoch turns into a validation RMSE in °C as
 # above: the loss is half a mean square, so RMSE $= \sigma \sqrt{2 \times \text{loss}}$.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Validation RMSE in degrees after each epoch for the RNN, LSTM and GRU: all fall fast in the first epochs and flatten out near the dashed line of the linear AR model, without turning up again."}} slideshow={"slide_type": "-"}
 ar_val_rmse = forecast_errors(Y_val, predict_linear_ar(ar_weights, X_val), TARGET, scaler)["rmse"].iloc[0]
 fig, ax = plt.subplots(figsize=(10, 3.5))
 for (name, (model, hist)), (style, colour) in zip(networks.items(), [("-", COLORS["orange"]),
@@ -471,7 +471,7 @@ for name in networks:
     print(f"{name:4s} RMS difference from the AR's forecasts {disagreement:.2f} °C (its error "
           f"{own:.2f}, the AR's {ar_2014:.2f}); correlation of the two models' errors {error_corr:.2f}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "One-day-ahead forecasts over a few weeks of the test year: measured maxima (dots), the linear AR and the GRU rise and fall together and miss the same sudden warm days, a day late."}} slideshow={"slide_type": "subslide"}
 days = slice(60, 120)
 dates = windows["val"].target_dates[days]
 fig, ax = plt.subplots(figsize=(10, 3.5))
@@ -654,7 +654,7 @@ by_horizon["RNN ahead (of 5)"] = (rnn_minus_ar < 0).sum(axis=1)
 print("validation RMSE (°C) by horizon, 2014; the RNN over seeds 0-4:")
 print(by_horizon.round(2).to_string())
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Test RMSE against the forecast horizon, 1 to 7 days: persistence degrades fastest and is worse than climatology (flat, about 4.3 degrees) from three days on; the linear AR and the RNN degrade slowly, close together, and level off below climatology near 3.9 degrees."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(10, 3.5))
 styles = {"persistence": ("s-", COLORS["vermillion"]), "climatology": ("^--", COLORS["green"]),
           "linear AR": ("o-", COLORS["blue"]), "RNN, mean of 5": ("D:", COLORS["orange"])}

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: slideshow,tags,-all
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
@@ -358,7 +358,7 @@ print("finite-difference check: " + ", ".join(f"{name} {e:.0e}" for name, e in e
 # every step and, for contrast, for a loss at the last step only (notebook 3's case, here the
 # cross-entropy of the last character alone):
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "Size of the gradient dz_t at each step of a 25-step chunk, log scale, untrained model: with a loss at every step it stays about the same all along; with a loss at step T only it fades from about 0.1 at the last step to about 1e-6 at the first."}} slideshow={"slide_type": "-"}
 def dz_norms(params, X_ids, Y_ids, last_only=False):
     """|dz_t| for t = 1 .. T under full BPTT, for the loss at every step or at step T only."""
     S, logits = forward_states(params, X_ids)
@@ -492,7 +492,7 @@ between = rh.relative_error(flat(grads0["chunks"]), flat(grads0[25]))
 print(f"chunks of 25 against last 25: relative difference {between:.1e}; the chunk rule's error is "
       f"{errors0['chunks'] / errors0[25]:.1e} times last 25's")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Left: steps each loss walks back, by position, a sawtooth for chunks of 25 and a ramp capped at 25 for the last 25 steps. Right: the relative error of 'last k' against full BPTT falls on a log scale as k grows; the chunk rule's error lands among small k, between 5 and 8."}} slideshow={"slide_type": "subslide"}
 fig, (ax_kept, ax_err) = plt.subplots(1, 2, figsize=(11, 3.8))
 ax_kept.plot(u100, u100, "-", lw=2, color=COLORS["black"], label="full")
 ax_kept.plot(u100, (u100 - 1) % 25 + 1, "-", lw=2, color=COLORS["blue"], label="chunks of 25")
@@ -757,7 +757,7 @@ assert (r > ngram[4]).all(), (list(r), ngram[4])
 print(f"on 5 of 5 seeds: 4-gram {ngram[4]:.3f} < RNN ({r.min():.3f} to {r.max():.3f}) < "
       f"3-gram {ngram[3]:.3f} < bigram {bigram:.3f} < uniform {uniform:.3f}: True")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% mystnb={"image": {"alt": "Bits per character during training on Hamlet, seed 0: the smoothed training curve and the held-out curve fall from the uniform 6 bits below the bigram line by update 100 and keep falling slowly; at update 800 the five seeds' diamonds sit together between the 3-gram and the 4-gram lines, above the 4-gram and 5-gram."}} slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(9, 4.2))
 loss_bits = train_losses / np.log(2)
 window = 25

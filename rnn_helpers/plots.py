@@ -2,6 +2,10 @@
 
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common forms of colour
 blindness; targets are drawn as dots and predictions as lines, so the two differ in shape as well.
+Two of its colours are darkened so that every line the course draws has a contrast of at least 3:1
+against the white background (WCAG 2.1 AA, 1.4.11): "orange" (#E69F00 is 2.3:1) and "sky"
+(#56B4E9 is 2.3:1). Yellow (1.3:1) only fills boxes that carry black text; predictions are drawn in
+vermillion.
 """
 
 import matplotlib.pyplot as plt
@@ -13,12 +17,18 @@ from ._checks import as_float_array, check_int, check_text
 __all__ = ["COLORS", "CYCLE", "use_course_style", "plot_series", "plot_predictions",
            "plot_loss_curves", "plot_step_norms"]
 
-# Okabe & Ito (2008), "Color Universal Design".
+# Okabe & Ito (2008), "Color Universal Design"; contrast against white in the comments (lines need 3:1).
 COLORS = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-    "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
+    "blue": "#0072B2",          # 5.2:1
+    "orange": "#B36B00",        # 4.2:1, darkened from Okabe-Ito's #E69F00 (2.3:1)
+    "green": "#009E73",         # 3.4:1
+    "vermillion": "#D55E00",    # 3.9:1
+    "sky": "#3A88C9",           # 3.8:1, darkened from Okabe-Ito's #56B4E9 (2.3:1)
+    "purple": "#CC79A7",        # 3.1:1
+    "yellow": "#F0E442",        # 1.3:1: box fills under black text only, never a line
+    "black": "#000000",
 }
-CYCLE = [COLORS[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
+CYCLE = [COLORS[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 
 
 def use_course_style():
@@ -79,7 +89,7 @@ def plot_predictions(ax, Y_hat, Y, start=0, title=None):
     title = check_text("title", title, allow_none=True)
     t = np.arange(start, start + len(Y))
     ax.plot(t, Y[:, 0], "o", ms=4, color=COLORS["black"], label="target")
-    ax.plot(t, Y_hat[:, 0], "-", lw=2, color=COLORS["orange"], label="prediction")
+    ax.plot(t, Y_hat[:, 0], "-", lw=2, color=COLORS["vermillion"], label="prediction")
     return _labels(ax, "window start", "next value", title, legend="upper right")
 
 

@@ -22,6 +22,9 @@ suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 # Maths rendered offline: MathJax from npm, copied by docs/build.py into _assets/ (served as _static/).
 html_static_path = ["_assets"]
 mathjax_path = "mathjax/tex-chtml-full.js"
+# Contrast, underlined links, legible figures and the theme's search button (docs/site/course.css, .js).
+html_css_files = ["course.css"]
+html_js_files = ["course.js"]
 
 html_theme = "sphinx_book_theme"
 html_title = project
@@ -31,8 +34,12 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
     "home_page_in_toc": True,
-    "extra_footer": (
-        f'<p>Every notebook runs on <a href="{os.environ.get("COURSE_BINDER", "")}'
-        '?urlpath=lab/tree/notebooks/01_data.ipynb">Binder</a>; this site shows the outputs '
-        'stored in them.</p>'),
 }
+BINDER = os.environ.get("COURSE_BINDER")      # empty when docs/build.py found no repository
+EDITION = os.environ.get("COURSE_EDITION", "learner")
+html_theme_options["extra_footer"] = (
+    (f'<p>Every notebook runs on <a href="{BINDER}?urlpath=lab/tree/notebooks/01_data.ipynb">Binder'
+     '</a>; this site shows the outputs stored in them.</p>' if BINDER else
+     '<p>This site shows the outputs stored in the notebooks; run them in JupyterLab.</p>')
+    + ('<p>Learner edition: no answers, and no output of a "predict, then run" task.</p>'
+       if EDITION == "learner" else '<p>Instructor edition: with the answers.</p>'))
