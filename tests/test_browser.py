@@ -132,7 +132,7 @@ def expected_pixels(settings):
         _LOCAL.append(widgets.explorer())
     local = _LOCAL[0]
     local.set(**dataclasses.asdict(settings))
-    return decode(bytes(local.image.value))
+    return decode(local.png)
 
 
 def decode(png):
@@ -256,7 +256,7 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             # the cell selector: choosing the GRU brings its own hidden size, learning rate and
             # epochs (widgets.CELL_DEFAULTS), in one update; the truncation stays
             before = shown_pixels(page)
-            page.locator(".rnn-cell button", has_text="GRU").click()
+            page.get_by_role("radio", name="GRU").check()
             gru = dataclasses.replace(widgets.CELL_DEFAULTS["gru"], truncation=50)
             text = wait_for_settings(page, gru)
             assert f"(GRU, hidden {gru.hidden_size}," in text, text

@@ -33,7 +33,7 @@ def title(ex):
 
 
 def picture(ex):
-    return bytes(ex.image.value)
+    return ex.png
 
 
 def test_default_state_is_a_real_training_run(explorer, sine):
@@ -78,7 +78,7 @@ def test_redrawing_only_the_changed_panels_gives_the_pixels_of_a_full_draw():
     for change in changes:
         before = ex.panel_keys()
         ex.set(**change)
-        fast = decoded(ex.image.value)
+        fast = decoded(ex.png)
         full = drawing.FastRedraw(ex.figure, ex._redraw.changing, ex.plot.axes)  # draws it all
         assert np.array_equal(fast, decoded(full.png(ex.panel_keys()))), change
         assert full.full_draws == 1 and full.panel_draws == 0
@@ -471,7 +471,7 @@ def test_when_even_the_error_picture_fails_the_text_says_so(explorer, monkeypatc
     monkeypatch.setattr(explorer, "draw", lambda state: 1 / 0)
     explorer.hidden_size.value = 44
     assert "no result: MemoryError" in explorer.text.value and "hidden 44" in explorer.text.value
-    assert bytes(explorer.image.value) == b""
+    assert explorer.png == b"" and "no picture: MemoryError" in explorer.image.value
     explorer.set(hidden_size=44)          # the same settings again: the message stays
     assert "no result: MemoryError" in explorer.text.value
     monkeypatch.undo()
