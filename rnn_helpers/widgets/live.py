@@ -274,10 +274,10 @@ class LiveFigure(widgets.VBox):
         """Draw `state` and send the picture with its description (one message)."""
         picture = self._draw_png(state)
         self.png, self.alt = picture, self.describe(state)
-        self.image.value = self._img_html()
         self._partial = partial
         if not partial:
             self.state = state
+        self.image.value = self._img_html()     # last: what observers of it read is up to date
 
     # -- background updates (compute_live, inside a kernel) ------------------------------------
     def _start_job(self, loop):
