@@ -627,7 +627,7 @@ async def until_idle(ex, timeout=120):
 
 def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_run():
     ex = w.explorer(cell="lstm")
-    ex.block = 0.0                          # a picture after every epoch the screen can take
+    ex.first = ex.block = 0.0               # a picture after every epoch the screen can take
     shown = []
     ex.image.observe(lambda change: shown.append((ex.alt, ex.plot.title.get_text())), names="value")
 
@@ -641,6 +641,15 @@ def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_ru
     progress = [title for alt, title in shown if "training in progress" in alt]
     assert len(progress) == ex.progress_pictures
     assert re.search(r"training, epoch 0 of 20", progress[0]), progress[0]   # first: no update yet
+    fast = w.explorer()
+    fast.set(hidden_size=8, epochs=1)
+
+    async def quick():                      # a retrain quicker than LiveFigure.first: no progress
+        fast.hidden_size.value = 9
+        await until_idle(fast)
+
+    asyncio.run(quick())
+    assert fast.updates == 2 and fast.progress_pictures == 0       # set(), then the change
     epochs = [int(re.search(r"epoch (\d+) of", title).group(1)) for title in progress]
     assert epochs == sorted(epochs) and epochs[-1] < 20
     assert "after 20 epochs" in shown[-1][0] and "training in progress" not in ex.alt
@@ -655,7 +664,7 @@ def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_ru
 
 def test_a_newer_change_cancels_the_running_retrain_and_wins():
     ex = w.explorer(cell="lstm", epochs=LONG["epochs"])
-    ex.block = 0.0
+    ex.first = ex.block = 0.0
     finished = []
     ex.image.observe(lambda change: finished.append(ex.result.settings) if not ex._partial
                      else None, names="value")
@@ -682,7 +691,7 @@ def test_a_newer_change_cancels_the_running_retrain_and_wins():
 
 def test_moving_back_to_the_shown_setting_during_a_retrain_restores_its_picture():
     ex = w.explorer(cell="lstm", epochs=LONG["epochs"], truncation=50)
-    ex.block = 0.0
+    ex.first = ex.block = 0.0
     alt = ex.alt
 
     async def move():

@@ -174,9 +174,9 @@ def retrain(settings=DEFAULTS, data=None, progress=None):
 
     progress: None, or what LiveFigure.compute_live receives: after every epoch retrain calls
     progress.check() (which raises Cancelled to stop), and when progress.wanted() it passes
-    progress.show() a Result of the training so far (epochs_done set; the first one, with
-    epochs_done 0, before any update). None of this changes the arithmetic: the Result returned is
-    the one retrain(settings, data) returns.
+    progress.show() a Result of the training so far (epochs_done set; 0 before any update).
+    None of this changes the arithmetic: the Result returned is the one retrain(settings, data)
+    returns.
     """
     X, Y, X_val, Y_val = sine_windows() if data is None else data
     s = settings

@@ -109,6 +109,7 @@ class LiveFigure(widgets.VBox):
     delay = 0.02      # seconds without a change before an update starts, inside a kernel
     max_wait = 0.25   # seconds: while changes keep coming, update at least this often
     block = 0.2       # seconds of background work between two pictures of its progress
+    first = 0.1       # seconds: background work that ends sooner shows only its final picture
     figsize = (9, 3.6)
 
     def __init__(self, controls, state, controls_box=None):
@@ -285,7 +286,7 @@ class LiveFigure(widgets.VBox):
         if self._unchanged(settings):
             return
         self.updates += 1
-        job = _Job(settings, loop, self.block, self._show_progress)
+        job = _Job(settings, loop, self.first, self.block, self._show_progress)
         self._job = job
 
         def work():
@@ -403,13 +404,15 @@ class LiveFigure(widgets.VBox):
 class _Job:
     """One background update: its settings, and what its worker asks (the `progress` argument of
     compute_live). Pictures of its progress go to show(job, partial) on the kernel's loop, one at
-    a time (none while the last is still being drawn), at most one per `block` seconds."""
+    a time (none while the last is still being drawn): the first once `first` seconds of work
+    have passed, then at most one per `block` seconds."""
 
-    def __init__(self, settings, loop, block, show):
+    def __init__(self, settings, loop, first, block, show):
         self.settings = settings
         self.cancelled = threading.Event()
         self.drawing = threading.Event()    # a picture of its progress is on its way to the screen
         self._loop, self._block, self._show = loop, block, show
+        self._start, self._first = time.perf_counter(), first
         self._last = None                   # when the last picture was sent (None: none yet)
 
     def check(self):
@@ -418,10 +421,12 @@ class _Job:
             raise Cancelled
 
     def wanted(self):
-        """True if a picture of the work so far would be shown now (the first one always)."""
+        """True if a picture of the work so far would be shown now."""
         self.check()
-        return not self.drawing.is_set() and (
-            self._last is None or time.perf_counter() - self._last >= self._block)
+        now = time.perf_counter()
+        if self._last is None:
+            return now - self._start >= self._first
+        return not self.drawing.is_set() and now - self._last >= self._block
 
     def show(self, partial):
         """Send the state `partial` (work in progress) to the screen."""
