@@ -340,7 +340,10 @@ def temperature_slider(params, vocab, prompt, n=300, temperature=0.8, seed=0):
     samples as text. Raises ValueError/TypeError naming a bad argument.
     """
     from .. import text as tx
-    tx.encode(prompt, vocab)                   # checks prompt and vocab, naming them
+    try:
+        tx.encode(prompt, vocab)                   # checks prompt and vocab
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"prompt: {err}") from None
     check_int("n", n, minimum=1)
     check_int("seed", seed, minimum=0)
     check_positive_float("temperature", temperature)
