@@ -125,19 +125,22 @@ def product_flop(settings, N=100, N_val=50, T=50, D=1):
     return s.epochs * per_step * (N * (T + 2 * k) + N_val * T)
 
 
-def product_rate(settings, dtype, D=1, seconds=0.3):
-    """FLOP/s of products (batch, H + D) @ (H + D, gates * H) in `dtype`, as training makes."""
+def product_rate(settings, dtype, D=1, repeats=15, calls=100):
+    """FLOP/s of products (batch, H + D) @ (H + D, gates * H) in `dtype`, as training makes:
+    the best of `repeats` timings of `calls` products (the best: what the arithmetic allows
+    when nothing else runs; a shared machine only slows some of them down)."""
     H = settings.hidden_size
     rng = np.random.default_rng(0)
     a = rng.standard_normal((widgets.BATCH_SIZE, H + D)).astype(dtype)
     b = rng.standard_normal((H + D, GATES[settings.cell] * H)).astype(dtype)
     out = np.empty((a.shape[0], b.shape[1]), dtype)
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        for _ in range(50):
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(calls):
             np.dot(a, b, out=out)
-        n += 50
-    return n * 2 * a.shape[0] * a.shape[1] * b.shape[1] / (time.perf_counter() - t0)
+        best = min(best, time.perf_counter() - t0)
+    return calls * 2 * a.shape[0] * a.shape[1] * b.shape[1] / best
 
 
 def train_as_explorer(name, dtype):
@@ -159,6 +162,8 @@ def train_as_explorer(name, dtype):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed changes per setting (at least 7)")
+    parser.add_argument("--live-only", action="store_true",
+                        help="only the live table (first and final picture, with the floor)")
     parser.add_argument("--all-blas-threads", action="store_true",
                         help="do not limit OpenBLAS to one thread while training")
     args = parser.parse_args(argv)
@@ -193,15 +198,18 @@ def main(argv=None):
     for name, (settings, _) in SETTINGS.items():
         first, final, pictures = zip(*live[name])
         flop = product_flop(settings)
-        floor = flop / product_rate(settings, widgets.DTYPE)
+        rate = product_rate(settings, widgets.DTYPE)
+        floor = flop / rate
         print(f"{name:14s} {statistics.median(first):6.3f} ({max(first):5.3f}) "
               f"{statistics.median(final):6.3f} ({max(final):5.3f}) "
               f"{statistics.median(pictures):8.0f} {flop / 1e9:7.1f} {floor:6.2f} "
-              f"{statistics.median(final) / floor:10.1f}x")
+              f"{statistics.median(final) / floor:10.1f}x  ({rate / 1e9:.0f} GFLOP/s)")
     print("pictures: pictures of the training so far shown before the final one (median); "
-          f"floor: the matrix products' FLOP at this machine's {widgets.DTYPE} rate for products "
-          "of the same shape (one thread); the final picture also needs the gradient panel and "
-          "the drawing.")
+          f"floor: the matrix products' FLOP at this machine's best {widgets.DTYPE} rate for "
+          "products of the same shape (one thread); the final picture also needs the gradient "
+          "panel and the drawing.")
+    if args.live_only:
+        return
 
     other = "float64" if widgets.DTYPE != "float64" else "float32"
     ways = {}
