@@ -662,6 +662,29 @@ def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_ru
     assert "validation RMSE" in ex.text.value and "updating" not in ex.text.value
 
 
+def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
+    ex = w.explorer(cell="lstm", epochs=3)
+    ex.first = 60.0                         # no picture for the time passed: only the estimate
+    monkeypatch.setattr(explorer_widget, "SHOW_START_FLOP", 0.0)
+    titles = []
+    ex.image.observe(lambda change: titles.append(ex.plot.title.get_text()), names="value")
+
+    async def move():
+        ex.hidden_size.value = 30
+        await until_idle(ex)
+
+    asyncio.run(move())
+    assert ex.progress_pictures == 1 and "training, epoch 0 of 3" in titles[0], titles
+    assert len(titles) == 2 and ex.result.settings.hidden_size == 30
+    # the estimate: the largest LSTM setting is above the threshold, the defaults below
+    X, Y, X_val, _ = rh.sine_windows()
+    largest = dataclasses.replace(w.CELL_DEFAULTS["lstm"], hidden_size=200, truncation=50)
+    params = rh.get_cell("lstm").init_params(200, seed=0)
+    assert 1e11 < explorer_widget.training_flop(largest, params, X, X_val) < 1.2e11
+    small = rh.get_cell("lstm").init_params(20, seed=0)
+    assert explorer_widget.training_flop(w.CELL_DEFAULTS["lstm"], small, X, X_val) < 1e10
+
+
 def test_a_newer_change_cancels_the_running_retrain_and_wins():
     ex = w.explorer(cell="lstm", epochs=LONG["epochs"])
     ex.first = ex.block = 0.0

@@ -164,6 +164,22 @@ def diverged_message(settings, err):
             f"{advice(settings)}")
 
 
+#: A retrain whose matrix products need more floating-point operations than this (about 0.1 s
+#: on the course's machines) shows a picture of its initial weights at once, before its first
+#: epoch: the first new picture then comes within a draw of a change (see LiveFigure.first).
+SHOW_START_FLOP = 1e10
+
+
+def training_flop(settings, params, X, X_val):
+    """About how many floating-point operations the matrix products of a retrain need: each
+    weight of params multiplies and adds once per record and step forward, twice per step walked
+    back, and once per validation record and step after each epoch."""
+    N, T = X.shape[:2]
+    k = min(settings.truncation, T)
+    weights = sum(np.size(value) for value in params.values())
+    return settings.epochs * 2 * weights * (N * (T + 2 * k) + len(X_val) * T)
+
+
 def retrain(settings=DEFAULTS, data=None, progress=None):
     """Train from scratch with `settings` (a Settings) and compute what the explorer draws.
 
@@ -174,7 +190,8 @@ def retrain(settings=DEFAULTS, data=None, progress=None):
 
     progress: None, or what LiveFigure.compute_live receives: after every epoch retrain calls
     progress.check() (which raises Cancelled to stop), and when progress.wanted() it passes
-    progress.show() a Result of the training so far (epochs_done set; 0 before any update).
+    progress.show() a Result of the training so far (epochs_done set; 0 before any update, shown
+    at once when training_flop exceeds SHOW_START_FLOP).
     None of this changes the arithmetic: the Result returned is the one retrain(settings, data)
     returns.
     """
@@ -192,7 +209,7 @@ def retrain(settings=DEFAULTS, data=None, progress=None):
                                           mean_rmse))
             progress.check()
 
-        if progress.wanted():
+        if training_flop(s, params, X, X_val) > SHOW_START_FLOP or progress.wanted():
             none = np.empty(0)
             progress.show(_picture_of(s, params, types.SimpleNamespace(
                 train_loss=none, val_loss=none, seconds=0.0), 0, X, Y, X_val, Y_val, mean_rmse))
