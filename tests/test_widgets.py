@@ -665,6 +665,7 @@ def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_ru
 def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
     ex = w.explorer(cell="lstm", epochs=3)
     ex.first = 60.0                         # no picture for the time passed: only the estimate
+    threshold = explorer_widget.SHOW_START_FLOP
     monkeypatch.setattr(explorer_widget, "SHOW_START_FLOP", 0.0)
     titles = []
     ex.image.observe(lambda change: titles.append(ex.plot.title.get_text()), names="value")
@@ -683,6 +684,9 @@ def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
     assert 1e11 < explorer_widget.training_flop(largest, params, X, X_val) < 1.2e11
     small = rh.get_cell("lstm").init_params(20, seed=0)
     assert explorer_widget.training_flop(w.CELL_DEFAULTS["lstm"], small, X, X_val) < 1e10
+    rnn = dataclasses.replace(w.DEFAULTS, hidden_size=200, truncation=50)      # about 0.2 s
+    assert explorer_widget.training_flop(rnn, rh.init_params(200, seed=0), X, X_val) \
+        < threshold
 
 
 def test_a_newer_change_cancels_the_running_retrain_and_wins():

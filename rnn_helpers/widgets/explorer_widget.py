@@ -164,10 +164,10 @@ def diverged_message(settings, err):
             f"{advice(settings)}")
 
 
-#: A retrain whose matrix products need more floating-point operations than this (about 0.1 s
+#: A retrain whose matrix products need more floating-point operations than this (about 0.3 s
 #: on the course's machines) shows a picture of its initial weights at once, before its first
 #: epoch: the first new picture then comes within a draw of a change (see LiveFigure.first).
-SHOW_START_FLOP = 1e10
+SHOW_START_FLOP = 2e10
 
 
 def training_flop(settings, params, X, X_val):

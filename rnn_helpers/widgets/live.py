@@ -108,7 +108,7 @@ class LiveFigure(widgets.VBox):
 
     delay = 0.02      # seconds without a change before an update starts, inside a kernel
     max_wait = 0.25   # seconds: while changes keep coming, update at least this often
-    block = 0.2       # seconds of background work between two pictures of its progress
+    block = 0.3       # seconds of background work between two pictures of its progress
     first = 0.1       # seconds: background work that ends sooner shows only its final picture
     figsize = (9, 3.6)
 
