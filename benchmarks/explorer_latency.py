@@ -2,7 +2,16 @@
 
 Measures, without a browser, what a learner waits for after moving a slider of notebook 6's
 explorer: from the change of a control to the redrawn picture, that is retraining from the seed,
-drawing the figure (matplotlib, Agg) and encoding the PNG that the Image widget receives.
+drawing the figure (matplotlib, Agg) and encoding the PNG that the picture's widget receives.
+
+First, as in a kernel: a control is moved inside an asyncio event loop, so the explorer trains
+in its background thread and shows pictures of the training so far. For each cell at its
+defaults and at its largest setting it prints the time from the change to the first new picture
+and to the final one (medians, with the largest), how many pictures of the work so far came
+between, and the matrix-product floor: the floating-point operations of the matrix products
+that training needs (forward steps, twice as many for the steps walked back, the validation
+forward pass each epoch) divided by the rate this machine reaches on products of the same shape
+in the explorer's dtype (measured here).
 
 Six settings are measured: each cell's defaults (widgets.CELL_DEFAULTS: the RNN's hidden size
 100, truncation 5; the LSTM's and the GRU's hidden size 30 with their own learning rate and epochs)
@@ -23,6 +32,7 @@ below the wall time means the process waited for a core), and run it again when 
 """
 
 import argparse
+import asyncio
 import os
 import platform
 import statistics
@@ -73,6 +83,66 @@ def measure(explorer, name):
     return total, cpu, compute, explorer.result.seconds, draw, full_draw
 
 
+def measure_live(explorer, name):
+    """Move to the neighbour of setting `name` (at once, not timed), then change the hidden size
+    to `name`'s inside an event loop, as a kernel does with a slider's message, and wait for the
+    final picture. Returns (first picture, final picture) in seconds from the change, and how
+    many pictures of the work so far were shown."""
+    settings = SETTINGS[name][0]
+    explorer.set(**vars(replace(settings, hidden_size=settings.hidden_size - 1)))
+    times = []
+
+    def seen(change):
+        times.append((time.perf_counter() - t0, explorer._partial))
+
+    async def change():
+        nonlocal t0
+        t0 = time.perf_counter()
+        explorer.hidden_size.value = settings.hidden_size
+        while not times or times[-1][1]:
+            await asyncio.sleep(0.001)
+
+    t0 = 0.0
+    pictures = explorer.progress_pictures
+    explorer.image.observe(seen, names="value")
+    try:
+        asyncio.run(change())
+    finally:
+        explorer.image.unobserve(seen, names="value")
+    assert explorer.result.settings == settings and explorer.result.error is None
+    return times[0][0], times[-1][0], explorer.progress_pictures - pictures
+
+
+#: matrices per step of each cell: the vanilla RNN one (H x (H + D)), the GRU three, the LSTM four
+GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+def product_flop(settings, N=100, N_val=50, T=50, D=1):
+    """Floating-point operations of the matrix products a retrain at `settings` needs."""
+    s = settings
+    per_step = 2 * (s.hidden_size + D) * GATES[s.cell] * s.hidden_size      # one record, one step
+    k = min(s.truncation, T)
+    return s.epochs * per_step * (N * (T + 2 * k) + N_val * T)
+
+
+def product_rate(settings, dtype, D=1, repeats=15, calls=100):
+    """FLOP/s of products (batch, H + D) @ (H + D, gates * H) in `dtype`, as training makes:
+    the best of `repeats` timings of `calls` products (the best: what the arithmetic allows
+    when nothing else runs; a shared machine only slows some of them down)."""
+    H = settings.hidden_size
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((widgets.BATCH_SIZE, H + D)).astype(dtype)
+    b = rng.standard_normal((H + D, GATES[settings.cell] * H)).astype(dtype)
+    out = np.empty((a.shape[0], b.shape[1]), dtype)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            np.dot(a, b, out=out)
+        best = min(best, time.perf_counter() - t0)
+    return calls * 2 * a.shape[0] * a.shape[1] * b.shape[1] / best
+
+
 def train_as_explorer(name, dtype):
     """rh.train exactly as the explorer's retrain calls it at setting `name`, in `dtype`.
 
@@ -92,6 +162,8 @@ def train_as_explorer(name, dtype):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed changes per setting (at least 7)")
+    parser.add_argument("--live-only", action="store_true",
+                        help="only the live table (first and final picture, with the floor)")
     parser.add_argument("--all-blas-threads", action="store_true",
                         help="do not limit OpenBLAS to one thread while training")
     args = parser.parse_args(argv)
@@ -111,6 +183,34 @@ def main(argv=None):
         print(f"  {name:14s} {settings.describe()}")
 
     explorer = widgets.explorer()
+    live = {name: [] for name in SETTINGS}
+    for name in SETTINGS:                                      # warm-up, then take turns
+        measure_live(explorer, name)
+    for _ in range(args.runs):
+        for name in SETTINGS:
+            live[name].append(measure_live(explorer, name))
+    print(f"\nlive, as in a kernel (background training): from a change to the first new picture "
+          f"and to the final one, {args.runs} runs each (seconds: median, and max in brackets)")
+    header = (f"{'setting':14s} {'first':>14s} {'final':>14s} {'pictures':>8s} "
+              f"{'GFLOP':>7s} {'floor':>6s} {'final/floor':>11s}")
+    print(header)
+    print("-" * len(header))
+    for name, (settings, _) in SETTINGS.items():
+        first, final, pictures = zip(*live[name])
+        flop = product_flop(settings)
+        rate = product_rate(settings, widgets.DTYPE)
+        floor = flop / rate
+        print(f"{name:14s} {statistics.median(first):6.3f} ({max(first):5.3f}) "
+              f"{statistics.median(final):6.3f} ({max(final):5.3f}) "
+              f"{statistics.median(pictures):8.0f} {flop / 1e9:7.1f} {floor:6.2f} "
+              f"{statistics.median(final) / floor:10.1f}x  ({rate / 1e9:.0f} GFLOP/s)")
+    print("pictures: pictures of the training so far shown before the final one (median); "
+          f"floor: the matrix products' FLOP at this machine's best {widgets.DTYPE} rate for "
+          "products of the same shape (one thread); the final picture also needs the gradient "
+          "panel and the drawing.")
+    if args.live_only:
+        return
+
     other = "float64" if widgets.DTYPE != "float64" else "float32"
     ways = {}
     for name in SETTINGS:
@@ -128,8 +228,8 @@ def main(argv=None):
             else:
                 times[key].append((time.perf_counter() - t0, time.process_time() - c0))
 
-    print(f"\nfrom a change to the redrawn picture, {args.runs} runs each (seconds; medians but for "
-          "min and max)")
+    print(f"\nset() (no pictures of the work so far, in this thread): from a change to the redrawn "
+          f"picture, {args.runs} runs each (seconds; medians but for min and max)")
     header = (f"{'setting':14s} {'median':>7s} {'min':>7s} {'max':>7s} {'cpu':>7s} {'compute':>8s} "
               f"{'rh.train':>8s} {'draw':>7s} {'full':>7s} {'worst':>7s}  target")
     print(header)

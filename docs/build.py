@@ -515,7 +515,8 @@ def measure(folder):
     if overflowing:
         sys.exit("these slides do not fit 1280 x 720 (docs/slide_layout.py cuts notebooks into "
                  "slides):\n  " + "\n  ".join(overflowing))
-    say(f"measured {sum(counts.values())} slides of {len(counts)} decks in chromium in {time.monotonic() - start:.1f} s: every slide fits")
+    say(f"measured {sum(counts.values())} slides of {len(counts)} decks in chromium in "
+        f"{time.monotonic() - start:.1f} s: every slide fits")
 
 
 def build_handouts(out, names=None):

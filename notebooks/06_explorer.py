@@ -156,6 +156,19 @@ print(inspect.getsource(widgets.retrain))
 # %% slideshow={"slide_type": "-"}
 print(inspect.getsource(widgets.LiveFigure._changed))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A long retrain (the LSTM at hidden size 200 with full BPTT takes seconds) would leave the picture
+# still for all that time. So inside a kernel the explorer trains in a background thread: the
+# kernel keeps reading the controls, the picture shows the training so far after each block of
+# epochs (its title says which epoch, and `rh.train`'s `on_epoch` hands over the weights), and a
+# newer change cancels the running one. These pictures only look: the final picture is the one
+# `retrain` gives without them (tests/test_widgets.py checks both).
+#
+# For a screen reader, each picture comes with a description of its three panels, its alt text:
+
+# %% slideshow={"slide_type": "-"}
+print(explorer.alt)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fast enough to follow a slider
 #

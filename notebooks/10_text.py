@@ -53,7 +53,6 @@
 import html
 import time
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -850,33 +849,14 @@ for temp in (0.5, 1.0, 2.0):
 # first ones take changes. Low temperatures make the text safer and more repetitive, high ones more
 # varied and less like English. The slider below redraws a sample whenever it moves (same seed, so
 # the random draws are the same and only the temperature differs). It needs a running kernel;
-# the cell after it prints one sample as text.
+# without one (on GitHub, on the course's site) its output shows its samples at a few
+# temperatures as text instead, and the cell after it prints two of them.
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its text)
-class TemperatureSlider(widgets.VBox):
-    """A temperature slider; every move draws a new sample from the model with tx.sample."""
+from rnn_helpers.widgets import temperature_slider
 
-    def __init__(self, params, prompt_text, n=300, temperature=0.8, seed=0):
-        self.params, self.prompt_text, self.n, self.seed = params, prompt_text, n, seed
-        self.slider = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
-                                          description="temperature", readout_format=".1f",
-                                          continuous_update=False, layout=widgets.Layout(width="420px"),
-                                          style={"description_width": "initial"})  # whole label
-        self.output = widgets.HTML()
-        self.slider.observe(lambda change: self.resample(), names="value")
-        self.resample()
-        super().__init__([self.slider, self.output])
-
-    def resample(self):
-        ids_out = tx.sample(self.params, tx.encode(self.prompt_text, vocab), self.n,
-                            temperature=self.slider.value, seed=self.seed)
-        self.text = tx.decode(ids_out, vocab)
-        escaped = html.escape(self.prompt_text + self.text, quote=False)
-        self.output.value = f'<pre style="font-size: 15px; line-height: 1.35;">{escaped}</pre>'
-
-
-slider = TemperatureSlider(trained, "\n\nHAMLET\n")
+slider = temperature_slider(trained, vocab, "\n\nHAMLET\n")
 slider
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

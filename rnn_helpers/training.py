@@ -87,7 +87,7 @@ class History:
 
 def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2, batch_size=1,
           truncate=None, activation=None, clip_value=None, clip_norm=None, momentum=0.0,
-          shuffle=False, seed=0, dtype="float64"):
+          shuffle=False, seed=0, dtype="float64", on_epoch=None):
     """Train a copy of params by (stochastic) gradient descent; params itself is not changed.
 
     params: from rnn_helpers.cells.init_params, or the init_params of rnn_helpers.rnn, .lstm or
@@ -105,6 +105,11 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     shuffle: visit the records in a new random order each epoch, drawn from `seed`.
     dtype: "float64" (the default, what every check in the course uses) or "float32", about
         half the time (the live explorer's choice); the returned weights are float64 either way.
+    on_epoch: None, or a function called after each epoch as on_epoch(epoch, weights, history):
+        epoch the number of epochs done (1-based), weights() returns the current weights as a Model
+        (a copy), history a History of the epochs done so far. It may raise to stop training (the
+        exception propagates); it changes nothing, and its time is not in history.seconds.
+        The live explorer draws its picture while training runs with it.
 
     Returns (model, history): model a Model (the trained weights with their cell and activation).
     Raises TrainingDiverged (see DIVERGENCE_FACTOR), ValueError/TypeError naming a bad argument.
@@ -138,6 +143,10 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     val_loss = np.empty(s["epochs"]) if X_val is not None else None
     clipped = np.zeros(s["epochs"], dtype=int)
     limit = None                                    # DIVERGENCE_FACTOR * (1 + the first loss)
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(f"on_epoch must be None or a function, got {on_epoch!r}.")
+    weights = lambda: Model(engine.export(), cell, activation)  # noqa: E731
+    paused = 0.0                                    # seconds spent in on_epoch
 
     t0 = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore"):
@@ -169,12 +178,19 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
             if val_loss is not None:
                 val_loss[epoch] = mse_unchecked(engine.predict(X_val), Y_val)
                 _check_diverged(val_loss[epoch], limit, epoch, N, s, "validation loss")
+            if on_epoch is not None:
+                t1 = time.perf_counter()
+                done = slice(0, epoch + 1)
+                on_epoch(epoch + 1, weights, History(
+                    train_loss[done].copy(), None if val_loss is None else val_loss[done].copy(),
+                    grad_norm[done].copy(), t1 - t0 - paused, clipped=clipped[done].copy()))
+                paused += time.perf_counter() - t1
         if val_loss is None:
             # the weights after the last update: their loss was never looked at inside the loop
             # (with a validation set, its loss after the last epoch was that check)
             _check_diverged(mse_unchecked(engine.predict(X), Y), limit, s["epochs"] - 1, N, s)
-    seconds = time.perf_counter() - t0
-    model = Model(engine.export(), cell, activation)
+    seconds = time.perf_counter() - t0 - paused
+    model = weights()
     settings = dict(s, activation=activation, shuffle=shuffle, cell=cell, dtype=dtype.name)
     return model, History(train_loss, val_loss, grad_norm, seconds, clipped=clipped,
                           settings=settings)

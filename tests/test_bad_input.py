@@ -610,7 +610,8 @@ def _train_valid(val=True):
 
 case("training.train", rh.train, _train_valid(), params=PARAMS, X=X_ARG, Y=Y_ARG,
      X_val=ARRAY(ndims=(3,), axes=(0, 2), nonempty=(1,)), Y_val=ARRAY(ndims=(2,), axes=(0, 1)),
-     shuffle=FLAG(), seed=INT(lo=0), **SETTINGS)
+     shuffle=FLAG(), seed=INT(lo=0), on_epoch=OBJ("not a function", "print", 1, [print]),
+     **SETTINGS)
 case("training.train_reference", rh.train_reference, _train_valid(val=False), params=PARAMS,
      X=X_ARG, Y=Y_ARG, **SETTINGS)
 case("training.sgd_momentum_update", rh.sgd_momentum_update,
@@ -989,6 +990,11 @@ case("text.sample", text.sample,
      params=TEXT_PARAMS, seed_ids=IDS(), n=INT(lo=1, huge=True),
      temperature=REAL(lo=0, lo_open=True),
      seed=INT(lo=0))
+case("widgets.temperature_slider", widgets.temperature_slider,
+     _text(params=lambda v, p, i: p, vocab=lambda v, p, i: v, prompt=TEXT_SAMPLE[:5], n=4,
+           temperature=0.5, seed=0),
+     params=TEXT_PARAMS, vocab=VOCAB, prompt=TEXT() + [kind("unknown character", ("HELLO",))],
+     n=INT(lo=1), temperature=REAL(lo=0.2, hi=2.0), seed=INT(lo=0))
 case("text.bits_per_char", text.bits_per_char, _text(params=lambda v, p, i: p, ids=lambda v, p, i: i),
      params=TEXT_PARAMS, ids=IDS() + [kind("too short", (np.array([1]),))])
 case("text.chunks", text.chunks, _text(ids=lambda v, p, i: i, batch_size=2, seq_len=3),
@@ -1096,6 +1102,8 @@ EXEMPT = {
     "explorer_figure": "draws a Result that retrain made",
     "png_bytes": "saves a Figure the widgets made",
     "names": "takes no arguments",
+    "describe_result": "describes a Result that retrain made",
+    "accessibility_script": "takes no arguments",
     "OVERFLOW": "a mistake written on purpose, for the check to recognise",
     "GLOBAL_MAX": "a mistake written on purpose, for the check to recognise",
     "guessed": "replies True or False and never raises: a predict cell runs whatever is typed",

@@ -1,5 +1,7 @@
 """The explorer page in a real browser: Voila serves notebooks/explorer.ipynb, headless Chromium
-moves its controls.
+moves its controls. Then the same page for screen readers and the keyboard alone (axe-core from
+npm, pinned in tests/package.json, installed with `npm ci` when missing), and notebook 6 run in
+JupyterLab, checked the same way.
 
 Voila is started on 127.0.0.1 with a token on a free port, as README says to run it (no flags: the
 course's template and settings come from <env>/etc/jupyter/voila.py, installed with the package);
@@ -132,7 +134,7 @@ def expected_pixels(settings):
         _LOCAL.append(widgets.explorer())
     local = _LOCAL[0]
     local.set(**dataclasses.asdict(settings))
-    return decode(bytes(local.image.value))
+    return decode(local.png)
 
 
 def decode(png):
@@ -256,7 +258,7 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             # the cell selector: choosing the GRU brings its own hidden size, learning rate and
             # epochs (widgets.CELL_DEFAULTS), in one update; the truncation stays
             before = shown_pixels(page)
-            page.locator(".rnn-cell button", has_text="GRU").click()
+            page.get_by_role("radio", name="GRU").check()
             gru = dataclasses.replace(widgets.CELL_DEFAULTS["gru"], truncation=50)
             text = wait_for_settings(page, gru)
             assert f"(GRU, hidden {gru.hidden_size}," in text, text
@@ -273,5 +275,298 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
                 "the page shows an error"
             assert not page_errors, page_errors
             assert not outside(requested, origin), f"requests left {origin}: {outside(requested, origin)}"
+        finally:
+            browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility: axe-core, names and values, the keyboard alone, progress while training
+# ---------------------------------------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"      # tests/package.json pins it; tests/package-lock.json its checksum
+
+#: The explorer's controls in reading (and Tab) order: (ARIA role, accessible name). The name of
+#: each is its visible label.
+CONTROLS = [("slider", "hidden size"), ("slider", "truncation"), ("slider", "learning rate"),
+            ("slider", "epochs"), ("radio", "RNN"), ("radio", "tanh"), ("combobox", "clipping"),
+            ("spinbutton", "seed")]
+
+
+def axe_script():
+    """The path of axe.min.js, installing the pinned axe-core with `npm ci` when it is missing."""
+    import json
+    import shutil
+    installed = TESTS / "node_modules" / "axe-core" / "package.json"
+    if not installed.exists() or json.loads(installed.read_text())["version"] != AXE_VERSION:
+        npm = shutil.which("npm")
+        if npm is None:
+            unavailable("npm was not found (it installs axe-core, pinned in tests/package.json)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=TESTS,
+                       check=True)
+    return AXE
+
+
+def axe_violations(page, context="document"):
+    """axe-core's violations on the page: [(rule id, impact, [CSS selectors of the nodes])]."""
+    page.add_script_tag(path=str(axe_script()))
+    found = page.evaluate(f"""async () => (await axe.run({context})).violations.map(
+        (v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(' '))])""")
+    return [tuple(v) for v in found]
+
+
+def serious(violations):
+    return [v for v in violations if v[1] in ("serious", "critical")]
+
+
+def focused(page):
+    """The (role, accessible name) of CONTROLS that has the keyboard focus, or None."""
+    for role, name in CONTROLS:
+        control = page.get_by_role(role, name=name, exact=True)
+        if control.count() == 1 and control.evaluate("(e) => e === document.activeElement"):
+            return role, name
+    return None
+
+
+def alt_text(page):
+    return page.locator(".rnn-explorer-picture").get_attribute("alt")
+
+
+def test_the_explorer_page_for_screen_readers_and_the_keyboard(chromium, voila_url):
+    from playwright.sync_api import sync_playwright
+
+    url, _ = voila_url
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 720})
+        try:
+            page = browser.new_page()
+            page.goto(url, wait_until="commit")
+            page.locator(".rnn-explorer-picture").wait_for(timeout=PAGE_TIMEOUT_MS)
+            wait_for_settings(page, widgets.DEFAULTS)
+
+            # every control named by its visible label, in Chromium's own accessibility tree
+            for role, name in CONTROLS:
+                assert page.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
+            for label in ("hidden size", "truncation", "learning rate", "epochs", "seed"):
+                shown = page.locator(f".rnn-{label.replace(' ', '-')} .widget-label").inner_text()
+                assert shown.strip() == label
+            for group in ("cell", "activation"):
+                assert page.get_by_role("radiogroup", name=group, exact=True).count() == 1
+            # a slider announces the value shown, not its position among the choices
+            rate = page.get_by_role("slider", name="learning rate")
+            assert rate.get_attribute("aria-valuetext") == "0.1"
+            assert page.get_by_role("radio", name="RNN").is_checked()
+            line = page.locator(".rnn-explorer-text")
+            assert line.get_attribute("aria-live") == "polite" and line.get_attribute("role") == "status"
+            alt = alt_text(page)
+            assert alt == widgets.describe_result(widgets.retrain(widgets.DEFAULTS)), alt
+
+            # text a projector shows: labels, readouts, choices, result line and note >= 16 px
+            sizes = page.evaluate("""() => [...document.querySelectorAll(
+                '.rnn-explorer .widget-label, .rnn-explorer .widget-readout, .rnn-explorer label,'
+                + ' .rnn-explorer select, .rnn-explorer input, .rnn-explorer-text,'
+                + ' .rnn-explorer-note .widget-html-content')]
+                .filter((e) => e.textContent.trim() || (e.tagName === 'INPUT' && e.type !== 'radio'))
+                .map((e) => [e.className || e.tagName, parseFloat(getComputedStyle(e).fontSize)])""")
+            assert sizes and all(size >= 16 for _, size in sizes), [s for s in sizes if s[1] < 16]
+            picture = page.locator(".rnn-explorer-picture").bounding_box()
+            assert picture["y"] + picture["height"] <= 720, f"picture off screen: {picture}"
+
+            # the keyboard alone: Tab reaches every control in reading order
+            page.locator("h1").first.click()
+            order = []
+            for _ in range(30):
+                page.keyboard.press("Tab")
+                now = focused(page)
+                if now in CONTROLS and now not in order:
+                    order.append(now)
+                if len(order) == len(CONTROLS):
+                    break
+            assert order == CONTROLS, order
+            # ... and arrow keys move a slider: retrained, picture and its description follow
+            page.get_by_role("slider", name="truncation").focus()
+            before_src, before_alt = page.locator(".rnn-explorer-picture").get_attribute("src"), alt
+            page.keyboard.press("ArrowRight")
+            moved = widgets.Settings(truncation=6)
+            wait_for_settings(page, moved)
+            page.wait_for_function("(alt) => document.querySelector('.rnn-explorer-picture').alt "
+                                   "!== alt", arg=before_alt, timeout=UPDATE_TIMEOUT_MS)
+            assert page.locator(".rnn-explorer-picture").get_attribute("src") != before_src
+            assert "truncation 6" in alt_text(page)
+            assert page.get_by_role("slider", name="truncation").get_attribute("aria-valuetext") == "6"
+            page.get_by_role("slider", name="learning rate").focus()
+            page.keyboard.press("ArrowLeft")
+            wait_for_settings(page, dataclasses.replace(moved, learning_rate=0.05))
+            assert rate.get_attribute("aria-valuetext") == "0.05"
+            # the radio buttons: arrow keys choose; the LSTM brings its defaults
+            page.get_by_role("radio", name="RNN").focus()
+            page.keyboard.press("ArrowRight")
+            assert page.get_by_role("radio", name="LSTM").is_checked()
+            lstm = dataclasses.replace(widgets.CELL_DEFAULTS["lstm"], truncation=6)
+            wait_for_settings(page, lstm)
+            assert alt_text(page).startswith("LSTM, hidden 20, truncation 6")
+
+            # live at the largest setting: pictures of the training so far arrive (count them),
+            # then the final one; the first within a fraction of the whole wait
+            page.evaluate("""() => {
+                window.altSeen = [];
+                const img = () => document.querySelector('.rnn-explorer-picture');
+                new MutationObserver(() => {
+                    const now = img() && img().alt;
+                    if (now && now !== window.altSeen[window.altSeen.length - 1])
+                        window.altSeen.push(now);
+                }).observe(document.querySelector('.rnn-explorer'),
+                           {subtree: true, childList: true, attributes: true});
+            }""")
+            type_into_readout(page, "hidden-size", 200)
+            type_into_readout(page, "truncation", 50)
+            largest = dataclasses.replace(widgets.CELL_DEFAULTS["lstm"], hidden_size=200,
+                                          truncation=50)
+            wait_for_settings(page, largest)
+            seen = page.evaluate("window.altSeen")
+            progress = [a for a in seen if "LSTM, hidden 200, full BPTT" in a
+                        and "training in progress" in a]
+            assert len(progress) >= 2, seen
+            assert seen[-1].startswith("LSTM, hidden 200, full BPTT, learning rate 0.5, after 20 "
+                                       "epochs"), seen[-1]
+            assert expected_line(**vars(largest)) in line.inner_text()
+
+            # axe after every control has moved (clipping and seed too): nothing serious
+            page.get_by_role("combobox", name="clipping").select_option("global norm at most 1")
+            page.get_by_role("radio", name="GRU").check()
+            seed = page.get_by_role("spinbutton", name="seed")
+            seed.fill("1")
+            seed.press("Enter")
+            page.get_by_role("radio", name="RNN").check()
+            page.get_by_role("radio", name="sigmoid").check()
+            type_into_readout(page, "epochs", 3)
+            final = widgets.Settings(hidden_size=widgets.DEFAULTS.hidden_size, truncation=50,
+                                     learning_rate=widgets.DEFAULTS.learning_rate,
+                                     activation="sigmoid", clipping="global norm at most 1",
+                                     epochs=3, seed=1)
+            wait_for_settings(page, final)
+            found = axe_violations(page)
+            assert not serious(found), serious(found)
+        finally:
+            browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# JupyterLab with notebook 6 run
+# ---------------------------------------------------------------------------------------------
+
+#: axe-core's serious and critical findings that belong to JupyterLab 4.6 (and Voila's JupyterLab
+#: extension), not to the course: (rule, a piece of each node's selector). README's accessibility
+#: statement lists them. image-alt: JupyterLab's image renderer gives no output image an alt text
+#: (it ignores the output's metadata), so an ordinary matplotlib figure fails; the course's live
+#: widgets show their pictures as <img> with alt text instead.
+JUPYTERLAB_OWN = [("aria-allowed-attr", "jp-button"), ("aria-allowed-attr", ".voilaRender"),
+                  ("aria-allowed-attr", ".jp-DebuggerBugButton"),
+                  ("aria-input-field-name", ".cm-content"),
+                  ("aria-required-children", ".jp-WindowedPanel-viewport"),
+                  ("image-alt", ".jp-RenderedImage > img")]
+
+
+@pytest.fixture(scope="module")
+def lab_url(chromium):
+    """JupyterLab on 127.0.0.1 with a token, serving a scratch copy of notebook 6 (JupyterLab
+    edits the notebook it runs). Yields the notebook's address."""
+    import os
+    import shutil
+    port, token = free_port(), secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory() as work, tempfile.TemporaryFile() as log:
+        shutil.copy(ROOT / "notebooks" / "06_explorer.ipynb", work)
+        env = dict(os.environ, PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}"
+                                    f"{os.environ.get('PATH', '')}")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={work}"], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    pytest.fail(f"JupyterLab exited:\n{log.read().decode()[-3000:]}")
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}",
+                                           timeout=5).close()
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail("JupyterLab did not answer within 90 s")
+                    time.sleep(0.3)
+            yield f"http://127.0.0.1:{port}/lab/tree/06_explorer.ipynb?token={token}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def test_the_explorer_in_jupyterlab_for_screen_readers(chromium, lab_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900})
+        try:
+            page = browser.new_page()
+            page.goto(lab_url)
+            page.locator(".jp-Notebook").wait_for(timeout=PAGE_TIMEOUT_MS)
+            dialog = page.get_by_role("button", name="Select", exact=True)
+            try:        # JupyterLab may ask which kernel to start
+                dialog.click(timeout=15_000)
+            except Exception:  # noqa: BLE001  no dialog: the kernel starts by itself
+                pass
+            page.wait_for_function("""() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+                .some((e) => /Idle/.test(e.textContent))""", timeout=PAGE_TIMEOUT_MS)
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            page.locator(".rnn-explorer-picture").wait_for(timeout=300_000, state="attached")
+            page.wait_for_function("""() => {
+                const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
+                return prompts.length > 0 && !prompts.some((e) => e.textContent.includes('*'));
+            }""", timeout=600_000)
+            explorer = page.locator(".rnn-explorer")
+            explorer.scroll_into_view_if_needed()
+
+            # the course's script ran (a trusted output of this session): names and values
+            for role, name in CONTROLS[:4] + [("radio", "RNN"), ("radio", "LSTM"),
+                                              ("combobox", "clipping"), ("spinbutton", "seed")]:
+                assert explorer.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
+            rate = explorer.get_by_role("slider", name="learning rate")
+            assert rate.get_attribute("aria-valuetext") == "0.1"
+            assert page.locator(".rnn-explorer-text").get_attribute("aria-live") == "polite"
+            alt = page.locator(".rnn-explorer-picture").get_attribute("alt")
+            assert alt == widgets.describe_result(widgets.retrain(widgets.DEFAULTS)), alt
+
+            # the keyboard: an arrow key on a slider retrains; picture and description follow
+            handle = explorer.get_by_role("slider", name="truncation")
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("""(alt) => {
+                const img = document.querySelector('.rnn-explorer-picture');
+                return img && img.alt !== alt && img.alt.includes('truncation 6'); }""",
+                                   arg=alt, timeout=UPDATE_TIMEOUT_MS)
+            assert handle.get_attribute("aria-valuetext") == "6"
+
+            # axe: nothing serious in the course's widget; elsewhere only JupyterLab's own
+            assert not serious(axe_violations(page, "{include: [['.rnn-explorer']]}"))
+            found = serious(axe_violations(page))
+            theirs = [(rule, impact, nodes) for rule, impact, nodes in found
+                      if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN)
+                             for node in nodes)]
+            print("JupyterLab's own serious and critical axe findings:",
+                  [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
+            assert found == theirs, [v for v in found if v not in theirs]
         finally:
             browser.close()

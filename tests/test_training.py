@@ -171,3 +171,50 @@ def test_float32_full_bptt_stops_walking_back_once_the_gradient_underflows(sine)
     dS = rh.state_gradients(rh.init_params(32, seed=0), X, Y, "sigmoid")
     norms = np.linalg.norm(dS, axis=(1, 2))
     assert norms[0] < np.finfo(np.float32).tiny, "the case must reach float32's subnormal range"
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_on_epoch_sees_every_epoch_and_changes_nothing(sine, cell):
+    X, Y, X_val, Y_val = sine
+    params = rh.get_cell(cell).init_params(6, seed=1)
+    kwargs = dict(epochs=4, learning_rate=0.1, batch_size=20, truncate=5, seed=0, dtype="float32",
+                  activation="tanh" if cell == "rnn" else None)
+    plain, plain_history = rh.train(params, X, Y, X_val, Y_val, **kwargs)
+    seen = []
+
+    def on_epoch(epoch, weights, history):
+        model = weights()
+        seen.append((epoch, model, history))
+        for value in model.values():           # a copy: changing it changes nothing
+            value[...] = 0.0
+
+    watched, watched_history = rh.train(params, X, Y, X_val, Y_val, on_epoch=on_epoch, **kwargs)
+    for name in plain:
+        np.testing.assert_array_equal(watched[name], plain[name])
+    np.testing.assert_array_equal(watched_history.val_loss, plain_history.val_loss)
+    assert [epoch for epoch, _, _ in seen] == [1, 2, 3, 4]
+    for epoch, _, history in seen:
+        np.testing.assert_array_equal(history.train_loss, plain_history.train_loss[:epoch])
+        np.testing.assert_array_equal(history.val_loss, plain_history.val_loss[:epoch])
+    # the weights handed over after the last epoch are the trained ones (before they were zeroed)
+    again = []
+    rh.train(params, X, Y, X_val, Y_val, on_epoch=lambda e, w, h: again.append(w()), **kwargs)
+    for name in plain:
+        np.testing.assert_array_equal(again[-1][name], plain[name])
+    assert again[-1].cell == cell
+
+
+def test_on_epoch_can_stop_training_and_must_be_a_function(sine):
+    X, Y = sine[:2]
+
+    class Stop(Exception):
+        pass
+
+    def stop(epoch, weights, history):
+        if epoch == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        rh.train(rh.init_params(4, seed=0), X, Y, epochs=5, batch_size=20, on_epoch=stop)
+    with pytest.raises(TypeError, match="on_epoch"):
+        rh.train(rh.init_params(4, seed=0), X, Y, epochs=1, on_epoch="print")

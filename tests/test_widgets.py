@@ -6,6 +6,8 @@ kernel over the widget protocol) and check that the last setting wins with one u
 """
 
 import asyncio
+import html
+import re
 import base64
 import dataclasses
 import io
@@ -33,7 +35,7 @@ def title(ex):
 
 
 def picture(ex):
-    return bytes(ex.image.value)
+    return ex.png
 
 
 def test_default_state_is_a_real_training_run(explorer, sine):
@@ -78,7 +80,7 @@ def test_redrawing_only_the_changed_panels_gives_the_pixels_of_a_full_draw():
     for change in changes:
         before = ex.panel_keys()
         ex.set(**change)
-        fast = decoded(ex.image.value)
+        fast = decoded(ex.png)
         full = drawing.FastRedraw(ex.figure, ex._redraw.changing, ex.plot.axes)  # draws it all
         assert np.array_equal(fast, decoded(full.png(ex.panel_keys()))), change
         assert full.full_draws == 1 and full.panel_draws == 0
@@ -471,7 +473,7 @@ def test_when_even_the_error_picture_fails_the_text_says_so(explorer, monkeypatc
     monkeypatch.setattr(explorer, "draw", lambda state: 1 / 0)
     explorer.hidden_size.value = 44
     assert "no result: MemoryError" in explorer.text.value and "hidden 44" in explorer.text.value
-    assert bytes(explorer.image.value) == b""
+    assert explorer.png == b"" and "no picture: MemoryError" in explorer.image.value
     explorer.set(hidden_size=44)          # the same settings again: the message stays
     assert "no result: MemoryError" in explorer.text.value
     monkeypatch.undo()
@@ -542,3 +544,238 @@ def test_explorer_starts_at_the_defaults_of_the_cell_it_is_given():
     assert gru.activation.disabled
     with pytest.raises(ValueError, match="cell"):
         w.explorer(cell="transformer")
+
+
+# ---------------------------------------------------------------------------------------------
+# For screen readers: the picture's description (alt text)
+# ---------------------------------------------------------------------------------------------
+
+def alt_of(ex):
+    """The alt text of the <img> the page shows (parsed from the HTML widget's value)."""
+    match = re.search(r'<img [^>]*alt="([^"]*)"', ex.image.value)
+    assert match, ex.image.value[:200]
+    return html.unescape(match.group(1))
+
+
+def test_the_pictures_alt_text_describes_its_panels_for_each_setting(explorer):
+    explorer.set(**vars(w.DEFAULTS))
+    r = explorer.result
+    text = alt_of(explorer)
+    assert text == explorer.alt == w.describe_result(r)
+    assert text.startswith("RNN (tanh), hidden 100, truncation 5, learning rate 0.1, after 8 epochs")
+    assert f"predictions follow the targets, validation RMSE {r.rmse:.2g}" in text
+    loss = r.history.train_loss
+    assert f"training loss fell from {loss[0]:.2g} to {loss[-1]:.2g} in 8 epochs" in text
+    fall = r.step_norms[-1] / r.step_norms[0]
+    assert f"its size falls by a factor {fall:.1g} over 50 steps back" in text
+    assert "the last 5 steps (shaded)" in text
+    before = text
+    explorer.set(cell="lstm", truncation=50)            # every redraw brings its own description
+    s = explorer.result.settings
+    text = alt_of(explorer)
+    assert text != before
+    assert text.startswith(f"LSTM, hidden {s.hidden_size}, full BPTT, learning rate 0.5, "
+                           f"after {s.epochs} epochs")
+    assert "truncated BPTT uses all steps" in text and "tanh" not in text
+    explorer.set(cell="rnn", learning_rate=2.0, epochs=20)       # diverges
+    assert alt_of(explorer).endswith(f"no picture, {explorer.result.error}.")
+    explorer.set(hidden_size=1, learning_rate=0.001, epochs=1)   # learns nothing
+    assert "predictions do not follow the targets" in alt_of(explorer)
+    explorer.set(**vars(w.DEFAULTS))
+
+
+def test_the_small_sliders_describe_their_pictures():
+    te = w.truncation_explorer()
+    assert "truncation 5 keeps the last 5 of 50 steps (blue)" in alt_of(te)
+    assert f"k = 5 is circled, error {te.errors[4]:.2g}" in alt_of(te)
+    te.truncation.value = 50
+    assert "keeps all 50 steps" in alt_of(te) and "full BPTT, error 0" in alt_of(te)
+    ws = w.weight_scale_explorer(scale=4.0)
+    assert f"multiplied by {ws.state.growth:.2g} (exploding)" in alt_of(ws)
+    ws.scale.value = 1.0
+    assert "(vanishing)" in alt_of(ws)
+
+
+def test_each_widget_brings_the_accessibility_script_and_an_alt_for_its_static_picture(explorer):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    InteractiveShell.instance()
+    with capture_output() as shown:
+        explorer._ipython_display_()
+    script, widget = shown.outputs
+    assert script.data["application/javascript"] == w.A11Y_JS
+    assert "application/vnd.jupyter.widget-view+json" in widget.data
+    assert widget.metadata["image/png"]["alt"].startswith(explorer.alt)
+    for needed in ("aria-label", "aria-valuetext", "radiogroup", "aria-live"):
+        assert needed in w.A11Y_JS
+
+
+# ---------------------------------------------------------------------------------------------
+# Live at every setting: training in a background thread, pictures of the work so far
+# ---------------------------------------------------------------------------------------------
+
+LONG = dict(cell="lstm", hidden_size=60, truncation=50, epochs=20)   # a second or so here
+
+
+async def until_idle(ex, timeout=120):
+    """Wait until no update is pending nor running."""
+    deadline = time.monotonic() + timeout
+    while ex.busy or ex._pending is not None:
+        assert time.monotonic() < deadline, "the update never ended"
+        await asyncio.sleep(0.01)
+
+
+def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_run():
+    ex = w.explorer(cell="lstm")
+    ex.first = ex.block = 0.0               # a picture after every epoch the screen can take
+    shown = []
+    ex.image.observe(lambda change: shown.append((ex.alt, ex.plot.title.get_text())), names="value")
+
+    async def move():
+        ex.hidden_size.value = LONG["hidden_size"]          # (the LSTM's default epochs: 20)
+        ex.truncation.value = LONG["truncation"]
+        await until_idle(ex)
+
+    asyncio.run(move())
+    assert ex.updates == 1 and ex.progress_pictures >= 3, (ex.updates, ex.progress_pictures)
+    progress = [title for alt, title in shown if "training in progress" in alt]
+    assert len(progress) == ex.progress_pictures
+    assert re.search(r"training, epoch 0 of 20", progress[0]), progress[0]   # first: no update yet
+    fast = w.explorer()
+    fast.set(hidden_size=8, epochs=1)
+
+    async def quick():                      # a retrain quicker than LiveFigure.first: no progress
+        fast.hidden_size.value = 9
+        await until_idle(fast)
+
+    asyncio.run(quick())
+    assert fast.updates == 2 and fast.progress_pictures == 0       # set(), then the change
+    epochs = [int(re.search(r"epoch (\d+) of", title).group(1)) for title in progress]
+    assert epochs == sorted(epochs) and epochs[-1] < 20
+    assert "after 20 epochs" in shown[-1][0] and "training in progress" not in ex.alt
+    # the final picture and result are exactly those of the same settings without progress
+    plain = w.explorer(cell="lstm")
+    plain.set(**LONG)
+    assert ex.png == plain.png and ex.alt == plain.alt
+    np.testing.assert_array_equal(ex.result.Y_val_hat, plain.result.Y_val_hat)
+    np.testing.assert_array_equal(ex.result.history.val_loss, plain.result.history.val_loss)
+    assert "validation RMSE" in ex.text.value and "updating" not in ex.text.value
+
+
+def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
+    ex = w.explorer(cell="lstm", epochs=3)
+    ex.first = 60.0                         # no picture for the time passed: only the estimate
+    threshold = explorer_widget.SHOW_START_FLOP
+    monkeypatch.setattr(explorer_widget, "SHOW_START_FLOP", 0.0)
+    titles = []
+    ex.image.observe(lambda change: titles.append(ex.plot.title.get_text()), names="value")
+
+    async def move():
+        ex.hidden_size.value = 30
+        await until_idle(ex)
+
+    asyncio.run(move())
+    assert ex.progress_pictures == 1 and "training, epoch 0 of 3" in titles[0], titles
+    assert len(titles) == 2 and ex.result.settings.hidden_size == 30
+    # the estimate: the largest LSTM setting is above the threshold, the defaults below
+    X, Y, X_val, _ = rh.sine_windows()
+    largest = dataclasses.replace(w.CELL_DEFAULTS["lstm"], hidden_size=200, truncation=50)
+    params = rh.get_cell("lstm").init_params(200, seed=0)
+    assert 1e11 < explorer_widget.training_flop(largest, params, X, X_val) < 1.2e11
+    small = rh.get_cell("lstm").init_params(20, seed=0)
+    assert explorer_widget.training_flop(w.CELL_DEFAULTS["lstm"], small, X, X_val) < 1e10
+    rnn = dataclasses.replace(w.DEFAULTS, hidden_size=200, truncation=50)      # about 0.2 s
+    assert explorer_widget.training_flop(rnn, rh.init_params(200, seed=0), X, X_val) \
+        < threshold
+
+
+def test_a_newer_change_cancels_the_running_retrain_and_wins():
+    ex = w.explorer(cell="lstm", epochs=LONG["epochs"])
+    ex.first = ex.block = 0.0
+    finished = []
+    ex.image.observe(lambda change: finished.append(ex.result.settings) if not ex._partial
+                     else None, names="value")
+
+    async def move():
+        ex.truncation.value = 50
+        ex.hidden_size.value = LONG["hidden_size"]          # one burst: one update
+        while ex.progress_pictures < 2:                     # it is training now
+            await asyncio.sleep(0.01)
+        assert ex.busy
+        for h in (40, 41, 42):                              # a burst of changes while it trains
+            ex.hidden_size.value = h
+            await asyncio.sleep(0.05)
+        await until_idle(ex)
+        await asyncio.sleep(1.0)                            # nothing stale may arrive later
+
+    asyncio.run(move())
+    assert ex.cancelled >= 1
+    assert finished and all(s.hidden_size == 42 for s in finished), finished
+    assert ex.result.settings == ex.settings() and ex.settings().hidden_size == 42
+    assert ex.plot.title.get_text().startswith(ex.settings().describe())
+    assert "hidden 42" in ex.text.value and "hidden 42," in ex.alt
+
+
+def test_moving_back_to_the_shown_setting_during_a_retrain_restores_its_picture():
+    ex = w.explorer(cell="lstm", epochs=LONG["epochs"], truncation=50)
+    ex.first = ex.block = 0.0
+    alt = ex.alt
+
+    async def move():
+        ex.hidden_size.value = LONG["hidden_size"]
+        while ex.progress_pictures < 1:
+            await asyncio.sleep(0.01)
+        ex.hidden_size.value = w.CELL_DEFAULTS["lstm"].hidden_size     # back where it was
+        await until_idle(ex)
+
+    asyncio.run(move())
+    assert ex.cancelled == 1 and ex.updates == 1
+    assert ex.alt == alt and not ex._partial and "validation RMSE" in ex.text.value
+    # its picture as a redraw draws it (the first picture of an explorer is drawn in full)
+    again = w.explorer(cell="lstm", epochs=LONG["epochs"], truncation=50)
+    again.set(hidden_size=LONG["hidden_size"])
+    again.set(hidden_size=w.CELL_DEFAULTS["lstm"].hidden_size)
+    assert ex.png == again.png
+
+
+def test_an_error_in_the_background_is_shown_not_raised(monkeypatch):
+    ex = w.explorer(epochs=2)
+
+    def broken(settings, data=None, progress=None):
+        raise MemoryError("pretend the machine ran out of memory")
+
+    monkeypatch.setattr(explorer_widget, "retrain", broken)
+
+    async def move():
+        ex.hidden_size.value = 33
+        await until_idle(ex)
+
+    asyncio.run(move())
+    assert "MemoryError" in ex.text.value and "hidden 33" in ex.text.value
+    assert "no picture" in ex.alt and "hidden 33" in ex.alt
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 10: temperature_slider
+# ---------------------------------------------------------------------------------------------
+
+def test_temperature_slider_samples_and_its_static_text():
+    from rnn_helpers import text as tx
+    vocab = tx.char_vocab("to be or not to be\n")
+    params = rh.init_params(8, len(vocab.chars), len(vocab.chars), seed=0)
+    params["V"] = 30 * params["V"]          # far from uniform, so that the temperature matters
+    slider = w.temperature_slider(params, vocab, "to be", n=40, temperature=0.8)
+    expected = tx.decode(tx.sample(params, tx.encode("to be", vocab), 40, temperature=0.8), vocab)
+    assert slider.text == expected and html.escape(expected, quote=False) in slider.output.value
+    slider.slider.value = 1.5
+    assert slider.text == slider.sample_at(1.5) != expected
+    bundle = slider._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    for t in sorted({1.5, *w.STATIC_TEMPERATURES}):
+        assert f"--- temperature {t:g}:\nto be{slider.sample_at(t)}" in bundle["text/plain"]
+        assert f"<strong>temperature {t:g}</strong>" in bundle["text/html"]
+    assert "needs a running kernel" in bundle["text/plain"]
+    with pytest.raises(ValueError, match="temperature"):
+        w.temperature_slider(params, vocab, "to be", temperature=3.0)
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        w.temperature_slider(params, vocab, "xyz")

@@ -5,6 +5,7 @@
                              defaults: CELL_DEFAULTS).
     truncation_explorer()    notebook 3 (widgets.sliders): the truncated against the full gradient.
     weight_scale_explorer()  notebook 4 (widgets.sliders): vanishing against exploding as W is scaled.
+    temperature_slider()     notebook 10 (widgets.sliders): samples of a character model's text.
 
 Modules: live (the machinery every widget shares: last setting wins, checked values, a static
 picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget, sliders.
@@ -13,14 +14,17 @@ picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget,
 from .drawing import NOTE, png_bytes
 from .explorer_widget import (BATCH_SIZE, CELL_DEFAULTS, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT,
                               LATENCY_TARGETS, LEARNING_RATES, PER_CELL, Explorer, ExplorerPlot,
-                              Result, Settings, advice, diverged_message, explorer,
-                              explorer_figure, retrain)
-from .live import LiveFigure
-from .sliders import (TruncationExplorer, WeightScaleExplorer, truncation_explorer,
+                              Result, Settings, advice, describe_result, diverged_message,
+                              explorer, explorer_figure, retrain)
+from .live import A11Y_JS, Cancelled, LiveFigure, accessibility_script
+from .sliders import (STATIC_TEMPERATURES, TemperatureSlider, TruncationExplorer,
+                      WeightScaleExplorer, temperature_slider, truncation_explorer,
                       weight_scale_explorer)
 
 __all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CELL_DEFAULTS", "CLIPPING", "DEFAULTS", "DTYPE",
            "FULL_BPTT", "LATENCY_TARGETS", "LEARNING_RATES", "PER_CELL", "Explorer", "ExplorerPlot",
-           "Result", "Settings", "advice", "diverged_message", "explorer", "explorer_figure", "retrain", "LiveFigure",
+           "Result", "Settings", "advice", "describe_result", "diverged_message", "explorer",
+           "explorer_figure", "retrain", "A11Y_JS", "Cancelled", "LiveFigure", "accessibility_script",
            "TruncationExplorer", "WeightScaleExplorer", "truncation_explorer",
-           "weight_scale_explorer"]
+           "weight_scale_explorer", "STATIC_TEMPERATURES", "TemperatureSlider",
+           "temperature_slider"]

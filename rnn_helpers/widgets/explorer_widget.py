@@ -28,7 +28,7 @@ from .live import STYLE, LiveFigure, slider_args
 
 __all__ = ["BATCH_SIZE", "DTYPE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
            "DEFAULTS", "CELL_DEFAULTS", "PER_CELL", "Result", "advice", "diverged_message", "retrain",
-           "ExplorerPlot", "explorer_figure", "Explorer", "explorer"]
+           "ExplorerPlot", "describe_result", "explorer_figure", "Explorer", "explorer"]
 
 #: What a learner should wait at most, from a change to the redrawn picture (seconds, medians on
 #: the course's 2-core machines), at each cell's defaults (CELL_DEFAULTS) and at the largest
@@ -119,6 +119,12 @@ class Result:
     step_norms: np.ndarray | None = None
     error: str | None = None
     mean_rmse: float | None = None      # the RMSE of always predicting the training mean
+    epochs_done: int | None = None      # training still running: the epochs done so far (0: none)
+
+    @property
+    def finished(self):
+        """False for a picture of training in progress (see retrain's progress)."""
+        return self.epochs_done is None
 
     @property
     def text(self):
@@ -159,34 +165,84 @@ def diverged_message(settings, err):
             f"{advice(settings)}")
 
 
-def retrain(settings=DEFAULTS, data=None):
+#: A retrain whose matrix products need more floating-point operations than this (about 0.3 s
+#: on the course's machines) shows a picture of its initial weights at once, before its first
+#: epoch: the first new picture then comes within a draw of a change (see LiveFigure.first).
+SHOW_START_FLOP = 2e10
+
+
+def training_flop(settings, params, X, X_val):
+    """About how many floating-point operations the matrix products of a retrain need: each
+    weight of params multiplies and adds once per record and step forward, twice per step walked
+    back, and once per validation record and step after each epoch."""
+    N, T = X.shape[:2]
+    k = min(settings.truncation, T)
+    weights = sum(np.size(value) for value in params.values())
+    return settings.epochs * 2 * weights * (N * (T + 2 * k) + len(X_val) * T)
+
+
+def retrain(settings=DEFAULTS, data=None, progress=None):
     """Train from scratch with `settings` (a Settings) and compute what the explorer draws.
 
     data: (X, Y, X_val, Y_val), by default rh.sine_windows(). The weights come from the cell's
     init_params(hidden_size, seed=seed) and training uses the same seed, so the same settings
     always give the same result. A bad combination never raises: a diverging run returns a
     Result whose `error` says what happened and what to try. Returns a Result.
+
+    progress: None, or what LiveFigure.compute_live receives: after every epoch retrain calls
+    progress.check() (which raises Cancelled to stop), and when progress.wanted() it passes
+    progress.show() a Result of the training so far (epochs_done set; 0 before any update, shown
+    at once when training_flop exceeds SHOW_START_FLOP).
+    None of this changes the arithmetic: the Result returned is the one retrain(settings, data)
+    returns.
     """
     X, Y, X_val, Y_val = sine_windows() if data is None else data
     s = settings
     truncate = None if s.truncation >= X.shape[1] else s.truncation
     params = get_cell(s.cell).init_params(s.hidden_size, X.shape[2], Y.shape[1], seed=s.seed)
     activation = s.activation if get_cell(s.cell).activations else None
+    mean_rmse = rmse(predict_mean(Y, len(Y_val)), Y_val)
+    on_epoch = None
+    if progress is not None:
+        def on_epoch(epoch, weights, history):
+            if epoch < s.epochs and progress.wanted():
+                progress.show(_picture_of(s, weights(), history, epoch, X, Y, X_val, Y_val,
+                                          mean_rmse))
+            progress.check()
+
+        if training_flop(s, params, X, X_val) > SHOW_START_FLOP or progress.wanted():
+            none = np.empty(0)
+            progress.show(_picture_of(s, params, types.SimpleNamespace(
+                train_loss=none, val_loss=none, seconds=0.0), 0, X, Y, X_val, Y_val, mean_rmse))
     with np.errstate(all="ignore"):
         try:
             params, history = train(params, X, Y, X_val, Y_val, epochs=s.epochs,
                                     learning_rate=s.learning_rate, batch_size=BATCH_SIZE,
                                     truncate=truncate, activation=activation,
-                                    seed=s.seed, dtype=DTYPE,
+                                    seed=s.seed, dtype=DTYPE, on_epoch=on_epoch,
                                     **CLIPPING[s.clipping])
         except TrainingDiverged as err:
             return Result(s, error=diverged_message(s, err))
-        Y_val_hat = predict(params, X_val)
-        dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], activation)     # (T, N, H)
-        step_norms = np.sqrt(np.einsum("tnh,tnh->t", dS, dS))                        # (T,)
-    mean_rmse = rmse(predict_mean(Y, len(Y_val)), Y_val)
+    return _picture_of(s, params, history, None, X, Y, X_val, Y_val, mean_rmse)
+
+
+def _picture_of(s, params, history, epochs_done, X, Y, X_val, Y_val, mean_rmse):
+    """The Result of weights `params` after `history` (epochs_done None: training finished).
+
+    While training runs, the predictions come from the training engine itself (in DTYPE, several
+    times faster than rh.predict for the gated cells) and the gradient per step is left out (NaN):
+    a picture of the work so far must cost little next to an epoch."""
+    activation = s.activation if get_cell(s.cell).activations else None
+    with np.errstate(all="ignore"):
+        if epochs_done is None:
+            Y_val_hat = predict(params, X_val, activation)
+            dS = state_gradients(params, X[:BATCH_SIZE], Y[:BATCH_SIZE], activation)    # (T, N, H)
+            step_norms = np.sqrt(np.einsum("tnh,tnh->t", dS, dS))                       # (T,)
+        else:
+            Y_val_hat = predict(params, X_val, activation)
+            step_norms = np.full(X.shape[1], np.nan)
     return Result(s, rmse(Y_val_hat, Y_val), history.seconds, history, Y_val_hat, step_norms,
-                  mean_rmse=mean_rmse)
+                  mean_rmse=mean_rmse, epochs_done=epochs_done)
 
 
 class ExplorerPlot:
@@ -259,7 +315,11 @@ class ExplorerPlot:
             return
         for ax, locator in zip(self.axes, self.y_locators):
             ax.yaxis.set_major_locator(locator)
-        self.title.set_text(f"{s.describe()}: validation RMSE {result.rmse:.2g}")
+        if result.finished:
+            self.title.set_text(f"{s.describe()}: validation RMSE {result.rmse:.2g}")
+        else:
+            self.title.set_text(f"{s.describe()}: training, epoch {result.epochs_done} of "
+                                f"{s.epochs} (validation RMSE {result.rmse:.2g} so far)")
         y_hat = result.Y_val_hat[:, 0]
         off = off_scale(targets, y_hat)
         if off is None:
@@ -275,11 +335,14 @@ class ExplorerPlot:
         epochs = np.arange(1, len(h.train_loss) + 1)
         self.loss_lines[0].set_data(epochs, h.train_loss)
         self.loss_lines[1].set_data(epochs, h.val_loss)
-        ax_loss.set_xlim(0.5, len(epochs) + 0.5)
+        ax_loss.set_xlim(0.5, s.epochs + 0.5)           # while training, the curve grows into it
         ax_loss.set_ylim(*self.BLANK_LOG_YLIM)          # refitted below when any loss is finite
         fit_y(ax_loss, np.concatenate([h.train_loss, h.val_loss]), log=True, headroom=0.3)
         norms = log_safe(result.step_norms)
         self.norm_line.set_ydata(norms)
+        if not result.finished:         # drawn at the end; the axis stays as it was meanwhile
+            self.messages[2].set_text("drawn when\ntraining ends")
+            return
         ax_norm.set_ylim(*self.BLANK_LOG_YLIM)
         fit_y(ax_norm, norms, log=True, headroom=0.3)
         for ax, values in ((ax_loss, log_safe(np.concatenate([h.train_loss, h.val_loss]))),
@@ -287,6 +350,65 @@ class ExplorerPlot:
             if np.isnan(values).all():              # nothing drawn: no ticks that mean nothing
                 ax.yaxis.set_major_locator(NullLocator())
         self.messages[2].set_text(log_problems(result.step_norms))
+
+
+def describe_result(result, Y_val=None):
+    """The explorer's picture of `result` (a Result) in words: its alt text, for screen readers.
+    Y_val: (50, O) the validation targets it was measured on, by default rh.sine_windows()'s.
+
+    Says what each of the three panels shows for this setting: how the predictions meet the
+    targets (with the validation RMSE), how the loss changed over the epochs, and how the
+    gradient's size changes going back through the steps, with the steps truncation uses.
+    """
+    s = result.settings
+    cell = s.cell.upper() + (f" ({s.activation})" if s.cell == "rnn" else "")
+    k = "full BPTT" if s.truncation >= FULL_BPTT else f"truncation {s.truncation}"
+    head = f"{cell}, hidden {s.hidden_size}, {k}, learning rate {s.learning_rate:g}"
+    if result.error is not None:
+        return f"{head}: no picture, {result.error}."
+    if result.finished:
+        when = f"after {s.epochs} epochs"
+    else:
+        when = f"training in progress, epoch {result.epochs_done} of {s.epochs}"
+    y_hat = result.Y_val_hat[:, 0]
+    off = off_scale((sine_windows()[3] if Y_val is None else Y_val)[:, 0], y_hat)
+    ratio = result.rmse / result.mean_rmse if result.mean_rmse else np.nan
+    if off is not None:
+        predictions = ("predictions far off the scale of the targets"
+                       + (f" (about {off:.0e})" if np.isfinite(off) else " (not finite)"))
+    elif ratio < 0.1:
+        predictions = "predictions follow the targets"
+    elif ratio < 1:
+        predictions = "predictions roughly follow the targets"
+    else:
+        predictions = "predictions do not follow the targets (no better than always the mean)"
+    parts = [f"{head}, {when}. Left: {predictions}, validation RMSE {result.rmse:.2g}."]
+    loss = result.history.train_loss
+    if len(loss) == 0:
+        parts.append("Middle: no epoch done yet.")
+    elif len(loss) == 1:
+        parts.append(f"Middle: training loss {loss[0]:.2g} in the first epoch.")
+    else:
+        verb = "fell" if loss[-1] < loss[0] else "rose"
+        parts.append(f"Middle: training loss {verb} from {loss[0]:.2g} to {loss[-1]:.2g} "
+                     f"in {len(loss)} epochs, validation loss {result.history.val_loss[-1]:.2g}.")
+    norms = result.step_norms
+    T = len(norms)
+    if not result.finished:
+        parts.append("Right: the gradient at each time step is drawn when training ends.")
+        return " ".join(parts)
+    with np.errstate(all="ignore"):
+        change = norms[0] / norms[-1]
+    if not np.isfinite(change) or change == 0:
+        gradient = "its size at some steps is 0 or overflowed"
+    elif change < 1:
+        gradient = f"its size falls by a factor {1 / change:.1g} over {T} steps back"
+    else:
+        gradient = f"its size grows by a factor {change:.1g} over {T} steps back"
+    used = "all steps" if s.truncation >= T else f"the last {s.truncation} steps"
+    parts.append(f"Right: the gradient at each time step, {gradient}; truncated BPTT uses "
+                 f"{used} (shaded).")
+    return " ".join(parts)
 
 
 def explorer_figure(result, footer=None):
@@ -304,14 +426,11 @@ def _explorer_plot(fig, bottom, result):
     return ExplorerPlot(axes, result)
 
 
-#: The toggle buttons' style: labels of a word each, so narrower buttons than ipywidgets' default
-BUTTONS = dict(STYLE, button_width="80px")
-
-
 class Explorer(LiveFigure):
     """The live explorer of notebook 6; build it with explorer()."""
 
     figsize = (12, 3.6)
+    picture_class = "rnn-live-picture rnn-explorer-picture"
 
     def __init__(self, settings=DEFAULTS, data=None):
         check_instance("settings", settings, Settings, "build the explorer with explorer(**values) "
@@ -327,15 +446,16 @@ class Explorer(LiveFigure):
         self.learning_rate = widgets.SelectionSlider(options=LEARNING_RATES, value=d.learning_rate,
                                                      description="learning rate", **slider_args())
         self.epochs = widgets.IntSlider(d.epochs, 1, 100, description="epochs", **slider_args())
-        self.activation = widgets.ToggleButtons(options=("tanh", "sigmoid"), value=d.activation,
-                                                description="activation", style=BUTTONS)
+        # radio buttons, not toggle buttons: native inputs, which say which one is chosen
+        self.activation = widgets.RadioButtons(options=("tanh", "sigmoid"), value=d.activation,
+                                               description="activation", style=STYLE)
         self.clipping = widgets.Dropdown(options=tuple(CLIPPING), value=d.clipping,
                                          description="clipping", style=STYLE,
                                          layout=widgets.Layout(width="400px"))
         self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
                                            style=STYLE, layout=widgets.Layout(width="200px"))
-        self.cell = widgets.ToggleButtons(options=tuple((name.upper(), name) for name in names()),
-                                          value=d.cell, description="cell", style=BUTTONS)
+        self.cell = widgets.RadioButtons(options=tuple((name.upper(), name) for name in names()),
+                                         value=d.cell, description="cell", style=STYLE)
         self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
                       "learning_rate": self.learning_rate, "epochs": self.epochs,
                       "cell": self.cell, "activation": self.activation, "clipping": self.clipping,
@@ -347,20 +467,22 @@ class Explorer(LiveFigure):
         # before LiveFigure's own observer, so that the update it starts sees the cell's defaults
         self.cell.observe(self._cell_chosen, names="value")
         controls = list(self.named.values())
-        note = widgets.HTML("<small>truncation 50 = full BPTT (T = 50); the activation is the "
+        note = widgets.HTML("truncation 50 = full BPTT (T = 50); the activation is the "
                             "vanilla RNN's; choosing a cell moves hidden size, learning rate and "
                             "epochs to that cell's defaults. Each change retrains from the seed, in "
-                            f"mini-batches of {BATCH_SIZE}.</small>")
+                            f"mini-batches of {BATCH_SIZE}.")
+        note.add_class("rnn-explorer-note")
         # the sliders' column keeps its width (their readouts must stay in view); the other one
-        # gives way, its note wrapping, on a narrow screen
-        box = widgets.HBox([widgets.VBox(controls[:4], layout=widgets.Layout(flex="0 0 auto")),
-                            widgets.VBox(controls[4:] + [note],
-                                         layout=widgets.Layout(flex="1 1 auto", min_width="0"))])
+        # gives way on a narrow screen; the note below both, as wide as the page
+        box = widgets.VBox([
+            widgets.HBox([widgets.VBox(controls[:4], layout=widgets.Layout(flex="0 0 auto")),
+                          widgets.VBox(controls[4:],
+                                       layout=widgets.Layout(flex="1 1 auto", min_width="0"))]),
+            note])
         self._redraw = None
         super().__init__(controls, retrain(self.settings(), self.data), box)
         self.plot = self.artists
-        for widget, name in ((self, "rnn-explorer"), (self.text, "rnn-explorer-text"),
-                             (self.image, "rnn-explorer-picture")):
+        for widget, name in ((self, "rnn-explorer"), (self.text, "rnn-explorer-text")):
             widget.add_class(name)          # names a browser test can find
         for name, control in self.named.items():
             control.add_class("rnn-" + name.replace("_", "-"))
@@ -400,6 +522,12 @@ class Explorer(LiveFigure):
 
     def compute(self, settings):
         return retrain(settings, self.data)
+
+    def compute_live(self, settings, progress):
+        return retrain(settings, self.data, progress)
+
+    def describe(self, state):
+        return describe_result(state, self.data[3])
 
     def failed(self, settings, message):
         return Result(settings, error=message)

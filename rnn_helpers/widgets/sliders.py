@@ -4,11 +4,14 @@
                              which time steps contribute to it.
     weight_scale_explorer()  notebook 4: the norm of dloss/ds_t at each step as W is scaled up
                              or down: vanishing, then exploding.
+    temperature_slider()     notebook 10: a sample of the character model's text at the
+                             temperature chosen; without a kernel, its samples as text.
 
 The maths they draw is in rnn_helpers.gradient_flow. Letters used in shapes: N records, T time
 steps, D input size, H hidden size, O output size.
 """
 
+import html
 import types
 from dataclasses import dataclass
 
@@ -21,10 +24,10 @@ from ..gradient_flow import spectral_radius, step_gradient_norms, truncation_pro
 from ..plots import COLORS, plot_step_norms
 from ..rnn import init_params
 from .drawing import fewer_ticks, fit_y, log_safe
-from .live import LiveFigure, slider_args
+from .live import LiveFigure, accessibility_script, slider_args
 
 __all__ = ["TruncationExplorer", "truncation_explorer", "WeightScaleExplorer",
-           "weight_scale_explorer"]
+           "weight_scale_explorer", "TemperatureSlider", "temperature_slider", "STATIC_TEMPERATURES"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,6 +106,23 @@ class TruncationExplorer(LiveFigure):
 
     def failed(self, settings, message):
         return TruncationState(settings, self.errors)   # compute only reads precomputed arrays
+
+    def describe(self, state):
+        """The picture in words (its alt text): which steps are kept, and the error circled."""
+        k, T = state.settings.k, len(self.errors)
+        c = self.contributions
+        with np.errstate(all="ignore"):
+            ratio = c[-1] / c[0]
+        kept = (f"the last {k} of {T} steps (blue), the others are left out (grey)" if k < T
+                else f"all {T} steps (blue)")
+        left = (f"Left: each time step's part of the gradient on a log scale, step {T}'s "
+                f"{ratio:.1g} times step 1's; truncation {k} keeps {kept}.")
+        right = (f"Right: the relative error of the truncated gradient against the full one for "
+                 f"every truncation k, from {self.errors[0]:.2g} at k = 1 down to "
+                 f"{self.errors[-2]:.2g} at k = {T - 1}; ")
+        right += (f"k = {k} is circled, error {state.error:.2g}." if k < T
+                  else f"k = {T} is full BPTT, error 0.")
+        return f"{state.settings.describe()}. {left} {right}"
 
     def draw_on(self, artists, state):
         k, T = state.settings.k, len(self.errors)
@@ -206,6 +226,14 @@ class WeightScaleExplorer(LiveFigure):
     def failed(self, settings, message):
         return ScaleState(settings, np.full(self.X.shape[1], np.nan))
 
+    def describe(self, state):
+        """The picture in words (its alt text): the slope of the gradient's norm and its verdict."""
+        T = len(state.norms)
+        return (f"The norm of dloss/ds_t at each time step t from 1 to {T}, on a fixed log scale, "
+                f"for {state.settings.describe()}: going back from step {T} to step 1 it is "
+                f"multiplied by {state.growth:.2g} ({state.verdict}); a dashed line marks its "
+                f"size at step {T}, {state.norms[-1]:.2g}.")
+
     def draw_on(self, artists, state):
         norms = log_safe(state.norms)
         artists.line.set_ydata(norms)
@@ -238,3 +266,87 @@ def _problem(params, X, Y, activation):
         params = init_params(100, np.shape(X)[-1], np.shape(Y)[-1], seed=0)
     X, Y = check_inputs(params, X, Y)
     return params, X, Y
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 10: the temperature of sampling
+# ---------------------------------------------------------------------------------------------
+
+#: The temperatures whose samples a view without a kernel shows as text (besides the slider's own)
+STATIC_TEMPERATURES = (0.5, 1.0, 1.5)
+
+
+class TemperatureSlider(widgets.VBox):
+    """The temperature slider of notebook 10; build it with temperature_slider().
+
+    .slider the control, .text the sample on display (without the prompt), .output the HTML
+    widget that shows prompt and sample. Every move draws a new sample with rh.text.sample from
+    the same seed, so only the temperature differs between two samples.
+    """
+
+    def __init__(self, params, vocab, prompt, n, temperature, seed):
+        self.params, self.vocab, self.prompt, self.n, self.seed = params, vocab, prompt, n, seed
+        self.slider = widgets.FloatSlider(value=temperature, min=0.2, max=2.0, step=0.1,
+                                          description="temperature", readout_format=".1f",
+                                          **slider_args())
+        self.output = widgets.HTML()
+        self.slider.observe(lambda change: self.resample(), names="value")
+        self.resample()
+        super().__init__([self.slider, self.output])
+
+    def sample_at(self, temperature):
+        """The text the model writes after the prompt at `temperature` (a str of n characters)."""
+        from .. import text as tx
+        ids = tx.sample(self.params, tx.encode(self.prompt, self.vocab), self.n,
+                        temperature=temperature, seed=self.seed)
+        return tx.decode(ids, self.vocab)
+
+    def resample(self):
+        self.text = self.sample_at(self.slider.value)
+        escaped = html.escape(self.prompt + self.text, quote=False)
+        self.output.value = f'<pre style="font-size: 16px; line-height: 1.35;">{escaped}</pre>'
+
+    def _ipython_display_(self):
+        """The accessibility script (a11y.js, once a page), then the widget."""
+        from IPython.display import display
+        display(accessibility_script())
+        display(self._repr_mimebundle_(), raw=True)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget for a live front end; for a static one (no kernel), its samples as text:
+        at the slider's temperature and at STATIC_TEMPERATURES."""
+        data = super()._repr_mimebundle_(**kwargs)
+        temperatures = sorted({round(self.slider.value, 1), *STATIC_TEMPERATURES})
+        samples = {t: self.text if t == round(self.slider.value, 1) else self.sample_at(t)
+                   for t in temperatures}
+        note = ("Static text: the temperature slider needs a running kernel (run the notebook). "
+                "Its samples, from the same random draws, at temperatures "
+                + ", ".join(f"{t:g}" for t in temperatures) + ":")
+        data["text/plain"] = note + "".join(f"\n\n--- temperature {t:g}:\n{self.prompt}{text}"
+                                            for t, text in samples.items())
+        data["text/html"] = f"<p><em>{html.escape(note)}</em></p>" + "".join(
+            f"<p><strong>temperature {t:g}</strong></p><pre>"
+            f"{html.escape(self.prompt + text, quote=False)}</pre>" for t, text in samples.items())
+        return data
+
+
+def temperature_slider(params, vocab, prompt, n=300, temperature=0.8, seed=0):
+    """A slider for the temperature of sampling (0.2 to 2, steps of 0.1) from a character model.
+
+    params: a character model's weights (rh.text: init_params(H, K, K), trained); vocab: its
+    vocabulary (rh.text.char_vocab); prompt: the text the model reads first (a str whose
+    characters are in vocab). Every move shows the prompt and the n characters the model writes
+    after it at the new temperature, drawn from `seed`. Without a kernel the output shows the
+    samples as text. Raises ValueError/TypeError naming a bad argument.
+    """
+    from .. import text as tx
+    try:
+        tx.encode(prompt, vocab)                   # checks prompt and vocab
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"prompt: {err}") from None
+    check_int("n", n, minimum=1)
+    check_int("seed", seed, minimum=0)
+    check_positive_float("temperature", temperature)
+    if not 0.2 <= temperature <= 2.0:
+        raise ValueError(f"temperature must be from 0.2 to 2 (the slider's range), got {temperature!r}.")
+    return TemperatureSlider(params, vocab, prompt, n, float(temperature), seed)
