@@ -4,7 +4,8 @@ docs/build.py calls `layout(cells)` on the cells a deck shows (after the edition
 returns new cells with `slideshow.slide_type` set; nothing in the notebooks is changed. The rule:
 
 1. Markdown cells are first cut before each heading inside them. `#` and `##` headings start a
-   slide (a new column of the deck), `###` headings a subslide (one step down in that column); so do the cells tagged `course-new-slide` (answers, added by the build).
+   slide (a new column of the deck), `###` headings a subslide (one step down in that column);
+   so do the cells tagged `course-new-slide` (answers, added by the build).
 2. Within a section, cells are packed onto subslides in order while their estimated height fits
    `BUDGET_PX` (the slide is 720 px high; the estimate is deliberately generous). A figure stays with
    the text just before it when both fit; otherwise it gets its own subslide.
