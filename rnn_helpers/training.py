@@ -131,6 +131,8 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
                         momentum, seed)
     shuffle = _check_flag("shuffle", shuffle)
     dtype = _check_dtype(dtype)
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(f"on_epoch must be None or a function, got {on_epoch!r}.")
     model = get_cell(cell)
     engine = make_engine(params, model, model.options(activation), dtype)
     X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
@@ -143,8 +145,6 @@ def train(params, X, Y, X_val=None, Y_val=None, *, epochs=25, learning_rate=1e-2
     val_loss = np.empty(s["epochs"]) if X_val is not None else None
     clipped = np.zeros(s["epochs"], dtype=int)
     limit = None                                    # DIVERGENCE_FACTOR * (1 + the first loss)
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(f"on_epoch must be None or a function, got {on_epoch!r}.")
     weights = lambda: Model(engine.export(), cell, activation)  # noqa: E731
     paused = 0.0                                    # seconds spent in on_epoch
 
