@@ -20,7 +20,7 @@ from PIL import Image
 import rnn_helpers as rh
 from rnn_helpers import exercises
 from rnn_helpers import widgets as w
-from rnn_helpers.widgets import drawing, explorer_widget
+from rnn_helpers.widgets import drawing, explorer_widget, retraining
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -665,8 +665,8 @@ def test_a_long_retrain_shows_its_progress_and_ends_on_the_picture_of_a_plain_ru
 def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
     ex = w.explorer(cell="lstm", epochs=3)
     ex.first = 60.0                         # no picture for the time passed: only the estimate
-    threshold = explorer_widget.SHOW_START_FLOP
-    monkeypatch.setattr(explorer_widget, "SHOW_START_FLOP", 0.0)
+    threshold = retraining.SHOW_START_FLOP
+    monkeypatch.setattr(retraining, "SHOW_START_FLOP", 0.0)
     titles = []
     ex.image.observe(lambda change: titles.append(ex.plot.title.get_text()), names="value")
 
@@ -681,11 +681,11 @@ def test_a_long_retrain_shows_its_initial_weights_at_once(monkeypatch):
     X, Y, X_val, _ = rh.sine_windows()
     largest = dataclasses.replace(w.CELL_DEFAULTS["lstm"], hidden_size=200, truncation=50)
     params = rh.get_cell("lstm").init_params(200, seed=0)
-    assert 1e11 < explorer_widget.training_flop(largest, params, X, X_val) < 1.2e11
+    assert 1e11 < retraining.training_flop(largest, params, X, X_val) < 1.2e11
     small = rh.get_cell("lstm").init_params(20, seed=0)
-    assert explorer_widget.training_flop(w.CELL_DEFAULTS["lstm"], small, X, X_val) < 1e10
+    assert retraining.training_flop(w.CELL_DEFAULTS["lstm"], small, X, X_val) < 1e10
     rnn = dataclasses.replace(w.DEFAULTS, hidden_size=200, truncation=50)      # about 0.2 s
-    assert explorer_widget.training_flop(rnn, rh.init_params(200, seed=0), X, X_val) \
+    assert retraining.training_flop(rnn, rh.init_params(200, seed=0), X, X_val) \
         < threshold
 
 

@@ -8,7 +8,9 @@
     temperature_slider()     notebook 10 (widgets.sliders): samples of a character model's text.
 
 Modules: live (the machinery every widget shares: last setting wins, checked values, a static
-picture without a kernel), drawing (figures on Agg, PNG bytes), explorer_widget, sliders.
+picture without a kernel), drawing (figures on Agg, PNG bytes), retraining (what one setting of the
+explorer gives: Settings, CELL_DEFAULTS, retrain, Result, describe_result), explorer_widget (its
+controls and picture), sliders.
 """
 
 from .drawing import NOTE, png_bytes
