@@ -121,6 +121,9 @@ def output_height(output):
     if "text/html" in data:
         html = data["text/html"]
         html = html if isinstance(html, str) else "".join(html)
+        blocks = html_blocks(html)
+        if blocks:
+            return sum(html_block_height(block) for block in blocks) + BLOCK_GAP
         return (html.count("<tr") + 1) * 21 * 1.9 + BLOCK_GAP
     if "text/markdown" in data:
         md = data["text/markdown"]
@@ -129,7 +132,25 @@ def output_height(output):
     text = text if isinstance(text, str) else "".join(text)
     if output.get("output_type") == "error":
         return 200
-    return code_lines_height(text.rstrip("\n").split("\n")) if text.strip() else 0
+    # printed text wraps at word breaks and its long lines run over the estimate: 15 % to spare
+    return 1.15 * code_lines_height(text.rstrip("\n").split("\n")) if text.strip() else 0
+
+
+_HTML_BLOCK = re.compile(r"<(p|pre)\b.*?</\1>", re.S)
+
+
+def html_blocks(html):
+    """An HTML output made only of <p> and <pre> blocks (a widget's text for views without a
+    kernel), as its list of blocks; [] for any other HTML (tables: estimated by their rows)."""
+    blocks = [m.group(0) for m in _HTML_BLOCK.finditer(html)]
+    return blocks if blocks and not _HTML_BLOCK.sub("", html).strip() else []
+
+
+def html_block_height(block):
+    text = re.sub(r"<[^>]+>", "", block)
+    if block.startswith("<pre"):
+        return code_lines_height(text.strip("\n").split("\n"))
+    return markdown_height(text)
 
 
 def image_size(output, mime="image/png"):
@@ -227,6 +248,23 @@ def _line_chunks(lines, budget):
     return chunks
 
 
+def _joined(value):
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _block_chunks(blocks, budget):
+    """HTML blocks in runs whose estimated height fits `budget` (a block taller than that alone)."""
+    chunks, current, height = [], [], 0.0
+    for block in blocks:
+        h = html_block_height(block)
+        if current and height + h > budget:
+            chunks.append(current)
+            current, height = [], 0.0
+        current.append(block)
+        height += h
+    return chunks + [current] if current else chunks
+
+
 def _output_only(cell, outputs):
     new = _clone(cell, source="", outputs=outputs)
     new["metadata"] = copy.deepcopy(cell.get("metadata", {}))
@@ -245,8 +283,17 @@ def _split_outputs(cell, outputs):
             if current:
                 pieces.append(current)
                 current, height = [], 0.0
-            for chunk in _line_chunks(text.rstrip("\n").split("\n"), BUDGET_PX):
+            # a long printed text wraps more than the estimate says: cut it with room to spare
+            for chunk in _line_chunks(text.rstrip("\n").split("\n"), 0.8 * BUDGET_PX):
                 pieces.append([{**output, "text": "\n".join(chunk) + "\n"}])
+            continue
+        blocks = html_blocks(_joined(output.get("data", {}).get("text/html", "")))
+        if h > BUDGET_PX and blocks:
+            if current:
+                pieces.append(current)
+                current, height = [], 0.0
+            for chunk in _block_chunks(blocks, BUDGET_PX):
+                pieces.append([{**output, "data": {"text/html": "".join(chunk), "text/plain": ""}}])
             continue
         if current and height + h > BUDGET_PX:
             pieces.append(current)
