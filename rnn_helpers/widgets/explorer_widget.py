@@ -91,7 +91,7 @@ CELL_DEFAULTS = {
     "rnn": Settings(),
     "lstm": Settings(hidden_size=20, learning_rate=0.5, epochs=20, cell="lstm"),
     "gru": Settings(hidden_size=30, learning_rate=0.5, epochs=15, cell="gru"),
-    "gru_before": Settings(hidden_size=20, learning_rate=1.0, epochs=15, cell="gru_before"),
+    "gru_before": Settings(hidden_size=20, learning_rate=0.5, epochs=25, cell="gru_before"),
 }
 PER_CELL = ("hidden_size", "learning_rate", "epochs")
 DEFAULTS = CELL_DEFAULTS["rnn"]
