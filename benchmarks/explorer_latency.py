@@ -114,7 +114,7 @@ def measure_live(explorer, name):
 
 
 #: matrices per step of each cell: the vanilla RNN one (H x (H + D)), the GRU three, the LSTM four
-GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+GATES = {"rnn": 1, "gru": 3, "gru_before": 3, "lstm": 4}
 
 
 def product_flop(settings, N=100, N_val=50, T=50, D=1):

@@ -20,6 +20,8 @@ One module per idea, in the order the course teaches them:
     tutorial        the original tutorial's method as published: a flawed reference (notebook 7)
     lstm, gru       the gated cells (cells/lstm.py, cells/gru.py), with the rnn module's names
                                                                                 (notebook 8)
+    gru_reset_before  the GRU with the reset gate before the recurrent product (Cho et al. 2014),
+                    registered as the cell "gru_before", with the same names   (notebook 8)
     cells           the cell protocol and the registry: register your own cell; rnn, lstm, gru
                     and every registered cell work in training, prediction, gradient checks,
                     gradient flow, the text model and the explorer                (notebook 8)

@@ -8,7 +8,8 @@ scratch environment, and its output is committed. To run it again:
     /tmp/torchvenv/bin/python tests/make_autograd_references.py
 
 It does not import rnn_helpers: each model is written here in torch, from its equations (the LSTM and
-the GRU are PyTorch's own nn.LSTM and nn.GRU), on weights and data drawn from a seeded numpy
+the GRU are PyTorch's own nn.LSTM and nn.GRU; the reset-before GRU, which PyTorch does not have, is
+written out), on weights and data drawn from a seeded numpy
 generator in the package's layout, in float64. For every case it stores the inputs, the loss
 mean_n 1/2 ||h_T V^T + c - y||^2 and its gradient, in full and truncated to the last K steps (the
 state at step T - K computed, then held constant: detached).
@@ -32,6 +33,8 @@ def shapes(case):
         return {"W_x": (4 * H, D), "W_h": (4 * H, H), "b": (4 * H,)}
     if case == "gru":
         return {"W_x": (3 * H, D), "W_h": (3 * H, H), "b_x": (3 * H,), "b_h": (3 * H,)}
+    if case == "gru_before":
+        return {"W_x": (3 * H, D), "W_h": (3 * H, H), "b_xh": (3 * H,)}
     return {k: (H, D) if k.endswith("x") else (H, H) if k.startswith("W") else (H,)
             for k in ("W_fx", "W_fh", "b_f", "W_nx", "W_nh", "b_n")}      # the minimal gated unit
 
@@ -53,7 +56,13 @@ def run(case, p, X, start=None):
     h = torch.zeros(X.shape[0], H) if start is None else start
     for t in range(X.shape[1]):
         x = X[:, t]
-        if case.startswith("rnn"):
+        if case == "gru_before":            # Cho et al. 2014: the reset before the product
+            W_r, W_z, W_n = p["W_h"].split(H)
+            a_r, a_z, a_n = (x @ p["W_x"].T + p["b_xh"]).split(H, dim=1)
+            r, z = torch.sigmoid(a_r + h @ W_r.T), torch.sigmoid(a_z + h @ W_z.T)
+            n = torch.tanh(a_n + (r * h) @ W_n.T)
+            h = (1 - z) * n + z * h
+        elif case.startswith("rnn"):
             act = torch.tanh if case == "rnn-tanh" else torch.sigmoid
             h = act(x @ p["U"].T + h @ p["W"].T + p["b"])
         else:
@@ -70,7 +79,8 @@ def detached(state):
 def main():
     rng = np.random.default_rng(2024)
     out = {}
-    for case in ("rnn-tanh", "rnn-sigmoid", "lstm", "gru", "mgu"):
+    for case in ("rnn-tanh", "rnn-sigmoid", "lstm", "gru", "mgu", "gru_before"):   # new cases last:
+                                                                   # the earlier ones keep their draws
         weights = {k: rng.normal(scale=0.5, size=s) for k, s in shapes(case).items()}
         weights.update(V=rng.normal(scale=0.5, size=(O, H)), c=rng.normal(scale=0.5, size=O))
         X, Y = rng.normal(size=(N, T, D)), rng.normal(size=(N, O))

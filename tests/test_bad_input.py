@@ -49,7 +49,7 @@ from matplotlib.figure import Figure
 
 import rnn_helpers as rh
 from rnn_helpers import (activations, baselines, cells, clipping, data, gradcheck, gradient_flow,
-                         gru, losses, lstm, plots, rnn, training, tutorial, weather)
+                         gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
 from rnn_helpers import exercises, text, widgets
 
@@ -898,7 +898,7 @@ def _gated_rows(mod):
          model=PARAMS, X=ARRAY(ndims=(3,), axes=(2,), nonempty=(0, 1)))
 
 
-for _mod in (lstm, gru):
+for _mod in (lstm, gru, gru_reset_before):
     _gated_rows(_mod)
 
 # ---- weather -------------------------------------------------------------------------------------
@@ -1209,12 +1209,13 @@ def _work_started(*args, **kwargs):
 TRAINING_WORK = {
     "training.train": [(training, "make_engine")],
     "training.train_reference": [(rnn, "loss_and_grads_loop"), (lstm, "loss_and_grads_loop"),
-                                 (gru, "loss_and_grads_loop")],
+                                 (gru, "loss_and_grads_loop"),
+                                 (gru_reset_before, "loss_and_grads_loop")],
     "tutorial.tutorial_train": [(tutorial, "tutorial_loss"), (tutorial, "position_inputs")],
     "text.train_text": [(text.training, "loss_and_grads_time_major"), (text.training, "bits_per_char")],
 }
 TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
-                      for m in ("lstm", "gru")})
+                      for m in ("lstm", "gru", "gru_reset_before")})
 
 BEFORE_ITEMS = [item for item in ITEMS if item.values[0].label in TRAINING_WORK]
 
@@ -1468,7 +1469,8 @@ def test_implement_checkers_give_a_verdict_for_any_function(name, check):
 def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
-               rnn, training, plots, weather, lstm, gru, text, widgets, exercises, text_checks]
+               rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
+               text_checks]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
@@ -1789,7 +1791,8 @@ def test_absurd_sizes_name_the_argument_and_the_size(call, message):
 
 # 12. Overflow: scaled before squaring, or refused alike by the readable and the fast versions ----
 
-@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {})])
+@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {}),
+                                            (gru_reset_before, {})])
 def test_huge_weights_are_refused_alike_by_the_loop_and_the_vectorised_code(module, kwargs):
     X, Y = series((2, 4, 2)), np.ones((2, 1))
     huge = {k: v * 1e300 for k, v in module.init_params(3, 2, 1, seed=0).items()}
@@ -1806,7 +1809,8 @@ def test_huge_weights_are_refused_alike_by_the_loop_and_the_vectorised_code(modu
         rh.train(huge, X, Y, epochs=1, **kwargs)
 
 
-@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {})])
+@pytest.mark.parametrize("module, kwargs", [(rnn, dict(activation="tanh")), (lstm, {}), (gru, {}),
+                                            (gru_reset_before, {})])
 def test_weights_at_the_bound_give_the_same_finite_answer_in_both_versions(module, kwargs):
     X, Y = series((2, 4, 2)), np.ones((2, 1))
     big = {k: v * 1e49 for k, v in module.init_params(3, 2, 1, seed=0).items()}

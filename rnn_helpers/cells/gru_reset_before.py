@@ -11,58 +11,103 @@ gate scaling the recurrent product after it is computed. The GRU as K. Cho et al
 ONNX's linear_before_reset=0), resets the state first, then multiplies:
 
     h_0 = 0                                                  (N, H)
-    a_x = x_t W_x^T + b_x                                    (N, 3H)   blocks [r z n]
-    r = sigmoid(a_x,r + h_{t-1} W_hr^T + b_hr)               (N, H)
-    z = sigmoid(a_x,z + h_{t-1} W_hz^T + b_hz)               (N, H)
-    n = tanh(a_x,n + (r * h_{t-1}) W_hn^T + b_hn)            (N, H)    r * h_{t-1}: "rh"
+    a_x = x_t W_x^T + b_xh                                   (N, 3H)   blocks [r z n]
+    r = sigmoid(a_x,r + h_{t-1} W_hr^T)                      (N, H)
+    z = sigmoid(a_x,z + h_{t-1} W_hz^T)                      (N, H)
+    n = tanh(a_x,n + (r * h_{t-1}) W_hn^T)                   (N, H)    r * h_{t-1}: "rh"
     h_t = (1 - z) * n + z * h_{t-1}                          (N, H)
     y_hat = h_T V^T + c                                      (N, O)
 
-The parameters have exactly the names and shapes of rnn_helpers.gru's (W_x (3H, D), W_h (3H, H),
-b_x and b_h (3H,), V (O, H), c (O,), blocks in the order r, z, n), so the same numbers can be run
-through either cell; they then compute different functions. Here b_xn and b_hn are simply added, so
-only their sum matters (they could be merged), which is not true of the reset-after GRU.
+It is registered as the cell "gru_before" (rnn_helpers.cells), so training, prediction, the
+gradient checks and the explorer take it like the built-in cells.
+
+Its weights: W_x (3H, D), W_h (3H, H), b_xh (3H,), V (O, H), c (O,), blocks in the order r, z, n.
+W_x and W_h are rnn_helpers.gru's; the biases are not. In this variant every bias is simply added
+to its gate's input (for the candidate too: r multiplies h_{t-1} before W_hn, not W_hn h_{t-1} +
+b_hn), so a bias on the x side and one on the h side only ever count through their sum. One bias
+per block is the whole parameterisation, and it is called b_xh: the sum of the two the other GRU
+keeps (b_xh = b_x + b_h), a bias of both sides. The reset-after GRU needs its two candidate biases
+apart, which is why rnn_helpers.gru keeps b_x and b_h. The name is chosen so that the registry,
+which recognises a cell from its params' keys, can tell the cells apart and refuse a mistake: b
+would be the LSTM's key set {W_x, W_h, b}, and b_x would make a GRU's params with b_h deleted pass
+silently as this other GRU. Moving weights:
+
+    from rnn_helpers.gru (or PyTorch's nn.GRU): W_x, W_h as they are; b_xh = b_x + b_h. This gives
+        the reset-before GRU nearest to it, not the same function: the reset is applied elsewhere.
+    Keras GRU(reset_after=False): kernel (D, 3H), recurrent_kernel (H, 3H), bias (3H,), each with
+        its gate blocks in the order z, r, h: W_x = kernel.T, W_h = recurrent_kernel.T,
+        b_xh = bias, with the blocks reordered to r, z, n. Keras' update gate keeps the old state
+        as here.
+    ONNX GRU(linear_before_reset=0): W (3H, D), R (3H, H) and B = [Wb, Rb] (6H,), blocks z, r, h:
+        W_x = W, W_h = R, b_xh = Wb + Rb, reordered to r, z, n.
+    Dive into Deep Learning: W_xr, W_xz, W_xh (D, H), W_hr, W_hz, W_hh (H, H), b_r, b_z, b_h (H,):
+        W_x = [W_xr^T; W_xz^T; W_xh^T], W_h = [W_hr^T; W_hz^T; W_hh^T], b_xh = [b_r, b_z, b_h]
+        (d2l's W_xh and b_h are its candidate's). d2l writes h_t = z * h_{t-1} + (1 - z) * n, as here.
+
 Which of the two gates is z, and whether h_t = (1 - z) n + z h_{t-1} or z n + (1 - z) h_{t-1}, is a
 third convention: J. Chung et al. (2014) and C. Olah's "Understanding LSTM Networks" write the
-latter. Both modules here use the former, as PyTorch and Cho et al. do.
+latter. Both modules here use the former, as PyTorch, Keras, d2l and Cho et al. do.
 
 One step of the chain rule, given dh_t:
 
     dn = dh_t * (1 - z),  dz = dh_t * (h_{t-1} - n)
     da_n = dn * (1 - n^2)
     drh = da_n W_hn,  dr = drh * h_{t-1}
-    da = [dr * r (1 - r), dz * z (1 - z), da_n]               (N, 3H), the same for a_x and a_h
-    dW_x += da^T x_t,  db_x += sum_n da,  db_h += sum_n da
+    da = [dr * r (1 - r), dz * z (1 - z), da_n]               (N, 3H)
+    dW_x += da^T x_t,  db_xh += sum_n da
     dW_h += [da_r, da_z]^T h_{t-1} (rows r, z),  da_n^T (r * h_{t-1}) (rows n)
     dh_{t-1} = dh_t * z + [da_r, da_z] W_h[r, z] + drh * r
+    dx_t = da W_x
 
-init_params and check_inputs are rnn_helpers.gru's (the same parameters); the loops over time and
-the output layer are rnn_helpers.cells._gates', shared with both other gated cells.
+The argument checks, the output layer and the loops over time are rnn_helpers.cells._gates',
+shared with both other gated cells.
 """
 
 import numpy as np
 
+from .._checks import NO_TARGETS
 from ..activations import sigmoid_unchecked as sigmoid
 from ..losses import mse_unchecked
-from ._gates import check_backward_args as check_backward
-from ._gates import (check_cache, check_params, check_state, check_state_params, check_step,
-                     held_state_loss, output_backward, output_forward, record_output, run_forward,
-                     steps_to_walk)
-from ._gates import sum_steps_back as walk_back
-from .gru import BLOCKS, PARAM_NAMES, check_inputs, init_params
+from ._gates import (MODULE_API, GatedCell, check_backward_args, check_cache, check_data,
+                     check_params, check_state, check_state_params, check_step, draw_params,
+                     gated_state_gradients, held_state_loss, output_backward, output_forward,
+                     record_output, run_forward, steps_to_walk, sum_steps_back,
+                     vectorised_functions)
 
-def _check_params(params, name="params"):
-    """Check the GRU's params (called `name` in messages); return (H, D, O)."""
-    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)
+__all__ = list(MODULE_API)
 
-
-__all__ = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
-           "loss_and_grads", "loss_and_grads_loop", "truncated_loss"]
-
-NAME = "gru"                                       # the params are the GRU's: messages say so
+NAME = "gru_reset_before"                          # messages point to this module's init_params
+PARAM_NAMES = ("W_x", "W_h", "b_xh", "V", "c")
+BLOCKS = ("r", "z", "n")                           # the three blocks of H rows of W_x, W_h, b_xh
 STEP_CACHE_KEYS = ("x_t", "h_prev", "r", "z", "n", "rh")
 _STACKED = BLOCKS + ("rh",)                        # per-step arrays that forward stacks, (T, N, H)
 FORWARD_CACHE_KEYS = ("h",) + _STACKED + ("X", "params")
+
+
+def init_params(hidden_dim, input_dim=1, output_dim=1, *, seed=0):
+    """Draw the weights of a reset-before GRU from a seeded generator.
+
+    W_x, W_h and V from uniform(-a, a) with a = 1 / sqrt(hidden_dim), as rnn_helpers.gru (the same
+    seed gives the same W_x, W_h and V); b_xh and c start at 0.
+    Returns a dict of float64 arrays: "W_x" (3H, D), "W_h" (3H, H), "b_xh" (3H,), "V" (O, H),
+    "c" (O,).
+    Raises TypeError if a size or the seed is not a whole number, ValueError if a size is below 1 or
+    above 100 000, or the seed negative.
+    """
+    return draw_params(len(BLOCKS), ("b_xh",), hidden_dim, input_dim, output_dim, seed)
+
+
+def check_inputs(params, X, Y=NO_TARGETS, *, x_name="X", y_name="Y"):
+    """Check the params, the windows X (N, T, D) and the targets Y (N, O) (or X alone) as
+    rnn_helpers.gru.check_inputs does; return X or (X, Y), float64. Messages call the arrays x_name
+    and y_name."""
+    _check_params(params)
+    return check_data(params, X, Y, x_name, y_name)
+
+
+def _check_params(params, name="params"):
+    """Check the reset-before GRU's params (called `name` in messages); return (H, D, O)."""
+    return check_params(params, PARAM_NAMES, len(BLOCKS), NAME, name)
 
 
 def step_forward(x_t, h_prev, params):
@@ -81,13 +126,13 @@ def step_forward(x_t, h_prev, params):
 def _step_forward(x_t, h_prev, params):
     """step_forward without argument checks, for the loop of forward."""
     H = params["W_h"].shape[1]
-    W_h, b_h = params["W_h"], params["b_h"]
-    a_x = x_t @ params["W_x"].T + params["b_x"]
-    a_rz = h_prev @ W_h[:2 * H].T + b_h[:2 * H]        # the gates see h_{t-1} as before
+    W_h = params["W_h"]
+    a_x = x_t @ params["W_x"].T + params["b_xh"]    # all of each gate's bias
+    a_rz = h_prev @ W_h[:2 * H].T                      # the gates see h_{t-1} as in the other GRU
     r = sigmoid(a_x[:, :H] + a_rz[:, :H])
     z = sigmoid(a_x[:, H:2 * H] + a_rz[:, H:])
     rh = r * h_prev                                    # reset first ...
-    n = np.tanh(a_x[:, 2 * H:] + rh @ W_h[2 * H:].T + b_h[2 * H:])   # ... then multiply
+    n = np.tanh(a_x[:, 2 * H:] + rh @ W_h[2 * H:].T)   # ... then multiply
     h_t = (1.0 - z) * n + z * h_prev
     return h_t, {"x_t": x_t, "h_prev": h_prev, "r": r, "z": z, "n": n, "rh": rh}
 
@@ -98,30 +143,33 @@ def step_backward(dh_t, cache, params):
     dh_t: (N, H), dloss/dh_t from the output and step t + 1; cache: from step_forward;
     params: dict from init_params.
     Returns (dh_prev, step_grads): dh_prev (N, H), and step_grads a dict of this step's contribution,
-    summed over the N records: "W_x" (3H, D), "W_h" (3H, H), "b_x" (3H,), "b_h" (3H,).
+    summed over the N records: "W_x" (3H, D), "W_h" (3H, H), "b_xh" (3H,).
     Raises TypeError for a cache that step_forward did not make, ValueError for wrong shapes.
     """
     H, _, _ = _check_params(params)
-    check_cache(cache, STEP_CACHE_KEYS, "gru_reset_before", "step_forward")
+    check_cache(cache, STEP_CACHE_KEYS, NAME, "step_forward")
     N = np.shape(cache["h_prev"])[0]
     return _step_backward(check_state("dh_t", dh_t, N, H), cache, params)
 
 
-def _step_backward(dh_t, cache, params):
-    """step_backward without argument checks, for backward."""
+def _step_backward(dh_t, cache, params, with_dx=False):
+    """step_backward without argument checks, for backward. with_dx: return, as the cell protocol
+    of rnn_helpers.cells does, (dx_t (N, D), (dh_prev,), step_grads)."""
     r, z, n, rh, h_prev = cache["r"], cache["z"], cache["n"], cache["rh"], cache["h_prev"]
     H = h_prev.shape[1]
     W_h = params["W_h"]
     dn = dh_t * (1.0 - z)                              # h_t = (1 - z) * n + z * h_{t-1}
     dz = dh_t * (h_prev - n)
-    da_n = dn * (1.0 - n * n)                          # n = tanh(a_x,n + rh W_hn^T + b_hn)
+    da_n = dn * (1.0 - n * n)                          # n = tanh(a_x,n + rh W_hn^T)
     drh = da_n @ W_h[2 * H:]                           # back through W_hn to rh = r * h_{t-1}
     da_rz = np.concatenate([drh * h_prev * r * (1.0 - r), dz * z * (1.0 - z)], axis=1)
-    da = np.concatenate([da_rz, da_n], axis=1)         # (N, 3H): a_x and the h side alike
+    da = np.concatenate([da_rz, da_n], axis=1)         # (N, 3H): what reaches a_x
     step_grads = {"W_x": da.T @ cache["x_t"],
                   "W_h": np.concatenate([da_rz.T @ h_prev, da_n.T @ rh], axis=0),
-                  "b_x": da.sum(axis=0), "b_h": da.sum(axis=0)}
+                  "b_xh": da.sum(axis=0)}
     dh_prev = dh_t * z + da_rz @ W_h[:2 * H] + drh * r   # directly, via the gates, via rh
+    if with_dx:
+        return da @ params["W_x"], (dh_prev,), step_grads
     return dh_prev, step_grads
 
 
@@ -146,6 +194,12 @@ def _forward(params, X, h0=None):
     return output_forward(h[-1], params), {"h": h, **stacked, "X": X, "params": params}
 
 
+def _step_cache(cache, t):
+    """The cache step_forward made at step t (1 .. T), as views into forward's stacked arrays."""
+    return {**{name: cache[name][t - 1] for name in _STACKED},
+            "x_t": cache["X"][:, t - 1], "h_prev": cache["h"][t - 1]}
+
+
 def backward(dY_hat, cache, truncate=None):
     """Gradients of the loss given dY_hat = dloss/dY_hat (N, O) and the cache from forward.
 
@@ -153,17 +207,15 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params. A cache that forward did not make is
     a TypeError.
     """
-    dY_hat, k = check_backward(dY_hat, cache, FORWARD_CACHE_KEYS, "gru_reset_before", truncate)
+    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
     return _backward(dY_hat, cache, k)
 
 
 def _backward(dY_hat, cache, k):
     """backward without argument checks: dh alone flows back, through k steps (1 .. T)."""
     grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
-    steps = [{**{name: cache[name][t - 1] for name in _STACKED},
-              "x_t": cache["X"][:, t - 1], "h_prev": cache["h"][t - 1]}
-             for t in range(1, cache["X"].shape[1] + 1)]
-    return walk_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
+    steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
+    return sum_steps_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
 
 
 def loss_and_grads(params, X, Y, truncate=None):
@@ -182,7 +234,8 @@ def loss_and_grads(params, X, Y, truncate=None):
 
 def loss_and_grads_loop(params, X, Y, truncate=None):
     """loss_and_grads computed one record and one step at a time, through step_forward and
-    step_backward: the readable reference the vectorised code is tested against."""
+    step_backward: the readable reference the vectorised code is tested against. Arguments, return
+    value and errors are those of loss_and_grads."""
     X, Y = check_inputs(params, X, Y)
     N, T, _ = X.shape
     k = steps_to_walk(truncate, T)
@@ -209,3 +262,18 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
     k = steps_to_walk(truncate, X.shape[1])
     check_state_params(state_params, params, PARAM_NAMES, len(BLOCKS), NAME)
     return held_state_loss(_forward, ("h",), params, state_params, X, Y, k)
+
+
+def _state_gradients(params, X, Y, state):
+    """What reaches h_t at every step t, (T, N, H) (state is "h", the cell's only state)."""
+    X, Y = check_inputs(params, X, Y)
+    dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
+    for t, (dh,), _ in gated_state_gradients(_forward, _step_cache, _step_backward, 1, params, X, Y):
+        dS[t - 1] = dh
+    return dS
+
+
+#: The reset-before GRU as a cell of the protocol of rnn_helpers.cells (state h), and its
+#: vectorised sequence functions, which rnn_helpers.cells registers as "gru_before".
+CELL = GatedCell(("h",), init_params, _step_forward, _step_backward)
+SEQUENCE = vectorised_functions(globals())
