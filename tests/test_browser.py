@@ -258,7 +258,7 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             # the cell selector: choosing the GRU brings its own hidden size, learning rate and
             # epochs (widgets.CELL_DEFAULTS), in one update; the truncation stays
             before = shown_pixels(page)
-            page.get_by_role("radio", name="GRU").check()
+            page.get_by_role("radio", name="GRU", exact=True).check()
             gru = dataclasses.replace(widgets.CELL_DEFAULTS["gru"], truncation=50)
             text = wait_for_settings(page, gru)
             assert f"(GRU, hidden {gru.hidden_size}," in text, text
@@ -358,7 +358,7 @@ def test_the_explorer_page_for_screen_readers_and_the_keyboard(chromium, voila_u
             # a slider announces the value shown, not its position among the choices
             rate = page.get_by_role("slider", name="learning rate")
             assert rate.get_attribute("aria-valuetext") == "0.1"
-            assert page.get_by_role("radio", name="RNN").is_checked()
+            assert page.get_by_role("radio", name="RNN", exact=True).is_checked()
             line = page.locator(".rnn-explorer-text")
             assert line.get_attribute("aria-live") == "polite" and line.get_attribute("role") == "status"
             alt = alt_text(page)
@@ -402,9 +402,9 @@ def test_the_explorer_page_for_screen_readers_and_the_keyboard(chromium, voila_u
             wait_for_settings(page, dataclasses.replace(moved, learning_rate=0.05))
             assert rate.get_attribute("aria-valuetext") == "0.05"
             # the radio buttons: arrow keys choose; the LSTM brings its defaults
-            page.get_by_role("radio", name="RNN").focus()
+            page.get_by_role("radio", name="RNN", exact=True).focus()
             page.keyboard.press("ArrowRight")
-            assert page.get_by_role("radio", name="LSTM").is_checked()
+            assert page.get_by_role("radio", name="LSTM", exact=True).is_checked()
             lstm = dataclasses.replace(widgets.CELL_DEFAULTS["lstm"], truncation=6)
             wait_for_settings(page, lstm)
             assert alt_text(page).startswith("LSTM, hidden 20, truncation 6")
@@ -436,12 +436,12 @@ def test_the_explorer_page_for_screen_readers_and_the_keyboard(chromium, voila_u
 
             # axe after every control has moved (clipping and seed too): nothing serious
             page.get_by_role("combobox", name="clipping").select_option("global norm at most 1")
-            page.get_by_role("radio", name="GRU").check()
+            page.get_by_role("radio", name="GRU", exact=True).check()
             seed = page.get_by_role("spinbutton", name="seed")
             seed.fill("1")
             seed.press("Enter")
-            page.get_by_role("radio", name="RNN").check()
-            page.get_by_role("radio", name="sigmoid").check()
+            page.get_by_role("radio", name="RNN", exact=True).check()
+            page.get_by_role("radio", name="sigmoid", exact=True).check()
             type_into_readout(page, "epochs", 3)
             final = widgets.Settings(hidden_size=widgets.DEFAULTS.hidden_size, truncation=50,
                                      learning_rate=widgets.DEFAULTS.learning_rate,

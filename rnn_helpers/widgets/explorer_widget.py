@@ -25,7 +25,7 @@ from .live import STYLE, LiveFigure, slider_args
 # The model side lives in retraining; its names are also this module's (older imports keep working).
 from .retraining import (BATCH_SIZE, CELL_DEFAULTS, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT,
                          LATENCY_TARGETS, LEARNING_RATES, PER_CELL, Result, Settings, advice,
-                         cell_defaults, describe_result, diverged_message, retrain)
+                         cell_defaults, cell_label, describe_result, diverged_message, retrain)
 
 __all__ = ["BATCH_SIZE", "DTYPE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
            "DEFAULTS", "CELL_DEFAULTS", "PER_CELL", "Result", "advice", "diverged_message", "retrain",
@@ -182,7 +182,7 @@ class Explorer(LiveFigure):
                                          layout=widgets.Layout(width="400px"))
         self.seed = widgets.BoundedIntText(d.seed, min=0, max=9999, description="seed",
                                            style=STYLE, layout=widgets.Layout(width="200px"))
-        self.cell = widgets.RadioButtons(options=tuple((name.upper(), name) for name in names()),
+        self.cell = widgets.RadioButtons(options=tuple((cell_label(name), name) for name in names()),
                                          value=d.cell, description="cell", style=STYLE)
         self.named = {"hidden_size": self.hidden_size, "truncation": self.truncation,
                       "learning_rate": self.learning_rate, "epochs": self.epochs,

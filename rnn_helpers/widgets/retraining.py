@@ -24,7 +24,8 @@ from ..training import TrainingDiverged, predict, rmse, train
 from .drawing import off_scale
 
 __all__ = ["BATCH_SIZE", "DTYPE", "FULL_BPTT", "LEARNING_RATES", "CLIPPING", "LATENCY_TARGETS", "Settings",
-           "DEFAULTS", "CELL_DEFAULTS", "PER_CELL", "cell_defaults", "Result", "advice", "diverged_message", "retrain",
+           "DEFAULTS", "CELL_DEFAULTS", "PER_CELL", "cell_defaults", "cell_label", "Result", "advice",
+           "diverged_message", "retrain",
            "SHOW_START_FLOP", "training_flop", "describe_result"]
 
 #: What a learner should wait at most, from a change to the redrawn picture (seconds, medians on
@@ -70,7 +71,7 @@ class Settings:
         """The settings in words, for titles: 'hidden 100, truncation 5, learning rate 0.1, ...'
         (for the LSTM and GRU 'LSTM, hidden 100, ...' without the activation)."""
         k = f"{self.truncation} (full BPTT)" if self.truncation >= FULL_BPTT else str(self.truncation)
-        cell = "" if self.cell == DEFAULTS.cell else f"{self.cell.upper()}, "
+        cell = "" if self.cell == DEFAULTS.cell else f"{cell_label(self.cell)}, "
         activation = f"{self.activation}, " if get_cell(self.cell).activations else ""
         return (f"{cell}hidden {self.hidden_size}, truncation {k}, learning rate "
                 f"{self.learning_rate:g}, {activation}{self.clipping}, {self.epochs} epochs, "
@@ -93,6 +94,11 @@ CELL_DEFAULTS = {
 }
 PER_CELL = ("hidden_size", "learning_rate", "epochs")
 DEFAULTS = CELL_DEFAULTS["rnn"]
+
+
+def cell_label(cell):
+    """How the explorer writes a cell's name: "LSTM", "GRU BEFORE" for "gru_before"."""
+    return cell.upper().replace("_", " ")
 
 
 def cell_defaults(cell):
@@ -253,7 +259,7 @@ def describe_result(result, Y_val=None):
     gradient's size changes going back through the steps, with the steps truncation uses.
     """
     s = result.settings
-    cell = s.cell.upper() + (f" ({s.activation})" if get_cell(s.cell).activations else "")
+    cell = cell_label(s.cell) + (f" ({s.activation})" if get_cell(s.cell).activations else "")
     k = "full BPTT" if s.truncation >= FULL_BPTT else f"truncation {s.truncation}"
     head = f"{cell}, hidden {s.hidden_size}, {k}, learning rate {s.learning_rate:g}"
     if result.error is not None:
