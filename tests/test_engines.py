@@ -11,11 +11,11 @@ import pytest
 
 import rnn_helpers as rh
 from conftest import random_problem
-from rnn_helpers import gru, lstm
+from rnn_helpers import gru, gru_reset_before, lstm
 from rnn_helpers._engines import ReadableEngine
 from rnn_helpers._engines import make_engine as engine_of
 
-GATED = {"lstm": lstm, "gru": gru}
+GATED = {"lstm": lstm, "gru": gru, "gru_before": gru_reset_before}
 SHAPES = [dict(N=5, T=6, D=2, H=3, O=2), dict(N=4, T=7, D=1, H=5, O=1),
           dict(N=3, T=1, D=1, H=2, O=1), dict(N=1, T=9, D=3, H=4, O=2)]
 TRUNCATIONS = [None, 1, 2, 5, 6, 13]
@@ -131,8 +131,8 @@ def test_float32_stops_walking_back_once_the_gradient_underflows(cell):
     params["W_h"] *= 1e-4
     if cell == "lstm":
         params["b"][6:12] = -30.0                     # f = sigmoid(-30): almost nothing carried
-    else:
-        params["b_x"][6:12] = -30.0                   # z = sigmoid(-30): h_{t-1} is not kept
+    else:                                             # z = sigmoid(-30): h_{t-1} is not kept
+        params["b_x" if "b_x" in params else "b_xh"][6:12] = -30.0
     _, grads = module.loss_and_grads(params, X, Y)
     engine = make_engine(params, cell, None, np.float32)
     engine.loss_and_grad(X.astype(np.float32), Y.astype(np.float32), None)

@@ -4,7 +4,8 @@ float64 or float32.
     ReadableEngine   any registered cell: its loss_and_grads built from its steps (rnn_helpers.sequence)
     RNNEngine        the vanilla RNN, fast (see _fast)
     LSTMEngine       the LSTM, fast (see _fast_lstm)
-    GRUEngine        the GRU, fast (see _fast_gru)
+    GRUEngine        the GRU, fast (see gru.py)
+    GRUBeforeEngine  the reset-before GRU ("gru_before"), fast (see gru_before.py)
 
 A fast engine is an optional speed-up, registered beside its cell (rnn_helpers.cells.register's
 engines={"regression": ...}); make_engine falls back to the readable engine for a cell without one.
@@ -20,10 +21,12 @@ import numpy as np
 from . import rnn as _fast
 from .flat import FlatVector
 from .gru import GRUEngine
+from .gru_before import GRUBeforeEngine
 from .lstm import LSTMEngine
 from ..losses import mse_unchecked
 
-__all__ = ["ReadableEngine", "RNNEngine", "LSTMEngine", "GRUEngine", "make_engine"]
+__all__ = ["ReadableEngine", "RNNEngine", "LSTMEngine", "GRUEngine", "GRUBeforeEngine",
+           "make_engine"]
 
 
 def make_engine(params, model, options, dtype):

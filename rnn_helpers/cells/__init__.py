@@ -33,7 +33,7 @@ s_prev, params, activation) its CELL adapts), lstm and gru. Each brings vectoris
 sequence functions and a fast training engine; a cell registered without them runs on the readable
 versions built from its steps (rnn_helpers.sequence) and trains with the readable engine. The
 package also registers "gru_before" (rnn_helpers.gru_reset_before, the GRU with the reset gate
-before the recurrent product), with its vectorised functions and no fast engine; it is not one of
+before the recurrent product), with its vectorised functions and a fast engine; it is not one of
 CELLS, the three cells the course builds and the package relies on.
 """
 
@@ -247,7 +247,7 @@ def _registry():
 
 def _register_builtins():
     """The three cells the course builds, with their vectorised functions and fast engines, and
-    the reset-before GRU with its vectorised functions."""
+    the reset-before GRU with its vectorised functions and fast engine."""
     from .. import _engines
     from ..text import model as text_model
     from . import gru, gru_reset_before, lstm, rnn
@@ -256,6 +256,6 @@ def _register_builtins():
              engines={"regression": _engines.RNNEngine, "text": text_model.VANILLA_TEXT})
     register("lstm", lstm.CELL, vectorised=lstm.SEQUENCE, engines={"regression": _engines.LSTMEngine})
     register("gru", gru.CELL, vectorised=gru.SEQUENCE, engines={"regression": _engines.GRUEngine})
-    # The GRU with the reset gate before the recurrent product (Cho et al. 2014): no fast engine,
-    # so rh.train runs it on the readable engine built from its steps.
-    register("gru_before", gru_reset_before.CELL, vectorised=gru_reset_before.SEQUENCE)
+    # The GRU with the reset gate before the recurrent product (Cho et al. 2014)
+    register("gru_before", gru_reset_before.CELL, vectorised=gru_reset_before.SEQUENCE,
+             engines={"regression": _engines.GRUBeforeEngine})

@@ -83,9 +83,8 @@ class Settings:
 #: at the RNN's (hidden 100, learning rate 0.1, 8 epochs) plain gradient descent leaves them close
 #: to predicting the mean (notebook 8 shows it), and each of their steps costs several times the
 #: RNN's. These learn the sine to a validation RMSE below 0.05 (the mean's: 0.7) for seeds 0 to 4
-#: and for hidden sizes two either side (tests/test_widgets.py). The built-in three stay within the
-#: latency target (benchmarks/explorer_latency.py); gru_before has no fast engine yet (the readable
-#: one trains it), so it misses it: about 0.5 s to the final picture at its defaults.
+#: and for hidden sizes two either side (tests/test_widgets.py). Each has a fast engine; see
+#: benchmarks/explorer_latency.py for the latency at the defaults and at the largest settings.
 CELL_DEFAULTS = {
     "rnn": Settings(),
     "lstm": Settings(hidden_size=20, learning_rate=0.5, epochs=20, cell="lstm"),
