@@ -16,7 +16,7 @@ import numpy as np
 from .flat import FlatVector, negligible_gradient
 from ..losses import mse_unchecked
 
-__all__ = ["GatedEngine"]
+__all__ = ["GatedEngine", "gru_update_factors"]
 
 
 class GatedEngine:
@@ -65,3 +65,20 @@ class GatedEngine:
         np.dot(self.flat["V"].T, dY_hat.T, out=buf.dh)      # dh_T^T = V^T dY_hat^T   (H, N)
         self.walked = self._backward(buf, T, k, negligible_gradient(X.dtype))
         return loss
+
+
+def gru_update_factors(RZ, NN, H_prev, OM, P, DZ):
+    """The factors of the GRUs' backward steps that do not depend on dh, for k steps at once.
+
+    RZ: (k, 2H, N), r above z; NN: (k, H, N), n; H_prev: (k, H, N), h_{t-1}. Writes OM = 1 - [r z]
+    (k, 2H, N), P = (1 - z)(1 - n^2) and DZ = (h_{t-1} - n) z (1 - z) (k, H, N): what both GRU
+    variants' update h_t = n + z (h_{t-1} - n) contributes to da_n and da_z.
+    """
+    H = NN.shape[1]
+    np.subtract(1.0, RZ, out=OM)
+    np.multiply(NN, NN, out=P)
+    np.subtract(1.0, P, out=P)
+    P *= OM[:, H:]
+    np.subtract(H_prev, NN, out=DZ)
+    DZ *= RZ[:, H:]
+    DZ *= OM[:, H:]

@@ -24,7 +24,7 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from .gates import GatedEngine
+from .gates import GatedEngine, gru_update_factors
 
 __all__ = ["GRUEngine"]
 
@@ -126,13 +126,7 @@ class GRUEngine(GatedEngine):
         # the factors of the k steps that do not depend on dh, all at once
         RZ, OM, NN = buf.RZ[T - k:], buf.OM[T - k:], buf.NN[T - k:]
         P, DZ, DR = buf.P[T - k:], buf.DZ[T - k:], buf.DR[T - k:]
-        np.subtract(1.0, RZ, out=OM)                        # 1 - r, 1 - z
-        np.multiply(NN, NN, out=P)                          # P = (1 - z)(1 - n^2)
-        np.subtract(1.0, P, out=P)
-        P *= OM[:, H:]
-        np.subtract(buf.A[T - k:T, :H], NN, out=DZ)         # DZ = (h_{t-1} - n) z (1 - z)
-        DZ *= RZ[:, H:]
-        DZ *= OM[:, H:]
+        gru_update_factors(RZ, NN, buf.A[T - k:T, :H], OM, P, DZ)     # 1 - [r z], P, DZ
         np.multiply(buf.AH[T - k:, 2 * H:], RZ[:, :H], out=DR)   # DR = hn r (1 - r)
         DR *= OM[:, :H]
         W_h_T = self.W_h_T

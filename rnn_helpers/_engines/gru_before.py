@@ -14,7 +14,7 @@ Letters used in shapes: N records, T time steps, D input size, H hidden size, O 
 
 import numpy as np
 
-from .gates import GatedEngine
+from .gates import GatedEngine, gru_update_factors
 
 __all__ = ["GRUBeforeEngine"]
 
@@ -117,13 +117,7 @@ class GRUBeforeEngine(GatedEngine):
         RZ, OM, NN = buf.RZ[T - k:], buf.OM[T - k:], buf.NN[T - k:]
         P, DZ, DR = buf.P[T - k:], buf.DZ[T - k:], buf.DR[T - k:]
         H_prev = buf.A[T - k:T]
-        np.subtract(1.0, RZ, out=OM)                        # 1 - r, 1 - z
-        np.multiply(NN, NN, out=P)                          # P = (1 - z)(1 - n^2)
-        np.subtract(1.0, P, out=P)
-        P *= OM[:, H:]
-        np.subtract(H_prev, NN, out=DZ)                     # DZ = (h_{t-1} - n) z (1 - z)
-        DZ *= RZ[:, H:]
-        DZ *= OM[:, H:]
+        gru_update_factors(RZ, NN, H_prev, OM, P, DZ)       # 1 - [r z], P, DZ
         np.multiply(H_prev, RZ[:, :H], out=DR)              # DR = h_{t-1} r (1 - r)
         DR *= OM[:, :H]
         W_h = self.flat["W_h"]
