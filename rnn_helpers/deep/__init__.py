@@ -37,6 +37,12 @@ Heads (rnn_helpers.deep.heads):
     loss_and_grads_loop, tagging_loss_and_grads_loop, truncated_loss, tagging_truncated_loss
     check_gradients(params, X, targets, *, head="regression", truncate=None, lengths=None)
                                relative error per key against 4th-order finite differences
+
+Training (rnn_helpers.deep.training):
+    train(params, X, targets, *, head="regression" | "tagging", lengths=None, X_val=None,
+          targets_val=None, lengths_val=None, epochs=50, learning_rate=1e-2, optimizer="adam" | "sgd",
+          batch_size=None, truncate=None, clip_norm=5.0, seed=0, activation=None)
+                               -> (trained params, DeepHistory); stops with rh.TrainingDiverged
 """
 
 from .bidirectional import reverse_index
@@ -44,9 +50,11 @@ from .heads import (check_gradients, loss_and_grads, loss_and_grads_loop, predic
                     tagging_loss_and_grads, tagging_loss_and_grads_loop, tagging_truncated_loss,
                     truncated_loss)
 from .params import Spec, describe, init_params
+from .training import DeepHistory, train
 from .stack import layers_backward, layers_backward_loop, layers_forward, layers_forward_loop
 
 __all__ = ["Spec", "init_params", "describe", "layers_forward", "layers_backward", "layers_forward_loop",
            "layers_backward_loop", "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "predict",
            "tagging_loss_and_grads", "tagging_loss_and_grads_loop", "tagging_truncated_loss",
-           "predict_tags", "state_gradients", "check_gradients", "reverse_index"]
+           "predict_tags", "state_gradients", "check_gradients", "reverse_index",
+           "train", "DeepHistory"]
