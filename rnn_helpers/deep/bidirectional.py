@@ -29,6 +29,8 @@ inputs or the weights; the gradient sent to their h (which is 0) is dropped.
 
 import numpy as np
 
+from .._checks import as_float_array, check_magnitude
+
 __all__ = ["reverse_index", "reverse_steps", "direction_forward", "direction_backward", "bidirectional_forward",
            "layer_forward", "layer_backward"]
 
@@ -161,6 +163,7 @@ def bidirectional_forward(step, params_fwd, params_bwd, X, h0):
     that both halves of H_seq[:, t] have read x_t (the forward half x_0 .. x_t, the reverse half
     x_t .. x_{T-1}). Notebook 11's implement-it exercise (rnn_helpers.exercises.check_bidirectional_forward).
     """
+    X, h0 = _check_bidirectional_args(step, X, h0)
     T = X.shape[1]
     forward_h, reverse_h = [None] * T, [None] * T
     h = h0
@@ -172,3 +175,17 @@ def bidirectional_forward(step, params_fwd, params_bwd, X, h0):
         h = step(X[:, t], h, params_bwd)
         reverse_h[t] = h                               # back at its time position
     return np.concatenate([np.stack(forward_h, axis=1), np.stack(reverse_h, axis=1)], axis=2)
+
+
+def _check_bidirectional_args(step, X, h0):
+    """bidirectional_forward's checks: step callable, X (N, T, D) and h0 (N, H) finite float arrays."""
+    if not callable(step):
+        raise TypeError(f"step must be a function step(x_t, h_prev, params) -> h_t, got {type(step).__name__}.")
+    X = check_magnitude("X", as_float_array("X", X, ndim=3, what="(N, T, input_dim)"))
+    h0 = check_magnitude("h0", as_float_array("h0", h0, ndim=2, what="(N, hidden_dim)"))
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"X has shape {X.shape}: it needs at least one record and one time step.")
+    if h0.shape[0] != X.shape[0] or h0.shape[1] < 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected (N, hidden_dim) with N = {X.shape[0]}, "
+                         "X's records.")
+    return X, h0

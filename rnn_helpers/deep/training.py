@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import check_int, check_positive_float, check_truncate
+from ..cells import get_cell
 from ..training import DIVERGENCE_FACTOR, TrainingDiverged
 from .heads import _head_spec, check_labels, check_targets, loss_and_grads, tagging_loss_and_grads
 from .stack import check_lengths, check_X
@@ -101,8 +102,8 @@ def train(params, X, targets, *, head="regression", lengths=None, X_val=None, ta
     truncate = check_truncate(truncate)
     clip_norm = check_positive_float("clip_norm", clip_norm, allow_none=True)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    get_cell(spec.cell).options(activation)          # the activation, checked before any work
     fn = _loss_fn(head)
-    fn(params, X[:1], targets[:1], lengths[:1], truncate, activation)     # the activation, checked now
 
     params = {k: v.copy() for k, v in params.items()}
     m = {k: np.zeros_like(v) for k, v in params.items()}
