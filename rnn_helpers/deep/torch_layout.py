@@ -125,6 +125,8 @@ def from_torch(state_dict, cell, *, head=None):
                 raise ValueError(f"state_dict: layer {k}'s {'reverse' if d else 'forward'} weights are "
                                  f"{sorted(n + end for n in have)}, expected {sorted(n + end for n in want)}.")
             D_k = arrays[f"weight_ih{end}"].shape[1] if arrays[f"weight_ih{end}"].ndim == 2 else -1
+            if k > 0:                                    # layer k reads layer k-1's h, both directions
+                D_k = H * dirs
             shapes = {"weight_ih": (G * H, D_k), "weight_hh": (G * H, H), "bias_ih": (G * H,),
                       "bias_hh": (G * H,)}
             for name in want:
