@@ -183,8 +183,9 @@ def _check_bidirectional_args(step, X, h0):
         raise TypeError(f"step must be a function step(x_t, h_prev, params) -> h_t, got {type(step).__name__}.")
     X = check_magnitude("X", as_float_array("X", X, ndim=3, what="(N, T, input_dim)"))
     h0 = check_magnitude("h0", as_float_array("h0", h0, ndim=2, what="(N, hidden_dim)"))
-    if X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(f"X has shape {X.shape}: it needs at least one record and one time step.")
+    if 0 in X.shape:
+        raise ValueError(f"X has shape {X.shape}: it needs at least one record, one time step and one "
+                         "input feature.")
     if h0.shape[0] != X.shape[0] or h0.shape[1] < 1:
         raise ValueError(f"h0 has shape {h0.shape}, expected (N, hidden_dim) with N = {X.shape[0]}, "
                          "X's records.")

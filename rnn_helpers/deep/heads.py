@@ -35,16 +35,16 @@ def _head_spec(params, what):
     return spec
 
 
-def check_targets(spec, Y, N, name="Y"):
+def check_targets(spec, Y, N, name="Y", x_name="X"):
     """Y as float64 (N, O) fitting the head."""
     Y = check_magnitude(name, as_float_array(name, Y, ndim=2, what="(N, output_dim)"))
     if Y.shape != (N, spec.output_dim):
         raise ValueError(f"{name} has shape {Y.shape}, expected (N, output_dim) = {(N, spec.output_dim)}: "
-                         "one target row per record of X, as many columns as params['V'] has rows.")
+                         f"one target row per record of {x_name}, as many columns as params['V'] has rows.")
     return Y
 
 
-def check_labels(spec, labels, lengths, N, T, name="labels"):
+def check_labels(spec, labels, lengths, N, T, name="labels", x_name="X"):
     """labels as int64 (N, T), each valid position in 0 .. K-1 (padded positions: any whole number)."""
     if isinstance(labels, (str, bytes, dict, set)) or labels is None:
         raise TypeError(f"{name} must be an array (N, T) of class numbers, got {type(labels).__name__}.")
@@ -61,7 +61,7 @@ def check_labels(spec, labels, lengths, N, T, name="labels"):
                         f"got dtype {raw.dtype}.")
     if raw.shape != (N, T):
         raise ValueError(f"{name} has shape {raw.shape}, expected (N, T) = {(N, T)}, one class per "
-                         "step of X.")
+                         f"step of {x_name}.")
     valid = np.arange(T)[None, :] < lengths[:, None]
     inside = raw[valid]
     if inside.min() < 0 or inside.max() >= spec.output_dim:

@@ -48,7 +48,7 @@ def check_X(spec, X, name="X"):
     return X
 
 
-def check_lengths(lengths, N, T, name="lengths"):
+def check_lengths(lengths, N, T, name="lengths", x_name="X"):
     """lengths as an int array (N,) of values in 1..T (None: every record has all T steps)."""
     if lengths is None:
         return np.full(N, T, dtype=np.int64)
@@ -67,9 +67,9 @@ def check_lengths(lengths, N, T, name="lengths"):
     if raw.ndim != 1:
         raise ValueError(f"{name} must be {want}, got {raw.ndim} dimensions (shape {raw.shape}).")
     if raw.shape != (N,):
-        raise ValueError(f"{name} has shape {raw.shape}, expected ({N},): one length per record of X.")
+        raise ValueError(f"{name} has shape {raw.shape}, expected ({N},): one length per record of {x_name}.")
     if raw.min() < 1 or raw.max() > T:
-        raise ValueError(f"{name} must be in 1 .. T = {T} (X's steps; the padding is at the end), got "
+        raise ValueError(f"{name} must be in 1 .. T = {T} ({x_name}'s steps; the padding is at the end), got "
                          f"values from {raw.min()} to {raw.max()}.")
     return raw.astype(np.int64)
 

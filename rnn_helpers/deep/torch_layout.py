@@ -41,8 +41,9 @@ _KEY = re.compile(r"^(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)(_reverse)?$")
 _MODULE = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
 
 
-def _no_torch_cell(cell):
-    return ValueError(f"cell {cell!r} has no PyTorch counterpart: PyTorch's recurrent modules are "
+def _no_torch_cell(cell, name="cell"):
+    what = f"cell {cell!r}" if name == "cell" else f"{name} are weights of the cell {cell!r}, which"
+    return ValueError(f"{what} has no PyTorch counterpart: PyTorch's recurrent modules are "
                       f"{', '.join(f'{_MODULE[c]} ({c!r})' for c in TORCH_CELLS)}. Keep its weights "
                       "in the package's layout (a flat dict of numpy arrays saves with np.savez).")
 
@@ -60,7 +61,7 @@ def to_torch(params):
     """
     spec = describe(params)
     if spec.cell not in TORCH_CELLS:
-        raise _no_torch_cell(spec.cell)
+        raise _no_torch_cell(spec.cell, "params")
     sd = {}
     for k in range(spec.num_layers):
         for d in range(spec.dirs):
@@ -87,8 +88,8 @@ def from_torch(state_dict, cell, *, head=None):
     Raises ValueError naming cell for a cell PyTorch lacks; TypeError/ValueError naming state_dict[key]
     or head for a missing, unknown or ill-shaped entry (LSTM projections, weight_hr, included).
     """
-    if cell not in TORCH_CELLS:
-        if isinstance(cell, str):
+    if not isinstance(cell, str) or cell not in TORCH_CELLS:
+        if isinstance(cell, str) and cell.isidentifier():
             raise _no_torch_cell(cell)
         raise TypeError(f"cell must be one of {', '.join(map(repr, TORCH_CELLS))}, the kind of PyTorch "
                         f"module the state dict is from; got {cell!r}.")
@@ -149,9 +150,15 @@ def from_torch(state_dict, cell, *, head=None):
         if not isinstance(head, dict) or set(head) != {"weight", "bias"}:
             raise TypeError("head must be None or an nn.Linear's state dict {'weight': (O, H * dirs), "
                             f"'bias': (O,)}}; got {type(head).__name__} "
-                            f"{sorted(head) if isinstance(head, dict) else ''}.")
-        params["V"] = _array("head['weight']", head["weight"])
-        params["c"] = _array("head['bias']", head["bias"])
+                            f"{sorted(map(repr, head)) if isinstance(head, dict) else ''}.")
+        V, c = _array("head['weight']", head["weight"]), _array("head['bias']", head["bias"])
+        if V.ndim != 2 or V.shape[0] < 1 or V.shape[1] != H * dirs:
+            raise ValueError(f"head['weight'] has shape {V.shape}, expected (output_dim, {H * dirs}): the "
+                             "head reads the top layer's h, hidden_size times directions.")
+        if c.shape != (V.shape[0],):
+            raise ValueError(f"head['bias'] has shape {c.shape}, expected ({V.shape[0]},), one per row of "
+                             "head['weight'].")
+        params["V"], params["c"] = V, c
     describe(params, "from_torch's result")          # every shape fits one stack, or a clear error
     return params
 
