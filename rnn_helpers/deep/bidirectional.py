@@ -64,10 +64,11 @@ def direction_forward(step_forward, params, X, lengths, state0, options):
         caches.append(cache)
         if valid[:, t].all():
             state = tuple(new)
+            H_out[:, t] = state[0]
         else:                                   # past its end a record keeps its state
             m = valid[:, t:t + 1]
             state = tuple(np.where(m, s_new, s) for s_new, s in zip(new, state))
-        H_out[:, t] = np.where(valid[:, t:t + 1], state[0], 0.0)
+            H_out[:, t] = np.where(m, state[0], 0.0)
     return H_out, state, caches
 
 
@@ -86,19 +87,31 @@ def direction_backward(step_backward, caches, dH, dfinal, lengths, k, n_states):
     active = (valid & (t_idx >= L - k)).astype(float)      # the steps walked back, per record
     padded = (~valid).astype(float)
     upstream = tuple(np.zeros((N, H)) for _ in range(n_states)) if dfinal is None else tuple(dfinal)
+    everyone = active.all(axis=0)                          # steps walked back for every record
     grads, dX, dS = {}, None, np.zeros((N, T, H))
     for t in range(T - 1, -1, -1):
-        dstate = (upstream[0] + dH[:, t] * valid[:, t:t + 1],) + tuple(upstream[1:])
-        dS[:, t] = dstate[0]
-        a = active[:, t:t + 1]
-        dx, dprev, dparams = step_backward(tuple(d * a for d in dstate), caches[t])
-        if dX is None:
-            dX = np.zeros((N, T, dx.shape[1]))
-        dX[:, t] = dx * a
-        p = padded[:, t:t + 1]                 # a padded step passes the state's gradient through;
-        upstream = tuple(dp * a + d * p for dp, d in zip(dprev, dstate))    # a held one stops it
+        if everyone[t]:                                    # the common case: no mask to apply
+            dstate = (upstream[0] + dH[:, t],) + tuple(upstream[1:])
+            dS[:, t] = dstate[0]
+            dx, upstream, dparams = step_backward(dstate, caches[t])
+            if dX is None:
+                dX = np.zeros((N, T, dx.shape[1]))
+            dX[:, t] = dx
+        else:
+            dstate = (upstream[0] + dH[:, t] * valid[:, t:t + 1],) + tuple(upstream[1:])
+            dS[:, t] = dstate[0]
+            a = active[:, t:t + 1]
+            dx, dprev, dparams = step_backward(tuple(d * a for d in dstate), caches[t])
+            if dX is None:
+                dX = np.zeros((N, T, dx.shape[1]))
+            dX[:, t] = dx * a
+            p = padded[:, t:t + 1]                 # a padded step passes the state's gradient through;
+            upstream = tuple(dp * a + d * p for dp, d in zip(dprev, dstate))    # a held one stops it
         for name, g in dparams.items():
-            grads[name] = grads[name] + g if name in grads else np.array(g, dtype=float)
+            if name in grads:
+                grads[name] += g
+            else:
+                grads[name] = np.array(g, dtype=float)             # a copy: the sum is ours
     return dX, grads, dS
 
 
