@@ -517,7 +517,8 @@ plt.show()
 # of notebook 3), and the chunk rule (blue line) lands among the small $k$, between 5 and 8, not
 # near $k = 13$ (its mean) or 25: the losses at the start of each chunk, cut off after a step or
 # two, dominate its error. The numbers above say the same: the chunk rule is more than ten thousand
-# times farther from the full gradient than "last 25", although both cut at 25 steps.
+# times farther from the full gradient than "last 25", although both cut at 25 steps. (These are
+# the weights of seed 0; the training section checks the ordering with the weights of 5 seeds.)
 #
 # So why train on chunks? **Cost.** Chunks need one walk of $T$ steps per chunk, each step visited
 # once. "Last $k$" cannot share a walk between losses (each loss stops at a different place), so
