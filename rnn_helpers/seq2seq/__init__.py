@@ -8,14 +8,14 @@ size, Hd the decoder's hidden size, K_src and K_tgt the vocabularies' sizes.
     attention   additive (Bahdanau) and dot (Luong) scores, the masked softmax, the context
     model       init_params / init_model, the teacher-forced loss and its exact gradient
                 (loss_and_grads), and its readable one-record-at-a-time version
-    decode      greedy_decode, beam_search, exact_match, attention_map
+    decoding    greedy_decode, beam_search, exact_match, attention_map
     training    train: Adam with clipping, seeded minibatches
 """
 
 from . import attention
 from .model import (ATTENTION, Batch, Seq2Seq, Spec, describe, init_model, init_params, loss,
                     loss_and_grads, loss_and_grads_loop, make_batch)
-from .decode import (accuracy_by_length, attention_map, beam_search, exact_match,
+from .decoding import (accuracy_by_length, attention_map, beam_search, exact_match,
                      greedy_decode, sequence_log_prob)
 from .training import Seq2SeqHistory, train
 from .tasks import TASKS, digit_pairs

@@ -70,7 +70,7 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
     data = make_batch(model, pairs, "pairs")                 # every pair checked before any work
     if val_pairs is not None:
         make_batch(model, val_pairs, "val_pairs")
-    from .decode import exact_match
+    from .decoding import exact_match
 
     params = {k: v.copy() for k, v in model.items()}
     spec = describe(params)

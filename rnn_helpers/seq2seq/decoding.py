@@ -11,15 +11,16 @@ target vocabulary's size.
     accuracy_by_length(model, pairs)   exact_match for each source length
     attention_map(model, source)       (output characters, input characters, weights (T, S))
 
-Decoding stops at END or after tgt_vocab.max_len characters (the longest target the model's
-vocabulary accepts), whichever comes first; an output without END is cut there.
+An output is at most tgt_vocab.max_len characters (the longest target the model's vocabulary
+accepts) and then END: decoding stops at END, and after max_len characters END is forced, its log p
+counted in the output's score like any other step's.
 """
 
 import numpy as np
 
 from .._checks import check_int
-from .model import _check_model, decoder_step, describe, encode, log_softmax, make_batch
-from .vocab import END, START, decode as decode_ids, source_batch
+from .model import _check_model, decoder_step, describe, encode, log_softmax
+from .vocab import END, PAD, START, decode as decode_ids, encode as encode_text, source_batch
 
 __all__ = ["greedy_decode", "beam_search", "sequence_log_prob", "exact_match", "accuracy_by_length",
            "attention_map"]
@@ -51,10 +52,13 @@ def greedy_decode(model, sources, *, return_weights=False):
     return (outputs, maps) if return_weights else outputs
 
 
-def _greedy(params, spec, src, src_len, max_steps=None):
-    """ids (N, T), weights (N, T, S) or None, and the sum of log p of the chosen ids (N,)."""
+def _greedy(params, spec, src, src_len):
+    """ids (N, T), weights (N, T, S) or None, and the sum of log p of the chosen ids (N,).
+
+    T = max_len + 1: after max_len characters END is forced (its log p counted).
+    """
     N = src.shape[0]
-    T = max_steps or params.tgt_vocab.max_len + 1
+    T = params.tgt_vocab.max_len + 1
     H_enc, state, mask, K, _ = encode(params, spec, src, src_len)
     y = np.full(N, START)
     ids = np.full((N, T), END)
@@ -63,8 +67,8 @@ def _greedy(params, spec, src, src_len, max_steps=None):
     done = np.zeros(N, dtype=bool)
     for t in range(T):
         logits, state, w, _ = decoder_step(params, spec, y, state, H_enc, mask, K)
-        logp = log_softmax(logits)
-        y = logp.argmax(axis=1)
+        logp = _never_special(log_softmax(logits))
+        y = logp.argmax(axis=1) if t < T - 1 else np.full(N, END)
         score += np.where(done, 0.0, logp[np.arange(N), y])
         ids[:, t] = np.where(done, END, y)
         if weights is not None:
@@ -75,19 +79,36 @@ def _greedy(params, spec, src, src_len, max_steps=None):
     return ids, weights, score
 
 
-def sequence_log_prob(model, source, target):
-    """log p(target | source): the sum over target's characters and END of log p, teacher-forced.
+def _one_source(model, source):
+    """One source as a batch of one: (ids (1, S), lengths (1,)); errors name it "source"."""
+    ids = encode_text(source, model.src_vocab, "source")
+    return ids[None, :], np.array([ids.size])
 
-    source, target: str. Returns a float (<= 0). Raises as greedy_decode does.
+
+def _never_special(logp):
+    """logp with PAD and START at -inf: the model is never trained to output them, so a decoder
+    never chooses them (their log p still counts in the softmax's normalisation)."""
+    logp[:, [PAD, START]] = -np.inf
+    return logp
+
+
+def sequence_log_prob(model, source, target):
+    """log p(target + END | source): the sum of log p over target's characters and END, teacher-forced.
+
+    source: a str; target: a str, possibly empty (the output that is END at once). Returns a float
+    (<= 0). Raises as greedy_decode does for a bad source or target.
     """
     _check_model(model)
     spec = describe(model)
-    batch = make_batch(model, [(source, target)], "(source, target)")
-    H_enc, state, mask, K, _ = encode(model, spec, batch.src, batch.src_len)
+    src, src_len = _one_source(model, source)
+    if not isinstance(target, str):
+        raise TypeError(f"target must be a str, got {type(target).__name__}.")
+    ids = encode_text(target, model.tgt_vocab, "target").tolist() if target else []
+    H_enc, state, mask, K, _ = encode(model, spec, src, src_len)
     total = 0.0
-    for t in range(batch.tgt_in.shape[1]):
-        logits, state, _, _ = decoder_step(model, spec, batch.tgt_in[:, t], state, H_enc, mask, K)
-        total += float(log_softmax(logits)[0, batch.tgt_out[0, t]])
+    for y_prev, y in zip([START] + ids, ids + [END]):
+        logits, state, _, _ = decoder_step(model, spec, np.array([y_prev]), state, H_enc, mask, K)
+        total += float(log_softmax(logits)[0, y])
     return total
 
 
@@ -100,13 +121,13 @@ def beam_search(model, source, beam=4):
     beam) and end below it, so the greedy output is kept as a candidate too: the result's score is
     never below greedy's. With beam=1 it is the greedy output.
     source: a str. beam: a whole number in 1 .. 1000.
-    Returns (output str, score float = log p(output + END | source), or of the output cut at
-    max_len characters when no END came). Raises TypeError/ValueError naming the argument.
+    Returns (output str, score float = log p(output + END | source), what sequence_log_prob gives).
+    Raises TypeError/ValueError naming the argument.
     """
     _check_model(model)
     beam = check_int("beam", beam, minimum=1, maximum=MAX_BEAM)
     spec = describe(model)
-    src, src_len = source_batch([source], model.src_vocab, "source")
+    src, src_len = _one_source(model, source)
     greedy_ids, _, greedy_score = _greedy(model, spec, src, src_len)
     T = model.tgt_vocab.max_len + 1
     H_1, state, mask_1, K_1, _ = encode(model, spec, src, src_len)       # the one record's
@@ -118,11 +139,15 @@ def beam_search(model, source, beam=4):
         y = np.array([p[-1] if p else START for p in prefixes])
         logits, state, _, _ = decoder_step(model, spec, y, state, H_1.repeat(B, 0),
                                            mask_1.repeat(B, 0), None if K_1 is None else K_1.repeat(B, 0))
-        total = scores[:, None] + log_softmax(logits)        # (B, K_tgt): every extension's log p
+        total = scores[:, None] + _never_special(log_softmax(logits))   # (B, K_tgt): each extension's
+        if t == T - 1:                                       # after max_len characters: END
+            total[:, np.arange(total.shape[1]) != END] = -np.inf
         live, rows = [], []
         for flat in np.argsort(-total, axis=None, kind="stable")[:beam].tolist():
             b, k = divmod(flat, total.shape[1])
-            if k == END or t == T - 1:
+            if not np.isfinite(total[b, k]):
+                continue
+            if k == END:
                 finished.append((float(total[b, k]), prefixes[b] + [k]))
             else:
                 live.append(prefixes[b] + [k])
