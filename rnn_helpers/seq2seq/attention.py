@@ -35,7 +35,9 @@ import math
 
 import numpy as np
 
-__all__ = ["KINDS", "masked_softmax", "masked_softmax_backward", "project_keys", "attend",
+from .._checks import as_float_array
+
+__all__ = ["KINDS", "attention", "masked_softmax", "masked_softmax_backward", "project_keys", "attend",
            "attend_backward", "project_keys_backward", "length_mask", "attend_loop",
            "attend_backward_loop"]
 
@@ -46,6 +48,37 @@ KINDS = {"additive": ("W_q", "W_k", "v"), "dot": ("W_k",)}
 def length_mask(lengths, S):
     """mask (N, S) bool: True at the valid positions j < lengths[n]. lengths: int array (N,)."""
     return np.arange(S)[None, :] < np.asarray(lengths)[:, None]
+
+
+def attention(scores, mask, values):
+    """The attention weights and the context vector, from the scores: what notebook 12 derives.
+
+    scores: (N, S) real numbers, one per source position of each record (padded positions may hold
+    anything). mask: (N, S) bool, True at the valid positions, at least one per record.
+    values: (N, S, E), the encoder's states.
+    Returns (weights (N, S), context (N, E)):
+        weights[n] = the softmax of scores[n] over its valid positions, exactly 0 at padded ones
+        context[n] = sum_j weights[n, j] values[n, j]
+    Raises TypeError/ValueError naming the argument for arrays of the wrong kind or shape, NaN or
+    inf, or a record without a valid position.
+    """
+    scores = as_float_array("scores", scores, ndim=2, what="(N, S)")
+    values = as_float_array("values", values, ndim=3, what="(N, S, E)")
+    if isinstance(mask, (str, bytes, dict)) or np.asarray(mask).dtype != bool:
+        raise TypeError("mask must be a bool array (N, S), True at the valid positions (build it "
+                        "with length_mask(lengths, S)).")
+    mask = np.asarray(mask)
+    if mask.shape != scores.shape:
+        raise ValueError(f"mask must have scores' shape (N, S) = {scores.shape}, got {mask.shape}.")
+    if values.shape[:2] != scores.shape:
+        raise ValueError(f"values must have shape (N, S, E) with scores' (N, S) = {scores.shape}, "
+                         f"got {values.shape}.")
+    if not mask.any(axis=1).all():
+        n = int(np.flatnonzero(~mask.any(axis=1))[0])
+        raise ValueError(f"mask has no valid position for record {n}: every record needs at least "
+                         "one (a source of at least one character).")
+    weights = masked_softmax(scores, mask)
+    return weights, np.einsum("ns,nse->ne", weights, values)
 
 
 def masked_softmax(scores, mask):
