@@ -6,7 +6,8 @@ size (H, or 2H bidirectional), Hd the decoder's hidden size, A the attention siz
 
 The encoder is rnn_helpers.deep's recurrent layer (any registered cell, optionally bidirectional,
 with padded sources): it reads the one-hot source x_1 .. x_S and gives its states h_1 .. h_S (N, S,
-E), zero at padded positions, and its last state (N, E). The decoder is any registered cell:
+E), zero at padded positions, and its last state (N, E). The decoder is any registered cell (the
+vanilla RNN runs with tanh, in the encoder and the decoder alike: see activation()):
 
     s_0 = tanh(W_s last + b_s)   (N, Hd)    the decoder starts from the encoder's summary (other
                                             states of the cell, such as the LSTM's c, start at 0)
@@ -182,7 +183,7 @@ def describe(params, name="params"):
         raise ValueError(f"{name} has keys no encoder-decoder has: {sorted(extra)}.")
     Hd, E = params["W_s"].shape
     K_tgt = params["V"].shape[0]
-    K_src = spec.D
+    K_src = spec.input_dim
     return Spec(spec.cell, spec.bidirectional, spec.num_layers, decoder_cell, attention, K_src, K_tgt,
                 E, Hd)
 
@@ -239,7 +240,8 @@ def encode(params, spec, src, src_len, keep=False):
     from .. import deep
     enc, _ = split_params(params)
     X = onehot(src, spec.K_src)
-    H_enc, last, enc_cache = deep.layers_forward(enc, X, lengths=src_len)
+    H_enc, last, enc_cache = deep.layers_forward(enc, X, lengths=src_len,
+                                                 activation=activation(spec.cell))
     h0 = np.tanh(last @ params["W_s"].T + params["b_s"])
     n_states = len(get_cell(spec.decoder_cell).states)
     state0 = (h0,) + tuple(np.zeros_like(h0) for _ in range(n_states - 1))
@@ -261,10 +263,21 @@ def decoder_step(params, spec, y_prev, state, H_enc, mask, K):
     else:
         context = weights = att_cache = None
     _, dec = split_params(params)
-    state_t, cell_cache = dec_model.cell.step_forward(x, state, dec, **dec_model.options())
+    state_t, cell_cache = dec_model.cell.step_forward(x, state, dec, **options(spec.decoder_cell))
     top = state_t[0] if context is None else np.concatenate([state_t[0], context], axis=1)
     logits = top @ params["V"].T + params["c"]
     return logits, tuple(state_t), weights, (att_cache, cell_cache, top)
+
+
+def activation(cell):
+    """The hidden activation of a cell that has a choice (the vanilla RNN): tanh, as in PyTorch's
+    nn.RNN, whose outputs are centred on 0 like the gated cells'; None for the other cells."""
+    return "tanh" if "tanh" in get_cell(cell).activations else None
+
+
+def options(cell):
+    """The keyword arguments of the cell's step_forward: {"activation": "tanh"} or {}."""
+    return get_cell(cell).options(activation(cell))
 
 
 def log_softmax(logits):
@@ -348,14 +361,14 @@ def loss_and_grads_loop(params, batch):
     batch = _check_batch(batch, spec)
     enc, dec = split_params(params)
     dec_model = get_cell(spec.decoder_cell)
-    options = dec_model.options()
+    dec_options = options(spec.decoder_cell)
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     count = int(batch.tgt_len.sum())
     total = 0.0
     for n in range(batch.src.shape[0]):
         S, T = int(batch.src_len[n]), int(batch.tgt_len[n])
         X = onehot(batch.src[n:n + 1, :S], spec.K_src)                 # (1, S, K_src)
-        H_seq, last, enc_cache = deep.layers_forward(enc, X)
+        H_seq, last, enc_cache = deep.layers_forward(enc, X, activation=activation(spec.cell))
         h_enc = H_seq[0]                                               # (S, E): h_1 .. h_S
         h0 = np.tanh(params["W_s"] @ last[0] + params["b_s"])          # s_0
         state = [(h0[None, :],) + tuple(np.zeros((1, spec.Hd)) for _ in dec_model.states[1:])]
@@ -366,7 +379,7 @@ def loss_and_grads_loop(params, batch):
             if spec.attention != "none":
                 context = att.attend_loop(q, h_enc, S, params)[0]
                 x = np.concatenate([x, context])
-            s_t, cell_cache = dec_model.cell.step_forward(x[None, :], state[t], dec, **options)
+            s_t, cell_cache = dec_model.cell.step_forward(x[None, :], state[t], dec, **dec_options)
             state.append(tuple(s_t))
             top = s_t[0][0] if spec.attention == "none" else np.concatenate([s_t[0][0], context])
             o = params["V"] @ top + params["c"]                        # the logits o_t
