@@ -168,7 +168,7 @@ def test_describe_refuses_foreign_params():
         describe([1, 2])
     params = dict(_model())
     params["extra"] = np.zeros(2)
-    with pytest.raises(ValueError, match=r"keys no encoder-decoder has: \['extra'\]"):
+    with pytest.raises(ValueError, match=r"keys no encoder-decoder with 'additive' attention has: \['extra'\]"):
         describe(params)
 
 

@@ -40,11 +40,12 @@ check, clipping and Adam take them unchanged:
 describe(params) reads the configuration back from the keys and shapes.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, check_weight_arrays
 from ..cells import _key_sets, get_cell, names as cell_names
 from . import attention as att
 from .vocab import check_vocab, source_batch, target_batch
@@ -161,31 +162,64 @@ def init_model(src_vocab, tgt_vocab, hidden_dim, **settings):
 def describe(params, name="params"):
     """The configuration (a Spec) of an encoder-decoder's params, read from its keys and shapes.
 
-    Raises TypeError if params is not a dict of arrays, ValueError naming what does not fit.
+    Every entry is checked: a float64 numpy array, finite, within +-1e50, of the shape that the
+    configuration read from the others implies. Raises TypeError if params is not a dict of such
+    arrays, ValueError naming the key that does not fit.
     """
     from .. import deep
+    build = "seq2seq.init_params or init_model"
     if not isinstance(params, dict) or not params:
-        raise TypeError(f"{name} must be the dict of weights init_params returns, got "
-                        f"{type(params).__name__}.")
+        raise TypeError(f"{name} must be the dict of weights {build} returns, got "
+                        f"{type(params).__name__}{' (empty)' if isinstance(params, dict) else ''}.")
+    bad_keys = [k for k in params if not isinstance(k, str)]
+    if bad_keys:
+        raise ValueError(f"{name} has the key {bad_keys[0]!r}, which no encoder-decoder has; build "
+                         f"it with {build}.")
+    check_weight_arrays(params, name, build)
     keys = set(params)
     needed = {"W_s", "b_s", "V", "c"}
     if not needed <= keys:
-        raise ValueError(f"{name} lacks {sorted(needed - keys)}: build it with seq2seq.init_params "
-                         "or init_model.")
+        raise ValueError(f"{name} lacks {sorted(needed - keys)}: build it with {build}.")
+    for k in ("W_s", "V") + (("W_k",) if "W_k" in keys else ()):
+        if params[k].ndim != 2 or 0 in params[k].shape:
+            raise ValueError(f"{name}[{k!r}] must be a non-empty 2-D array, got shape "
+                             f"{params[k].shape}; build {name} with {build}.")
     enc = {k[4:]: v for k, v in params.items() if k.startswith("enc_")}
     dec = {k[4:]: v for k, v in params.items() if k.startswith("dec_")}
-    spec = deep.describe(enc)
+    if not enc or not dec:
+        raise ValueError(f"{name} has no {'encoder (enc_' if not enc else 'decoder (dec_'}... keys); "
+                         f"build it with {build}.")
+    encoder = deep.describe(enc, name=f"{name}'s encoder (its 'enc_' keys)")
     decoder_cell = _cell_of(dec, name)
     attention = "additive" if "v" in keys else "dot" if "W_k" in keys else "none"
-    extra = keys - needed - {f"enc_{k}" for k in enc} - {f"dec_{k}" for k in dec} \
-        - set(att.KINDS.get(attention, ()))
+    Hd = params["W_s"].shape[0]
+    A = params["W_k"].shape[0] if attention == "additive" else None
+    template = _shapes(encoder.cell, decoder_cell, encoder.bidirectional, encoder.num_layers, attention,
+                       encoder.input_dim, params["V"].shape[0], encoder.hidden_dim, Hd, A)
+    extra = sorted(keys - set(template))
     if extra:
-        raise ValueError(f"{name} has keys no encoder-decoder has: {sorted(extra)}.")
-    Hd, E = params["W_s"].shape
-    K_tgt = params["V"].shape[0]
-    K_src = spec.input_dim
-    return Spec(spec.cell, spec.bidirectional, spec.num_layers, decoder_cell, attention, K_src, K_tgt,
-                E, Hd)
+        raise ValueError(f"{name} has keys no encoder-decoder with {attention!r} attention has: "
+                         f"{extra}; build it with {build}.")
+    missing = sorted(set(template) - keys)
+    if missing:
+        raise ValueError(f"{name} lacks {missing} (an encoder-decoder with {attention!r} attention "
+                         f"has them); build it with {build}.")
+    for k, shape in template.items():
+        if params[k].shape != shape:
+            raise ValueError(f"{name}[{k!r}] has shape {params[k].shape}, but the other weights imply "
+                             f"{shape} (encoder H={encoder.hidden_dim}, decoder Hd={Hd}, K_src="
+                             f"{encoder.input_dim}, K_tgt={params['V'].shape[0]}).")
+    return Spec(encoder.cell, encoder.bidirectional, encoder.num_layers, decoder_cell, attention,
+                encoder.input_dim, params["V"].shape[0], params["W_s"].shape[1], Hd)
+
+
+@functools.lru_cache(maxsize=64)
+def _shapes(cell, decoder_cell, bidirectional, num_layers, attention, K_src, K_tgt, H, Hd, A):
+    """key -> shape of the params of this configuration (init_params' own, so they cannot differ)."""
+    params = init_params(K_src, K_tgt, H, cell=cell, decoder_cell=decoder_cell,
+                         bidirectional=bidirectional, num_layers=num_layers, attention=attention,
+                         decoder_dim=Hd, attention_dim=A, seed=0)
+    return {k: v.shape for k, v in params.items()}
 
 
 def make_batch(model, pairs, name="pairs"):
