@@ -172,3 +172,18 @@ def test_describe_refuses_foreign_params():
         describe(params)
 
 
+
+
+@pytest.mark.parametrize("attention", ["additive", "dot"])
+def test_without_the_mask_a_padded_record_depends_on_its_batch_and_gradients_stay_exact(attention):
+    model = _model("gru", attention, True)
+    batch = make_batch(model, PAIRS)
+    per_record = [loss(dict(model), make_batch(model, [pair]), masked=False) for pair in PAIRS]
+    counts = [len(t) + 1 for _, t in PAIRS]
+    together = loss(dict(model), batch, masked=False)
+    assert abs(together - np.dot(per_record, counts) / sum(counts)) > 1e-3
+    _, analytic = loss_and_grads(dict(model), batch, masked=False)
+    numeric = numerical_gradient(lambda p: loss(p, batch, masked=False), dict(model))
+    assert_gradients_match({k: relative_error(analytic[k], numeric[k]) for k in model})
+    with pytest.raises(TypeError, match="masked must be True or False"):
+        loss(dict(model), batch, masked="no")

@@ -19,7 +19,7 @@ counted in the output's score like any other step's.
 import numpy as np
 
 from .._checks import check_int
-from .model import _check_model, decoder_step, describe, encode, log_softmax
+from .model import _check_model, _flag, decoder_step, describe, encode, log_softmax
 from .vocab import END, PAD, START, decode as decode_ids, encode as encode_text, source_batch
 
 __all__ = ["greedy_decode", "beam_search", "sequence_log_prob", "exact_match", "accuracy_by_length",
@@ -28,7 +28,7 @@ __all__ = ["greedy_decode", "beam_search", "sequence_log_prob", "exact_match", "
 MAX_BEAM = 1000
 
 
-def greedy_decode(model, sources, *, return_weights=False):
+def greedy_decode(model, sources, *, return_weights=False, masked=True):
     """The model's output for each source, choosing the most likely character at every step.
 
     model: a Seq2Seq (init_model, train). sources: a list of str (each in the model's source
@@ -42,7 +42,7 @@ def greedy_decode(model, sources, *, return_weights=False):
     _check_model(model)
     spec = describe(model)
     src, src_len = source_batch(sources, model.src_vocab, "sources")
-    ids, weights, _ = _greedy(model, spec, src, src_len)
+    ids, weights, _ = _greedy(model, spec, src, src_len, _flag("masked", masked))
     outputs, maps = [], []
     for n in range(len(sources)):
         row = ids[n].tolist()
@@ -52,14 +52,14 @@ def greedy_decode(model, sources, *, return_weights=False):
     return (outputs, maps) if return_weights else outputs
 
 
-def _greedy(params, spec, src, src_len):
+def _greedy(params, spec, src, src_len, masked=True):
     """ids (N, T), weights (N, T, S) or None, and the sum of log p of the chosen ids (N,).
 
     T = max_len + 1: after max_len characters END is forced (its log p counted).
     """
     N = src.shape[0]
     T = params.tgt_vocab.max_len + 1
-    H_enc, state, mask, K, _ = encode(params, spec, src, src_len)
+    H_enc, state, mask, K, _ = encode(params, spec, src, src_len, masked=masked)
     y = np.full(N, START)
     ids = np.full((N, T), END)
     weights = None if spec.attention == "none" else np.zeros((N, T, src.shape[1]))
@@ -163,10 +163,11 @@ def beam_search(model, source, beam=4):
     return decode_ids(np.array(ids), model.tgt_vocab), score
 
 
-def exact_match(model, pairs, *, batch_size=500):
+def exact_match(model, pairs, *, batch_size=500, masked=True):
     """The share of pairs whose greedy output equals the target exactly: a float in [0, 1].
 
-    pairs: a list of (source, target) str pairs. Raises TypeError/ValueError naming a bad pair.
+    pairs: a list of (source, target) str pairs, decoded batch_size at a time (masked: as for
+    greedy_decode; with masked=False the result depends on batch_size). Raises TypeError/ValueError naming a bad pair.
     """
     from .model import _split_pairs
     _check_model(model)
@@ -174,7 +175,7 @@ def exact_match(model, pairs, *, batch_size=500):
     batch_size = check_int("batch_size", batch_size, minimum=1)
     outputs = []
     for i in range(0, len(sources), batch_size):
-        outputs += greedy_decode(model, sources[i:i + batch_size])
+        outputs += greedy_decode(model, sources[i:i + batch_size], masked=masked)
     return float(np.mean([o == t for o, t in zip(outputs, targets)]))
 
 

@@ -235,22 +235,26 @@ def make_batch(model, pairs, name="pairs"):
     return Batch(src, src_len, tgt_in, tgt_out, tgt_len)
 
 
-def loss(params, batch):
-    """The teacher-forced loss: the mean over the valid target positions of -log p(y_t). A float."""
+def loss(params, batch, *, masked=True):
+    """The teacher-forced loss: the mean over the valid target positions of -log p(y_t). A float.
+
+    masked=False: attention over every source position of the batch, padded ones too (the mistake
+    notebook 12's break-it exercise measures: a record's loss then depends on its batch).
+    """
     spec = describe(params)
-    return _forward(params, spec, _check_batch(batch, spec))[0]
+    return _forward(params, spec, _check_batch(batch, spec), masked=_flag("masked", masked))[0]
 
 
-def loss_and_grads(params, batch):
+def loss_and_grads(params, batch, *, masked=True):
     """The teacher-forced loss and its exact gradient, all records at once.
 
-    params: from init_params. batch: a Batch (make_batch). Returns (loss, grads): a float, and a
+    params: from init_params. batch: a Batch (make_batch). masked: as for loss. Returns (loss, grads): a float, and a
     dict with the keys and shapes of params. Padded source positions get no attention and no
     gradient; padded target positions are not in the loss.
     """
     spec = describe(params)
     batch = _check_batch(batch, spec)
-    value, cache = _forward(params, spec, batch, keep=True)
+    value, cache = _forward(params, spec, batch, keep=True, masked=_flag("masked", masked))
     return value, _backward(params, spec, batch, cache)
 
 
@@ -269,7 +273,7 @@ def split_params(params):
             {k[4:]: v for k, v in params.items() if k.startswith("dec_")})
 
 
-def encode(params, spec, src, src_len, keep=False):
+def encode(params, spec, src, src_len, keep=False, masked=True):
     """The encoder and the bridge: (H_enc (N, S, E), s_0 state tuple, mask (N, S), K, cache)."""
     from .. import deep
     enc, _ = split_params(params)
@@ -279,7 +283,7 @@ def encode(params, spec, src, src_len, keep=False):
     h0 = np.tanh(last @ params["W_s"].T + params["b_s"])
     n_states = len(get_cell(spec.decoder_cell).states)
     state0 = (h0,) + tuple(np.zeros_like(h0) for _ in range(n_states - 1))
-    mask = att.length_mask(src_len, src.shape[1])
+    mask = att.length_mask(src_len, src.shape[1]) if masked else np.ones(src.shape, dtype=bool)
     K = att.project_keys(H_enc, params) if spec.attention != "none" else None
     return H_enc, state0, mask, K, (enc_cache, last, h0) if keep else None
 
@@ -320,8 +324,8 @@ def log_softmax(logits):
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
-def _forward(params, spec, batch, keep=False):
-    H_enc, state, mask, K, enc_cache = encode(params, spec, batch.src, batch.src_len, keep)
+def _forward(params, spec, batch, keep=False, masked=True):
+    H_enc, state, mask, K, enc_cache = encode(params, spec, batch.src, batch.src_len, keep, masked)
     N, T = batch.tgt_in.shape
     valid = np.arange(T)[None, :] < batch.tgt_len[:, None]              # (N, T)
     count = valid.sum()
@@ -454,6 +458,12 @@ def loss_and_grads_loop(params, batch):
 
 
 # --- checks ----------------------------------------------------------------------------------------
+
+def _flag(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__}).")
+    return bool(value)
+
 
 def _bad_cell(cell):
     raise TypeError(f"decoder_cell must be the name of a registered cell (such as 'gru'), got "

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._checks import check_int, check_positive_float
 from ..training import DIVERGENCE_FACTOR, TrainingDiverged
-from .model import Batch, Seq2Seq, _backward, _check_model, _forward, describe, make_batch
+from .model import Batch, Seq2Seq, _backward, _check_model, _flag, _forward, describe, make_batch
 
 __all__ = ["Seq2SeqHistory", "train"]
 
@@ -37,7 +37,7 @@ class Seq2SeqHistory:
 
 
 def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_norm=5.0, seed=0,
-          val_pairs=None, max_seconds=None, on_epoch=None):
+          val_pairs=None, max_seconds=None, on_epoch=None, masked=True):
     """Train a copy of model on pairs by teacher forcing; model itself is not changed.
 
     model: a Seq2Seq (init_model). pairs: a list of (source, target) str pairs.
@@ -51,6 +51,8 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
     max_seconds: stop after the first epoch that ends beyond this many seconds (None: no limit);
         the result then depends on the machine's speed: for what a notebook stores, use epochs.
     on_epoch: None, or a function called after each epoch with (epoch (1-based), history so far).
+    masked: False trains with attention over the padded positions too (notebook 12's break-it
+        exercise); val_pairs are then scored the same way.
     Returns (trained Seq2Seq, Seq2SeqHistory). Raises TypeError/ValueError naming a bad argument
     (every argument is checked before the first update), and TrainingDiverged (epoch, record = the
     first pair's index in that epoch's order, loss) when a loss is NaN, infinite, or larger than
@@ -58,6 +60,7 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
     """
     _check_model(model)
     describe(model)
+    masked = _flag("masked", masked)
     epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     lr = check_positive_float("learning_rate", learning_rate)
@@ -85,7 +88,7 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
         first = len(train_loss)
         for i in range(0, P, batch_size):
             batch = _minibatch(data, order[i:i + batch_size])
-            loss, cache = _forward(params, spec, batch, keep=True)
+            loss, cache = _forward(params, spec, batch, keep=True, masked=masked)
             if limit is None:
                 limit = DIVERGENCE_FACTOR * (1.0 + abs(loss))
             if not math.isfinite(loss) or loss > limit:
@@ -108,9 +111,9 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
         epoch_loss.append(float(np.mean(train_loss[first:])))
         if val_pairs is not None:
             val_accuracy.append(exact_match(Seq2Seq(params, model.src_vocab, model.tgt_vocab),
-                                            val_pairs))
+                                            val_pairs, masked=masked))
         history = _history(train_loss, grad_norm, epoch_loss, val_accuracy, start, dict(
-            epochs=epoch, batch_size=batch_size, learning_rate=lr, clip_norm=clip_norm, seed=seed,
+            epochs=epoch, masked=masked, batch_size=batch_size, learning_rate=lr, clip_norm=clip_norm, seed=seed,
             updates=step, pairs=P))
         if on_epoch is not None:
             on_epoch(epoch, history)
