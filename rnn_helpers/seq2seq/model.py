@@ -125,7 +125,11 @@ def init_params(K_src, K_tgt, hidden_dim, *, cell="gru", decoder_cell=None, bidi
     A = Hd if attention_dim is None else check_int("attention_dim", attention_dim, minimum=1,
                                                    maximum=10_000)
     decoder_cell = cell if decoder_cell is None else decoder_cell
-    dec_model = get_cell(decoder_cell) if isinstance(decoder_cell, str) else _bad_cell(decoder_cell)
+    if not isinstance(decoder_cell, str) or decoder_cell not in cell_names():
+        raise (ValueError if isinstance(decoder_cell, str) else TypeError)(
+            f"decoder_cell must be the name of a registered cell ({', '.join(map(repr, cell_names()))}) "
+            f"or None, got {decoder_cell!r}.")
+    dec_model = get_cell(decoder_cell)
     if attention not in ATTENTION:
         raise ValueError(f"attention must be one of {', '.join(map(repr, ATTENTION))}, got {attention!r}.")
     seed = check_int("seed", seed, minimum=0)
@@ -193,7 +197,7 @@ def describe(params, name="params"):
     decoder_cell = _cell_of(dec, name)
     attention = "additive" if "v" in keys else "dot" if "W_k" in keys else "none"
     Hd = params["W_s"].shape[0]
-    A = params["W_k"].shape[0] if attention == "additive" else None
+    A = params["W_k"].shape[0] if attention == "additive" and "W_k" in keys else None
     template = _shapes(encoder.cell, decoder_cell, encoder.bidirectional, encoder.num_layers, attention,
                        encoder.input_dim, params["V"].shape[0], encoder.hidden_dim, Hd, A)
     extra = sorted(keys - set(template))
@@ -465,11 +469,6 @@ def _flag(name, value):
     return bool(value)
 
 
-def _bad_cell(cell):
-    raise TypeError(f"decoder_cell must be the name of a registered cell (such as 'gru'), got "
-                    f"{cell!r} ({type(cell).__name__}).")
-
-
 def _cell_of(cell_params, name):
     keys = frozenset(cell_params)
     for cell in cell_names():
@@ -484,6 +483,12 @@ def _check_model(model, name="model"):
     if not isinstance(model, Seq2Seq):
         raise TypeError(f"{name} must be a Seq2Seq model from init_model (params with their "
                         f"vocabularies), got {type(model).__name__}.")
+    spec = describe(model, name)
+    for vocab, K, which in ((model.src_vocab, spec.K_src, "src_vocab"), (model.tgt_vocab, spec.K_tgt, "tgt_vocab")):
+        check_vocab(vocab, f"{name}.{which}")
+        if vocab.K != K:
+            raise ValueError(f"{name}.{which} has K = {vocab.K} ids but the weights expect {K}: the "
+                             "vocabulary is not the one the model was built with.")
     return model
 
 
