@@ -292,15 +292,16 @@ def encode(params, spec, src, src_len, keep=False, masked=True):
     return H_enc, state0, mask, K, (enc_cache, last, h0) if keep else None
 
 
-def decoder_step(params, spec, y_prev, state, H_enc, mask, K):
+def decoder_step(params, spec, y_prev, state, H_enc, mask, K, out=None):
     """One decoder step from the previous tokens y_prev (N,) ints and the state tuple.
 
+    out: None, or an (N, S, A) array for additive attention's u (see attention.attend).
     Returns (logits (N, K_tgt), state_t, weights (N, S) or None, step cache).
     """
     dec_model = get_cell(spec.decoder_cell)
     x = onehot(y_prev, spec.K_tgt)
     if spec.attention != "none":
-        context, weights, att_cache = att.attend(state[0], K, H_enc, mask, params)
+        context, weights, att_cache = att.attend(state[0], K, H_enc, mask, params, out)
         x = np.concatenate([x, context], axis=1)
     else:
         context = weights = att_cache = None
@@ -334,9 +335,11 @@ def _forward(params, spec, batch, keep=False, masked=True):
     valid = np.arange(T)[None, :] < batch.tgt_len[:, None]              # (N, T)
     count = valid.sum()
     total, steps = 0.0, []
+    # additive attention's u_t (N, S, A) for every step, in one array: the backward pass reads them
+    U = np.empty((T,) + K.shape) if keep and spec.attention == "additive" else None
     for t in range(T):
         logits, state, _, step_cache = decoder_step(params, spec, batch.tgt_in[:, t], state, H_enc,
-                                                    mask, K)
+                                                    mask, K, None if U is None else U[t])
         logp = log_softmax(logits)
         total -= logp[np.arange(N), batch.tgt_out[:, t]][valid[:, t]].sum()
         if keep:
@@ -351,8 +354,10 @@ def _backward(params, spec, batch, cache):
     dec_model = get_cell(spec.decoder_cell)
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     N, T = batch.tgt_in.shape
-    dH_enc = np.zeros_like(H_enc)
     dK = None if K is None else np.zeros_like(K)
+    scratch = None if spec.attention != "additive" else np.empty_like(K)
+    weights = None if K is None else np.empty((N, T, K.shape[1]))  # alpha_t, for values_backward
+    dcontexts = None if K is None else np.empty((N, T, spec.E))
     dstate = None
     rows = np.arange(N)
     for t in range(T - 1, -1, -1):
@@ -373,16 +378,18 @@ def _backward(params, spec, batch, cache):
             grads[f"dec_{k}"] += g
         if att_cache is not None:
             dcontext = dtop[:, spec.Hd:] + dx[:, spec.K_tgt:]  # the context feeds o_t and x_t
-            dq, dK_t, dH_t = att.attend_backward(dcontext, att_cache, params, grads)
-            dK += dK_t
-            dH_enc += dH_t
+            dq = att.attend_backward(dcontext, att_cache, params, grads, dK, scratch)
+            weights[:, t], dcontexts[:, t] = att_cache[4], dcontext
             dstate = (dstate[0] + dq,) + tuple(dstate[1:])  # the query was s_{t-1}
     dpre = dstate[0] * (1.0 - h0 * h0)                      # s_0 = tanh(W_s last + b_s)
     grads["W_s"] += dpre.T @ last
     grads["b_s"] += dpre.sum(axis=0)
     dlast = dpre @ params["W_s"]
-    if dK is not None:
-        dH_enc += att.project_keys_backward(dK, H_enc, params, grads)
+    if dK is None:
+        dH_enc = np.zeros_like(H_enc)
+    else:
+        dH_enc = att.values_backward(weights, dcontexts)       # h_j as the values
+        dH_enc += att.project_keys_backward(dK, H_enc, params, grads)   # and as the keys
     _, enc_grads = deep.layers_backward(dH_enc, dlast, enc_cache)
     for k, g in enc_grads.items():
         grads[f"enc_{k}"] += g
