@@ -44,8 +44,11 @@ def _bottleneck(attention, seed, epochs, n_train):
     held_out = s2s.digit_pairs("reverse", 500, min_len=4, max_len=16, seed=999)
     vocab = s2s.Vocab("0123456789", 16)
     model = s2s.init_model(vocab, vocab, 32, cell="gru", attention=attention, bidirectional=True, seed=seed)
+    cpu = time.process_time()
     trained, history = s2s.train(model, pairs, epochs=epochs, batch_size=64, learning_rate=1e-2, seed=seed)
-    return s2s.exact_match(trained, held_out), s2s.accuracy_by_length(trained, held_out), history.seconds
+    cpu = time.process_time() - cpu
+    return (s2s.exact_match(trained, held_out), s2s.accuracy_by_length(trained, held_out), history.seconds,
+            cpu)
 
 
 def main():
@@ -72,8 +75,8 @@ def main():
         lengths = sorted(results[0][1])
         by_length = {L: np.mean([r[1][L] for r in results]) for L in lengths}
         print(f"reverse digits, attention={attention!r}, {epochs} epochs: held-out exact match "
-              f"{mean_range(accuracy)} over {seeds} seeds; {np.median([r[2] for r in results]):.1f} s "
-              f"of training (median)")
+              f"{mean_range(accuracy)} over {seeds} seeds; training {np.median([r[2] for r in results]):.1f} s "
+              f"wall, {np.median([r[3] for r in results]):.1f} s CPU (medians)")
         print("  by source length (mean over seeds): " +
               ", ".join(f"{L}: {a:.2f}" for L, a in by_length.items()))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
