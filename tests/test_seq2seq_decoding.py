@@ -121,3 +121,16 @@ def test_the_attention_map_has_a_row_per_output_character_summing_to_one():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call(_model())
+
+
+def test_without_the_mask_a_source_decodes_differently_beside_a_longer_one():
+    model = _model("additive")
+    alone = greedy_decode(model, ["a"], return_weights=True)
+    beside = greedy_decode(model, ["a", "abcda"], return_weights=True)
+    assert beside[0][0] == alone[0][0]                             # masked: the batch changes nothing
+    np.testing.assert_allclose(beside[1][0], alone[1][0], rtol=0, atol=1e-15)
+    (_, (w_alone, _)), (_, (w_beside, _)) = (
+        greedy_decode(model, ["a", "a"], return_weights=True, masked=False),
+        greedy_decode(model, ["a", "abcda"], return_weights=True, masked=False))
+    np.testing.assert_array_equal(w_alone, 1.0)                    # one position: all the weight
+    assert np.all(w_beside[:, 0] < 1.0)                            # weight went to the padding
