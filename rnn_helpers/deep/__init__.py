@@ -28,6 +28,10 @@ The stack (rnn_helpers.deep.stack, one layer in rnn_helpers.deep.bidirectional):
     default, or "tanh", PyTorch's); None for the other cells. truncate=k: every cell differentiates
     its own last k steps; the states it made before them are constants (see stack's docstring).
 
+One bidirectional layer written plainly (notebook 11's implement-it; h-only cells):
+    bidirectional_forward(step, params_fwd, params_bwd, X, h0) -> H_seq (N, T, 2H), with
+                               step(x_t, h_prev, params) -> h_t
+
 Heads (rnn_helpers.deep.heads):
     loss_and_grads(params, X, Y, truncate=None, *, lengths=None)       y_hat = last V^T + c, (N, O)
     tagging_loss_and_grads(params, X, labels, lengths=None, truncate=None)
@@ -37,16 +41,24 @@ Heads (rnn_helpers.deep.heads):
     loss_and_grads_loop, tagging_loss_and_grads_loop, truncated_loss, tagging_truncated_loss
     check_gradients(params, X, targets, *, head="regression", truncate=None, lengths=None)
                                relative error per key against 4th-order finite differences
+
+Training (rnn_helpers.deep.training):
+    train(params, X, targets, *, head="regression" | "tagging", lengths=None, X_val=None,
+          targets_val=None, lengths_val=None, epochs=50, learning_rate=1e-2, optimizer="adam" | "sgd",
+          batch_size=None, truncate=None, clip_norm=5.0, seed=0, activation=None)
+                               -> (trained params, DeepHistory); stops with rh.TrainingDiverged
 """
 
-from .bidirectional import reverse_index
+from .bidirectional import bidirectional_forward, reverse_index
 from .heads import (check_gradients, loss_and_grads, loss_and_grads_loop, predict, predict_tags, state_gradients,
                     tagging_loss_and_grads, tagging_loss_and_grads_loop, tagging_truncated_loss,
                     truncated_loss)
 from .params import Spec, describe, init_params
+from .training import DeepHistory, train
 from .stack import layers_backward, layers_backward_loop, layers_forward, layers_forward_loop
 
 __all__ = ["Spec", "init_params", "describe", "layers_forward", "layers_backward", "layers_forward_loop",
            "layers_backward_loop", "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "predict",
            "tagging_loss_and_grads", "tagging_loss_and_grads_loop", "tagging_truncated_loss",
-           "predict_tags", "state_gradients", "check_gradients", "reverse_index"]
+           "predict_tags", "state_gradients", "check_gradients", "reverse_index", "bidirectional_forward",
+           "train", "DeepHistory"]

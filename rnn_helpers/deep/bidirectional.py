@@ -29,7 +29,7 @@ inputs or the weights; the gradient sent to their h (which is 0) is dropped.
 
 import numpy as np
 
-__all__ = ["reverse_index", "reverse_steps", "direction_forward", "direction_backward",
+__all__ = ["reverse_index", "reverse_steps", "direction_forward", "direction_backward", "bidirectional_forward",
            "layer_forward", "layer_backward"]
 
 
@@ -148,3 +148,27 @@ def layer_backward(step_backward, dH_layer, dlast, cache, k):
         grads.append(g)
         dS_all.append(dS)
     return dX_total, grads, dS_all
+
+
+def bidirectional_forward(step, params_fwd, params_bwd, X, h0):
+    """A bidirectional layer's outputs, written plainly, for a cell whose state is h alone.
+
+    step(x_t (N, D), h_prev (N, H), params) -> h_t (N, H): one step of the cell.
+    params_fwd, params_bwd: the two cells' weights (separate: each direction learns its own).
+    X: (N, T, D).  h0: (N, H), the state both directions start from.
+    Returns H_seq (N, T, 2 H): at every step t, [h_t of the forward cell, h_t of the reverse cell].
+    The reverse cell reads x_{T-1}, ..., x_0; its h made at step t is put back at position t, so
+    that both halves of H_seq[:, t] have read x_t (the forward half x_0 .. x_t, the reverse half
+    x_t .. x_{T-1}). Notebook 11's implement-it exercise (rnn_helpers.exercises.check_bidirectional_forward).
+    """
+    T = X.shape[1]
+    forward_h, reverse_h = [None] * T, [None] * T
+    h = h0
+    for t in range(T):                                 # x_0, x_1, ..., x_{T-1}
+        h = step(X[:, t], h, params_fwd)
+        forward_h[t] = h
+    h = h0                                             # the reverse cell starts afresh
+    for t in range(T - 1, -1, -1):                     # x_{T-1}, ..., x_0
+        h = step(X[:, t], h, params_bwd)
+        reverse_h[t] = h                               # back at its time position
+    return np.concatenate([np.stack(forward_h, axis=1), np.stack(reverse_h, axis=1)], axis=2)

@@ -13,6 +13,7 @@ solution, so every check passes there and every source is shown.
 """
 
 from .. import clipping as _clipping
+from ..deep import bidirectional as _bidirectional
 from .. import lstm as _lstm
 from .. import rnn as _rnn
 from .. import training as _training
@@ -37,6 +38,7 @@ ANSWERS = {
     "lstm_step_forward": (_lstm.step_forward, _lstm._step_forward),
     "lstm_step_backward": (_lstm.step_backward, _lstm._step_backward),
     "softmax_xent_backward": (_text_model.softmax_xent_backward, _text_model.loss_and_grads_loop),
+    "bidirectional_forward": (_bidirectional.bidirectional_forward,),
 }
 
 _PASSED = set()
