@@ -31,7 +31,7 @@ step_backward returns du_t (the protocol's dx_t), which is what makes any cell w
     loss_and_grads_loop(...)                         the same, one record and one step at a time
     free_running_loss(params, series, feed_back)     the loss alone (for finite differences)
     forecast(params, warmup, horizon)                read warmup (N, m, D), then feed predictions back
-    horizon_rmse(params, series, warmup_steps)       the error of forecast at each horizon
+    horizon_rmse(params, series, warmup_steps)       the error of forecast at each horizon (truth=...)
     train(params, series, feed_back=..., ...)        Adam on loss_and_grads, full batch or batches
 """
 
@@ -240,12 +240,14 @@ def forecast(params, warmup, horizon, activation=None):
     return _forecast(model, options, params, warmup, horizon)
 
 
-def horizon_rmse(params, series, warmup_steps, activation=None):
+def horizon_rmse(params, series, warmup_steps, activation=None, truth=None):
     """The root mean squared error of forecast at each horizon, over the records and values.
 
     series: (N, L, D); the first warmup_steps values (1 <= warmup_steps < L) are read, the other
-    L - warmup_steps are forecast and compared. Returns (L - warmup_steps,) floats: entry j - 1 is the
-    error j steps ahead. Raises TypeError/ValueError naming a bad argument.
+    L - warmup_steps are forecast. truth: None to compare the forecast with those values of series,
+    or an array (N, L - warmup_steps, D) to compare with instead (the noise-free signal, when it is
+    known). Returns (L - warmup_steps,) floats: entry j - 1 is the error j steps ahead. Raises
+    TypeError/ValueError naming a bad argument.
     """
     model, options, _, D = _model_of(params, activation)
     series = _check_series(series, D)
@@ -253,8 +255,16 @@ def horizon_rmse(params, series, warmup_steps, activation=None):
     if m >= series.shape[1]:
         raise ValueError(f"warmup_steps={m} leaves nothing to forecast in series of {series.shape[1]} "
                          f"steps; it must be at most {series.shape[1] - 1}.")
+    if truth is None:
+        truth = series[:, m:]
+    else:
+        truth = _check_series(truth, D, "truth", min_steps=1)
+        expected = (series.shape[0], series.shape[1] - m, D)
+        if truth.shape != expected:
+            raise ValueError(f"truth must have shape (N, L - warmup_steps, D) = {expected}, one value "
+                             f"per forecast value, got {truth.shape}.")
     predicted = _forecast(model, options, params, series[:, :m], series.shape[1] - m)
-    return np.sqrt(np.mean((predicted - series[:, m:]) ** 2, axis=(0, 2)))
+    return np.sqrt(np.mean((predicted - truth) ** 2, axis=(0, 2)))
 
 
 # ---------------------------------------------------------------------------------------------

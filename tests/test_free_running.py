@@ -128,6 +128,9 @@ def test_forecast_and_horizon_rmse_by_hand():
     rmse = fr.horizon_rmse(params, series, 4, activation="tanh")
     np.testing.assert_allclose(rmse, np.sqrt(np.mean((fr.forecast(params, series[:, :4], 6, "tanh")
                                                       - series[:, 4:]) ** 2, axis=(0, 2))))
+    truth = series[:, 4:] + 1.0
+    np.testing.assert_allclose(fr.horizon_rmse(params, series, 4, "tanh", truth=truth),
+                               np.sqrt(np.mean((out - truth) ** 2, axis=(0, 2))), rtol=1e-13)
 
 
 def sine_problem():
@@ -197,6 +200,7 @@ def test_train_stops_on_a_loss_that_is_not_finite():
     (lambda p, s: fr.loss_and_grads(p, s, activation="tanh"), ValueError, "activation must be None"),
     (lambda p, s: fr.forecast(p, s, 0), ValueError, "horizon must be at least 1"),
     (lambda p, s: fr.horizon_rmse(p, s, 7), ValueError, "warmup_steps=7 leaves nothing to forecast"),
+    (lambda p, s: fr.horizon_rmse(p, s, 3, truth=s), ValueError, r"truth must have shape .* \(2, 4, 1\)"),
     (lambda p, s: fr.train(p, s, epochs=0), ValueError, "epochs must be at least 1"),
     (lambda p, s: fr.train(p, s, batch_size=0), ValueError, "batch_size must be at least 1"),
 ])
