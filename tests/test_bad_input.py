@@ -51,7 +51,8 @@ import rnn_helpers as rh
 from rnn_helpers import (activations, baselines, cells, clipping, data, gradcheck, gradient_flow,
                          gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
-from rnn_helpers import exercises, free_running, tagging, text, widgets
+from rnn_helpers import deep, exercises, free_running, tagging, text, widgets
+from rnn_helpers.exercises import bidirectional_checks
 
 try:
     from rnn_helpers.exercises import text_checks
@@ -1038,6 +1039,103 @@ case("seeds.wins", seeds.wins, lambda: dict(table=_TABLE, a="A", b="B", better="
 case("seeds.mean_range", seeds.mean_range, lambda: dict(values=[1.0, 2.0], fmt=".3f"),
      values=ARRAY(ndims=(1,), nonempty=(0,), finite=False), fmt=[kind("not a format", (3, None, "q"))])
 
+# ---- deep: stacks of layers, one or two directions -----------------------------------------------
+def deep_problem(cell="gru", head=2):
+    """A 2-layer bidirectional stack (H = 2, D = 2) and 2 records of 3 steps, the second 2 long."""
+    return once(("deep", cell, head), lambda: (
+        deep.init_params(cell, 2, 2, head, num_layers=2, bidirectional=True, seed=0),
+        series((2, 3, 2)), series((2, head)), np.array([3, 2]), np.array([[0, 1, 1], [1, 0, -1]])))
+
+
+def _deep(*names, cell="gru", **extra):
+    """Valid arguments: the problem's params, X, Y, lengths, labels (those named), and extra."""
+    def valid():
+        p, X, Y, lengths, labels = deep_problem(cell)
+        known = dict(params=p, X=X, Y=Y, lengths=lengths, labels=labels, targets=Y)
+        return dict({n: known[n] for n in names}, **extra)
+    return valid
+
+
+DEEP_PARAMS = DICT_OF_ARRAYS("params")
+DEEP_X = ARRAY(ndims=(3,), axes=(0, 2), nonempty=(0, 1))
+LENGTHS = ARRAY(ndims=(1,), axes=(0,), ids=True, none_ok=True) + [
+    derived("out of range", lambda v: _int_with(v, 0), lambda v: _int_with(v, 4), lambda v: _int_with(v, -1))]
+LABELS_ARG = IDS(ndims=(2,), axes=(0, 1))
+STATE0 = [kind("not states", ("state0", 1, Opaque(), [np.zeros((2, 2))], [(np.zeros((2, 2)),)] * 3,
+                              [(np.zeros((2, 3)),)] * 4, [(np.zeros((2, 2)), np.zeros((2, 2)))] * 4,
+                              [(np.full((2, 2), np.nan),)] * 4))]
+NO_ACTIVATION = [kind("an activation for a gated cell", ("tanh", "sigmoid", 1, Opaque(), ""))]
+case("deep.init_params", deep.init_params,
+     lambda: dict(cell="lstm", hidden_dim=3, input_dim=2, output_dim=1, num_layers=2, bidirectional=True,
+                  seed=0),
+     cell=CHOICE(tuple(cells.names())), hidden_dim=INT(lo=1, hi=100_000), input_dim=INT(lo=1, hi=100_000),
+     output_dim=INT(lo=1, hi=100_000, none_ok=True), num_layers=INT(lo=1, hi=16), bidirectional=FLAG(),
+     seed=INT(lo=0, huge=True))
+case("deep.describe", deep.describe, _deep("params"), params=DEEP_PARAMS)
+for fn in (deep.layers_forward, deep.layers_forward_loop):
+    case(f"deep.{fn.__name__}", fn,
+         _deep("params", "X", "lengths", state0=[(series((2, 2)) / 4,)] * 4),
+         params=DEEP_PARAMS, X=DEEP_X, lengths=LENGTHS, state0=STATE0, activation=NO_ACTIVATION)
+
+
+def _deep_backward_valid():
+    p, X, _, lengths, _ = deep_problem()
+    H_seq, last, cache = deep.layers_forward(p, X, lengths=lengths)
+    return dict(dH_seq=H_seq / 2, dlast=last / 3, cache=cache, truncate=2)
+
+
+case("deep.layers_backward", deep.layers_backward, _deep_backward_valid,
+     dH_seq=ARRAY(ndims=(3,), axes=(0, 1, 2), none_ok=True), dlast=ARRAY(ndims=(2,), axes=(0, 1), none_ok=True),
+     cache=CACHE, truncate=TRUNCATE)
+case("deep.layers_backward_loop", deep.layers_backward_loop,
+     _deep("params", "X", "lengths", dH_seq=series((2, 3, 4)), dlast=series((2, 4)), truncate=2),
+     params=DEEP_PARAMS, X=DEEP_X, dH_seq=ARRAY(ndims=(3,), axes=(0, 1, 2), none_ok=True),
+     dlast=ARRAY(ndims=(2,), axes=(0, 1), none_ok=True), lengths=LENGTHS, truncate=TRUNCATE,
+     activation=NO_ACTIVATION)
+for fn in (deep.loss_and_grads, deep.loss_and_grads_loop):
+    case(f"deep.{fn.__name__}", fn, _deep("params", "X", "Y", "lengths", truncate=2),
+         params=DEEP_PARAMS, X=DEEP_X, Y=Y_ARG, truncate=TRUNCATE, lengths=LENGTHS, activation=NO_ACTIVATION)
+case("deep.truncated_loss", deep.truncated_loss,
+     _deep("params", "X", "Y", "lengths", truncate=2, state_params=deep_problem()[0]),
+     params=DEEP_PARAMS, X=DEEP_X, Y=Y_ARG, truncate=TRUNCATE, lengths=LENGTHS, activation=NO_ACTIVATION,
+     state_params=DICT_OF_ARRAYS("state_params", none_ok=True))
+for fn in (deep.tagging_loss_and_grads, deep.tagging_loss_and_grads_loop, deep.tagging_truncated_loss):
+    case(f"deep.{fn.__name__}", fn, _deep("params", "X", "labels", "lengths", truncate=2),
+         params=DEEP_PARAMS, X=DEEP_X, labels=LABELS_ARG, lengths=LENGTHS, truncate=TRUNCATE,
+         activation=NO_ACTIVATION)
+for fn in (deep.predict, deep.predict_tags):
+    case(f"deep.{fn.__name__}", fn, _deep("params", "X", "lengths"), params=DEEP_PARAMS, X=DEEP_X,
+         lengths=LENGTHS, activation=NO_ACTIVATION)
+case("deep.state_gradients", deep.state_gradients, _deep("params", "X", "Y", "lengths", head="regression"),
+     params=DEEP_PARAMS, X=DEEP_X, Y=Y_ARG, lengths=LENGTHS, activation=NO_ACTIVATION,
+     head=CHOICE(("regression", "tagging")))
+case("deep.check_gradients", deep.check_gradients,
+     _deep("params", "X", "targets", "lengths", head="regression", truncate=2, eps=1e-3),
+     params=DEEP_PARAMS, X=DEEP_X, targets=Y_ARG, head=CHOICE(("regression", "tagging")), truncate=TRUNCATE,
+     lengths=LENGTHS, activation=NO_ACTIVATION, eps=REAL(lo=0, lo_open=True, huge=True))
+case("deep.train", deep.train,
+     _deep("params", "X", "targets", "lengths", head="regression", X_val=series((2, 3, 2)) / 2,
+           targets_val=series((2, 2)) / 2, lengths_val=np.array([1, 3]), epochs=1, learning_rate=1e-2,
+           optimizer="sgd", batch_size=1, truncate=2, clip_norm=1.0, seed=0),
+     params=DEEP_PARAMS, X=DEEP_X, targets=Y_ARG, head=CHOICE(deep.training.HEADS), lengths=LENGTHS,
+     X_val=DEEP_X, targets_val=Y_ARG, lengths_val=LENGTHS, epochs=INT(lo=1, hi=1_000_000),
+     learning_rate=REAL(lo=0, lo_open=True), optimizer=CHOICE(deep.training.OPTIMIZERS),
+     batch_size=INT(lo=1, hi=2, none_ok=True), truncate=TRUNCATE, clip_norm=REAL(lo=0, lo_open=True, none_ok=True),
+     seed=INT(lo=0), activation=NO_ACTIVATION)
+case("deep.to_torch", deep.to_torch, _deep("params"),
+     params=DEEP_PARAMS + [kind("a cell PyTorch lacks",
+                                (deep.init_params("mgu", 2, 2, num_layers=2),
+                                 deep.init_params("gru_before", 2, 2, 1, bidirectional=True)))])
+case("deep.from_torch", deep.from_torch,
+     lambda: dict(state_dict=deep.to_torch(deep_problem("lstm")[0]), cell="lstm",
+                  head={"weight": deep_problem("lstm")[0]["V"], "bias": deep_problem("lstm")[0]["c"]}),
+     state_dict=DICT_OF_ARRAYS("state_dict", float64=False), cell=CHOICE(tuple(deep.TORCH_CELLS)),
+     head=DICT_OF_ARRAYS("head", float64=False, none_ok=True))
+case("deep.bidirectional_forward", deep.bidirectional_forward,
+     lambda: dict(step=bidirectional_checks.rnn_tanh_step, params_fwd=rnn_problem()[0],
+                  params_bwd=rnn_problem()[0], X=series((2, 3, 2)), h0=series((2, 3)) / 4),
+     step=FUNC(), X=ARRAY(ndims=(3,), axes=(0,), nonempty=(0, 1)), h0=ARRAY(ndims=(2,), axes=(0,)))
+
 # ---- widgets (each names its control by its label, with its range) -----------------------------
 CONTROLS = dict(hidden_size=INT(lo=1, hi=200, whole_floats_ok=True),
                 truncation=INT(lo=1, hi=50, whole_floats_ok=True),
@@ -1250,6 +1348,7 @@ TRAINING_WORK = {
                                  (gru_reset_before, "loss_and_grads_loop")],
     "tutorial.tutorial_train": [(tutorial, "tutorial_loss"), (tutorial, "position_inputs")],
     "text.train_text": [(text.training, "loss_and_grads_time_major"), (text.training, "bits_per_char")],
+    "deep.train": [(deep.training, "loss_and_grads"), (deep.training, "tagging_loss_and_grads")],
     "free_running.train": [(free_running, "_loss_and_grads")],
 }
 TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
@@ -1508,7 +1607,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks, free_running, tagging]
+               text_checks, deep, free_running, tagging]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import rnn_helpers as rh
-from rnn_helpers import deep
 from rnn_helpers.deep.bidirectional import (direction_backward, direction_forward, layer_backward,
                                             layer_forward, reverse_index, reverse_steps)
 
@@ -126,4 +125,3 @@ def test_a_layer_with_one_direction_is_the_package_layer():
     states, _ = rh.layer.layer_forward(model.cell.step_forward, weights, X, _zeros("gru", 2, 3))
     np.testing.assert_array_equal(out, np.stack([s[0] for s in states[1:]], axis=1))
     np.testing.assert_array_equal(finals[0][0], states[-1][0])
-    assert deep.reverse_index is reverse_index

@@ -187,3 +187,11 @@ def test_the_heads_refuse_bad_input_naming_it(case, call, error, message):
     params, X, Y, labels, _ = problem("gru", 1, True)
     with pytest.raises(error, match=message):
         call(params, X, Y, labels)
+
+
+@pytest.mark.parametrize("cell", rh.cells.names())
+def test_every_registered_cell_makes_a_stack_whose_gradient_passes(cell):
+    """Whatever is registered (the reset-before GRU too): built from the protocol only."""
+    params, X, Y, labels, lengths = problem(cell, 2, True, N=2, T=3)
+    rh.assert_gradients_match(deep.check_gradients(params, X, Y, truncate=2, lengths=lengths[:2]))
+    rh.assert_gradients_match(deep.check_gradients(params, X, labels, head="tagging", lengths=lengths[:2]))

@@ -145,7 +145,7 @@ BAD_CALLS = [
     ("lengths-0", dict(lengths=np.array([5, 0, 1])), ValueError, r"lengths must be in 1 \.\. T = 5"),
     ("lengths-long", dict(lengths=np.array([6, 3, 1])), ValueError, r"lengths must be in 1 \.\. T = 5"),
     ("lengths-count", dict(lengths=np.array([5, 3])), ValueError, r"lengths has shape \(2,\), expected \(3,\)"),
-    ("lengths-2d", dict(lengths=np.ones((3, 1), int)), TypeError, "lengths must be a 1-D array"),
+    ("lengths-2d", dict(lengths=np.ones((3, 1), int)), ValueError, "lengths must be a 1-D array"),
     ("state0-count", dict(state0=[(np.zeros((3, 3)),)]), TypeError, "state0 must be a list of num_layers"),
     ("state0-shape", dict(state0=[(np.zeros((3, 4)),)] * 4), ValueError, r"state0\[0\]\[0\] has shape"),
 ]

@@ -83,3 +83,10 @@ def test_train_refuses_bad_arguments_before_any_work(kwargs, error, message):
     params = deep.init_params("rnn", 3, 1, 1, seed=0)
     with pytest.raises(error, match=message):
         deep.train(params, X[:20], Y[:20], **kwargs)
+
+
+def test_weights_thrown_past_the_largest_sane_size_stop_training_too():
+    X, Y = rh.sine_windows(seq_len=8)[:2]
+    params = deep.init_params("gru", 3, 1, 1, seed=0)
+    with pytest.raises(rh.TrainingDiverged, match="the weights grew past 1e.50"):
+        deep.train(params, X[:10], Y[:10], optimizer="sgd", learning_rate=1e300, clip_norm=None, epochs=2)

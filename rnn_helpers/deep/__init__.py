@@ -42,6 +42,13 @@ Heads (rnn_helpers.deep.heads):
     check_gradients(params, X, targets, *, head="regression", truncate=None, lengths=None)
                                relative error per key against 4th-order finite differences
 
+PyTorch's layout (rnn_helpers.deep.torch_layout; torch itself is not needed):
+    to_torch(params) -> {weight_ih_l0: ..., weight_hh_l0_reverse: ..., bias_ih_l1: ...}
+                               nn.RNN/LSTM/GRU(num_layers, bidirectional, batch_first=True)'s state
+                               dict; the rnn's and lstm's b goes to bias_ih, bias_hh = 0
+    from_torch(state_dict, cell, *, head=None) -> params; b = bias_ih + bias_hh; head: an
+                               nn.Linear's {"weight", "bias"} -> V, c
+
 Training (rnn_helpers.deep.training):
     train(params, X, targets, *, head="regression" | "tagging", lengths=None, X_val=None,
           targets_val=None, lengths_val=None, epochs=50, learning_rate=1e-2, optimizer="adam" | "sgd",
@@ -49,16 +56,17 @@ Training (rnn_helpers.deep.training):
                                -> (trained params, DeepHistory); stops with rh.TrainingDiverged
 """
 
-from .bidirectional import bidirectional_forward, reverse_index
+from .bidirectional import bidirectional_forward
 from .heads import (check_gradients, loss_and_grads, loss_and_grads_loop, predict, predict_tags, state_gradients,
                     tagging_loss_and_grads, tagging_loss_and_grads_loop, tagging_truncated_loss,
                     truncated_loss)
 from .params import Spec, describe, init_params
+from .torch_layout import TORCH_CELLS, from_torch, to_torch
 from .training import DeepHistory, train
 from .stack import layers_backward, layers_backward_loop, layers_forward, layers_forward_loop
 
 __all__ = ["Spec", "init_params", "describe", "layers_forward", "layers_backward", "layers_forward_loop",
            "layers_backward_loop", "loss_and_grads", "loss_and_grads_loop", "truncated_loss", "predict",
            "tagging_loss_and_grads", "tagging_loss_and_grads_loop", "tagging_truncated_loss",
-           "predict_tags", "state_gradients", "check_gradients", "reverse_index", "bidirectional_forward",
-           "train", "DeepHistory"]
+           "predict_tags", "state_gradients", "check_gradients", "bidirectional_forward",
+           "train", "DeepHistory", "to_torch", "from_torch", "TORCH_CELLS"]

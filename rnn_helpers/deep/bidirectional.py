@@ -29,6 +29,8 @@ inputs or the weights; the gradient sent to their h (which is 0) is dropped.
 
 import numpy as np
 
+from .._checks import as_float_array, check_magnitude
+
 __all__ = ["reverse_index", "reverse_steps", "direction_forward", "direction_backward", "bidirectional_forward",
            "layer_forward", "layer_backward"]
 
@@ -62,10 +64,11 @@ def direction_forward(step_forward, params, X, lengths, state0, options):
         caches.append(cache)
         if valid[:, t].all():
             state = tuple(new)
+            H_out[:, t] = state[0]
         else:                                   # past its end a record keeps its state
             m = valid[:, t:t + 1]
             state = tuple(np.where(m, s_new, s) for s_new, s in zip(new, state))
-        H_out[:, t] = np.where(valid[:, t:t + 1], state[0], 0.0)
+            H_out[:, t] = np.where(m, state[0], 0.0)
     return H_out, state, caches
 
 
@@ -84,19 +87,31 @@ def direction_backward(step_backward, caches, dH, dfinal, lengths, k, n_states):
     active = (valid & (t_idx >= L - k)).astype(float)      # the steps walked back, per record
     padded = (~valid).astype(float)
     upstream = tuple(np.zeros((N, H)) for _ in range(n_states)) if dfinal is None else tuple(dfinal)
+    everyone = active.all(axis=0)                          # steps walked back for every record
     grads, dX, dS = {}, None, np.zeros((N, T, H))
     for t in range(T - 1, -1, -1):
-        dstate = (upstream[0] + dH[:, t] * valid[:, t:t + 1],) + tuple(upstream[1:])
-        dS[:, t] = dstate[0]
-        a = active[:, t:t + 1]
-        dx, dprev, dparams = step_backward(tuple(d * a for d in dstate), caches[t])
-        if dX is None:
-            dX = np.zeros((N, T, dx.shape[1]))
-        dX[:, t] = dx * a
-        p = padded[:, t:t + 1]                 # a padded step passes the state's gradient through;
-        upstream = tuple(dp * a + d * p for dp, d in zip(dprev, dstate))    # a held one stops it
+        if everyone[t]:                                    # the common case: no mask to apply
+            dstate = (upstream[0] + dH[:, t],) + tuple(upstream[1:])
+            dS[:, t] = dstate[0]
+            dx, upstream, dparams = step_backward(dstate, caches[t])
+            if dX is None:
+                dX = np.zeros((N, T, dx.shape[1]))
+            dX[:, t] = dx
+        else:
+            dstate = (upstream[0] + dH[:, t] * valid[:, t:t + 1],) + tuple(upstream[1:])
+            dS[:, t] = dstate[0]
+            a = active[:, t:t + 1]
+            dx, dprev, dparams = step_backward(tuple(d * a for d in dstate), caches[t])
+            if dX is None:
+                dX = np.zeros((N, T, dx.shape[1]))
+            dX[:, t] = dx * a
+            p = padded[:, t:t + 1]                 # a padded step passes the state's gradient through;
+            upstream = tuple(dp * a + d * p for dp, d in zip(dprev, dstate))    # a held one stops it
         for name, g in dparams.items():
-            grads[name] = grads[name] + g if name in grads else np.array(g, dtype=float)
+            if name in grads:
+                grads[name] += g
+            else:
+                grads[name] = np.array(g, dtype=float)             # a copy: the sum is ours
     return dX, grads, dS
 
 
@@ -161,6 +176,7 @@ def bidirectional_forward(step, params_fwd, params_bwd, X, h0):
     that both halves of H_seq[:, t] have read x_t (the forward half x_0 .. x_t, the reverse half
     x_t .. x_{T-1}). Notebook 11's implement-it exercise (rnn_helpers.exercises.check_bidirectional_forward).
     """
+    X, h0 = _check_bidirectional_args(step, X, h0)
     T = X.shape[1]
     forward_h, reverse_h = [None] * T, [None] * T
     h = h0
@@ -172,3 +188,18 @@ def bidirectional_forward(step, params_fwd, params_bwd, X, h0):
         h = step(X[:, t], h, params_bwd)
         reverse_h[t] = h                               # back at its time position
     return np.concatenate([np.stack(forward_h, axis=1), np.stack(reverse_h, axis=1)], axis=2)
+
+
+def _check_bidirectional_args(step, X, h0):
+    """bidirectional_forward's checks: step callable, X (N, T, D) and h0 (N, H) finite float arrays."""
+    if not callable(step):
+        raise TypeError(f"step must be a function step(x_t, h_prev, params) -> h_t, got {type(step).__name__}.")
+    X = check_magnitude("X", as_float_array("X", X, ndim=3, what="(N, T, input_dim)"))
+    h0 = check_magnitude("h0", as_float_array("h0", h0, ndim=2, what="(N, hidden_dim)"))
+    if 0 in X.shape:
+        raise ValueError(f"X has shape {X.shape}: it needs at least one record, one time step and one "
+                         "input feature.")
+    if h0.shape[0] != X.shape[0] or h0.shape[1] < 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected (N, hidden_dim) with N = {X.shape[0]}, "
+                         "X's records.")
+    return X, h0

@@ -17,8 +17,10 @@ import numpy as np
 from .._checks import as_float_array, check_magnitude
 from ..gradcheck import DEFAULT_EPS, numerical_gradient, relative_error
 from .params import describe
-from .stack import (_backward, check_lengths, check_X, held_states, layers_backward_loop,
-                    layers_forward, layers_forward_loop)
+from .._checks import check_positive_float, check_truncate
+from ..cells import get_cell
+from .stack import (_backward, check_lengths, check_state0, check_X, forward_loop_unchecked, held_states,
+                    layers_backward_loop, layers_forward, layers_forward_loop)
 
 __all__ = ["loss_and_grads", "loss_and_grads_loop", "truncated_loss", "predict",
            "tagging_loss_and_grads", "tagging_loss_and_grads_loop", "tagging_truncated_loss",
@@ -33,29 +35,33 @@ def _head_spec(params, what):
     return spec
 
 
-def check_targets(spec, Y, N, name="Y"):
+def check_targets(spec, Y, N, name="Y", x_name="X"):
     """Y as float64 (N, O) fitting the head."""
     Y = check_magnitude(name, as_float_array(name, Y, ndim=2, what="(N, output_dim)"))
     if Y.shape != (N, spec.output_dim):
         raise ValueError(f"{name} has shape {Y.shape}, expected (N, output_dim) = {(N, spec.output_dim)}: "
-                         "one target row per record of X, as many columns as params['V'] has rows.")
+                         f"one target row per record of {x_name}, as many columns as params['V'] has rows.")
     return Y
 
 
-def check_labels(spec, labels, lengths, N, T, name="labels"):
+def check_labels(spec, labels, lengths, N, T, name="labels", x_name="X"):
     """labels as int64 (N, T), each valid position in 0 .. K-1 (padded positions: any whole number)."""
     if isinstance(labels, (str, bytes, dict, set)) or labels is None:
         raise TypeError(f"{name} must be an array (N, T) of class numbers, got {type(labels).__name__}.")
     if np.ma.isMaskedArray(labels) and np.ma.getmaskarray(labels).any():
         raise ValueError(f"{name} has masked entries: give a class for every step (padded steps may "
                          "hold any whole number).")
-    raw = np.asarray(labels)
+    try:
+        raw = np.asarray(np.ma.getdata(labels))
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array (N, T) of class numbers; it could not be converted "
+                        f"({err}).") from None
     if raw.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold whole numbers (class indices 0 .. {spec.output_dim - 1}), "
                         f"got dtype {raw.dtype}.")
     if raw.shape != (N, T):
         raise ValueError(f"{name} has shape {raw.shape}, expected (N, T) = {(N, T)}, one class per "
-                         "step of X.")
+                         f"step of {x_name}.")
     valid = np.arange(T)[None, :] < lengths[:, None]
     inside = raw[valid]
     if inside.min() < 0 or inside.max() >= spec.output_dim:
@@ -106,15 +112,18 @@ def loss_and_grads_loop(params, X, Y, truncate=None, *, lengths=None, activation
     return float(loss), grads
 
 
-def truncated_loss(params, X, Y, truncate, *, lengths=None, activation=None, state_params=None, held=None):
+def truncated_loss(params, X, Y, truncate, *, lengths=None, activation=None, state_params=None):
     """The regression loss in which every cell's states before its last `truncate` steps are those
     of a run with state_params (default params), constants: what loss_and_grads(truncate=k)
-    differentiates. held: those states from rnn_helpers.deep.stack.held_states, computed once.
-    Returns a float."""
-    _head_spec(params, "truncated_loss")
+    differentiates. Returns a float."""
+    spec = _head_spec(params, "truncated_loss")
+    Y = check_targets(spec, Y, check_X(spec, X).shape[0])
     _, last = layers_forward_loop(params, X, lengths=lengths, activation=activation, truncate=truncate,
-                                  state_params=params if state_params is None else state_params, held=held)
-    Y = check_targets(describe(params), Y, last.shape[0])
+                                  state_params=params if state_params is None else state_params)
+    return _regression_loss(params, last, Y)
+
+
+def _regression_loss(params, last, Y):
     Y_hat = last @ params["V"].T + params["c"]
     return float(0.5 * np.sum((Y_hat - Y) ** 2) / Y.shape[0])
 
@@ -191,18 +200,20 @@ def tagging_loss_and_grads_loop(params, X, labels, lengths=None, truncate=None, 
 
 
 def tagging_truncated_loss(params, X, labels, lengths=None, truncate=None, *, activation=None,
-                           state_params=None, held=None):
+                           state_params=None):
     """The tagging loss with every cell's states before its last `truncate` steps held (computed
-    with state_params, default params, or given as held): what tagging_loss_and_grads(truncate=k)
-    differentiates."""
+    with state_params, default params): what tagging_loss_and_grads(truncate=k) differentiates."""
     spec = _head_spec(params, "tagging_truncated_loss")
     X = check_X(spec, X)
     N, T = X.shape[:2]
     lengths = check_lengths(lengths, N, T)
     labels, valid = check_labels(spec, labels, lengths, N, T)
     H_seq, _ = layers_forward_loop(params, X, lengths=lengths, activation=activation, truncate=truncate,
-                                   state_params=params if state_params is None else state_params,
-                                   held=held)
+                                   state_params=params if state_params is None else state_params)
+    return _tagging_loss(params, H_seq, labels, valid)
+
+
+def _tagging_loss(params, H_seq, labels, valid):
     logp = _log_softmax(H_seq @ params["V"].T + params["c"])
     picked = np.take_along_axis(logp, labels[:, :, None], axis=2)[:, :, 0]
     return float(-(picked * valid).sum() / valid.sum())
@@ -265,25 +276,28 @@ def check_gradients(params, X, targets, *, head="regression", truncate=None, len
     """
     if head not in ("regression", "tagging"):
         raise ValueError(f"head must be 'regression' or 'tagging', got {head!r}.")
-    frozen = {key: np.array(value, dtype=float) for key, value in describe_checked(params).items()}
-    held = None if truncate is None else held_states(frozen, X, lengths=lengths, activation=activation)
+    spec = _head_spec(params, "check_gradients")
+    model = get_cell(spec.cell)
+    options = model.options(activation)
+    X = check_X(spec, X)
+    N, T = X.shape[:2]
+    lengths = check_lengths(lengths, N, T)
+    truncate = check_truncate(truncate)
     if head == "regression":
+        targets = check_targets(spec, targets, N, "targets")
         _, analytic = loss_and_grads(params, X, targets, truncate, lengths=lengths, activation=activation)
-
-        def objective(p):
-            return truncated_loss(p, X, targets, truncate, lengths=lengths, activation=activation,
-                                  held=held)
     else:
+        targets, valid = check_labels(spec, targets, lengths, N, T, "targets")
         _, analytic = tagging_loss_and_grads(params, X, targets, lengths, truncate, activation=activation)
+    check_positive_float("eps", eps)
+    frozen = {key: value.copy() for key, value in params.items()}
+    held = None if truncate is None else held_states(frozen, X, lengths=lengths, activation=activation)
+    starts = check_state0(spec, model, None, N)
 
-        def objective(p):
-            return tagging_truncated_loss(p, X, targets, lengths, truncate, activation=activation,
-                                          held=held)
+    def objective(p):          # the truncated objective, its states held from the frozen run
+        H_seq, last = forward_loop_unchecked(spec, model, options, p, X, lengths, starts, truncate, held)
+        return _regression_loss(p, last, targets) if head == "regression" else \
+            _tagging_loss(p, H_seq, targets, valid)
+
     numeric = numerical_gradient(objective, params, eps)
     return {key: relative_error(analytic[key], numeric[key]) for key in params}
-
-
-def describe_checked(params):
-    """params, once describe has accepted it (a stack's weights with a head)."""
-    _head_spec(params, "check_gradients")
-    return params

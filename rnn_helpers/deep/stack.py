@@ -48,28 +48,28 @@ def check_X(spec, X, name="X"):
     return X
 
 
-def check_lengths(lengths, N, T, name="lengths"):
+def check_lengths(lengths, N, T, name="lengths", x_name="X"):
     """lengths as an int array (N,) of values in 1..T (None: every record has all T steps)."""
     if lengths is None:
         return np.full(N, T, dtype=np.int64)
-    if isinstance(lengths, (str, bytes, dict, set)) or np.ndim(lengths) != 1:
-        raise TypeError(f"{name} must be a 1-D array of N = {N} whole numbers (each record's number of "
-                        f"steps, 1 .. T = {T}) or None, got {type(lengths).__name__} of "
-                        f"{np.ndim(lengths) if not isinstance(lengths, (str, bytes, dict, set)) else 0} "
-                        "dimensions.")
-    raw = np.asarray(lengths)
+    want = f"a 1-D array of N = {N} whole numbers (each record's number of steps, 1 .. T = {T}) or None"
+    if isinstance(lengths, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be {want}, got {type(lengths).__name__}.")
     if np.ma.isMaskedArray(lengths) and np.ma.getmaskarray(lengths).any():
         raise ValueError(f"{name} has masked entries: give every record's length.")
+    try:
+        raw = np.asarray(np.ma.getdata(lengths))
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be {want}; it could not be converted ({err}).") from None
     if raw.dtype.kind not in "iu":
-        if raw.dtype.kind == "f" and np.isfinite(raw).all() and (raw == np.round(raw)).all():
-            raw = raw.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must hold whole numbers (each record's number of steps), got "
-                            f"dtype {raw.dtype}.")
+        raise TypeError(f"{name} must hold whole numbers (an int array: each record's number of steps), "
+                        f"got dtype {raw.dtype}.")
+    if raw.ndim != 1:
+        raise ValueError(f"{name} must be {want}, got {raw.ndim} dimensions (shape {raw.shape}).")
     if raw.shape != (N,):
-        raise ValueError(f"{name} has shape {raw.shape}, expected ({N},): one length per record of X.")
+        raise ValueError(f"{name} has shape {raw.shape}, expected ({N},): one length per record of {x_name}.")
     if raw.min() < 1 or raw.max() > T:
-        raise ValueError(f"{name} must be in 1 .. T = {T} (X's steps; the padding is at the end), got "
+        raise ValueError(f"{name} must be in 1 .. T = {T} ({x_name}'s steps; the padding is at the end), got "
                          f"values from {raw.min()} to {raw.max()}.")
     return raw.astype(np.int64)
 
@@ -151,6 +151,20 @@ def layers_backward(dH_seq, dlast, cache, truncate=None):
     return dX, grads
 
 
+def _check_upstream(dH_seq, dlast, N, T, width):
+    """dH_seq (N, T, width) and dlast (N, width) as float64 arrays, each or None."""
+    if dH_seq is not None:
+        dH_seq = check_magnitude("dH_seq", as_float_array("dH_seq", dH_seq, ndim=3,
+                                                          what="(N, T, hidden_dim * dirs)"))
+        if dH_seq.shape != (N, T, width):
+            raise ValueError(f"dH_seq must have H_seq's shape {(N, T, width)}, got {dH_seq.shape}.")
+    if dlast is not None:
+        dlast = check_magnitude("dlast", as_float_array("dlast", dlast, ndim=2, what="(N, hidden_dim * dirs)"))
+        if dlast.shape != (N, width):
+            raise ValueError(f"dlast must have last's shape {(N, width)}, got {dlast.shape}.")
+    return dH_seq, dlast
+
+
 def _backward(dH_seq, dlast, cache, truncate):
     """layers_backward, also returning dS: a list per layer of lists per direction of (N, T, H),
     the whole gradient reaching each cell's h_t."""
@@ -158,15 +172,7 @@ def _backward(dH_seq, dlast, cache, truncate):
         raise TypeError("cache must be the dict that rnn_helpers.deep.layers_forward returned.")
     spec = cache["spec"]
     N, T, _ = cache["shape"]
-    width = spec.out_dim
-    if dH_seq is not None:
-        dH_seq = as_float_array("dH_seq", dH_seq, ndim=3, what="(N, T, hidden_dim * dirs)")
-        if dH_seq.shape != (N, T, width):
-            raise ValueError(f"dH_seq must have H_seq's shape {(N, T, width)}, got {dH_seq.shape}.")
-    if dlast is not None:
-        dlast = as_float_array("dlast", dlast, ndim=2, what="(N, hidden_dim * dirs)")
-        if dlast.shape != (N, width):
-            raise ValueError(f"dlast must have last's shape {(N, width)}, got {dlast.shape}.")
+    dH_seq, dlast = _check_upstream(dH_seq, dlast, N, T, spec.out_dim)
     truncate = check_truncate(truncate)
     k = T if truncate is None else min(truncate, T)
     step_backward = get_cell(spec.cell).cell.step_backward
@@ -237,7 +243,7 @@ def _record_starts(starts, n):
 
 def held_states(state_params, X, *, lengths=None, state0=None, activation=None):
     """Every cell's states of a run with state_params over X, per record in run order: what the
-    truncated objective holds constant (layers_forward_loop's held=). Computed once, it spares a
+    truncated objective holds constant (forward_loop_unchecked's held). Computed once, it spares a
     gradient check a second run per nudged weight. Returns a list (one entry per record)."""
     spec, model, options, X, lengths, starts = _loop_setup(state_params, X, lengths, state0, activation,
                                                            "state_params")
@@ -247,25 +253,33 @@ def held_states(state_params, X, *, lengths=None, state0=None, activation=None):
 
 
 def layers_forward_loop(params, X, *, lengths=None, state0=None, activation=None, truncate=None,
-                        state_params=None, state_X=None, held=None):
+                        state_params=None, state_X=None):
     """layers_forward one record at a time, over each record's own steps: (H_seq, last).
 
     With truncate=k and state_params (weights of the stack's shapes), it computes the truncated
     objective's forward pass: every cell's states before its last k steps are those of a run with
     state_params on state_X (default: X), constants; the rest are computed with params (see the
-    module). held: those states computed beforehand by held_states (instead of state_params).
-    Same arguments and shapes as layers_forward otherwise.
+    module). Same arguments and shapes as layers_forward otherwise.
     """
     spec, model, options, X, lengths, starts = _loop_setup(params, X, lengths, state0, activation)
     truncate = check_truncate(truncate)
-    if truncate is not None and held is None and state_params is not None:
+    held = None
+    if state_X is not None:
+        state_X = check_X(spec, state_X, "state_X")
+        if state_X.shape != X.shape:
+            raise ValueError(f"state_X must have X's shape {X.shape}, got {state_X.shape}.")
+    if state_params is not None:
         if describe(state_params, "state_params")[:5] != spec[:5]:
             raise ValueError("state_params must be weights of the same stack as params (same cell, "
                              "layers, directions and sizes).")
-        held = held_states(state_params, X if state_X is None else state_X, lengths=lengths, state0=state0,
-                           activation=activation)
-    if held is not None and (not isinstance(held, list) or len(held) != X.shape[0]):
-        raise TypeError("held must be the list that rnn_helpers.deep.stack.held_states returned for X.")
+        if truncate is not None:
+            held = held_states(state_params, X if state_X is None else state_X, lengths=lengths,
+                               state0=state0, activation=activation)
+    return forward_loop_unchecked(spec, model, options, params, X, lengths, starts, truncate, held)
+
+
+def forward_loop_unchecked(spec, model, options, params, X, lengths, starts, truncate, held):
+    """layers_forward_loop's work, on checked arguments; held: held_states' list, or None."""
     cells = _cells(params, spec)
     N, T = X.shape[:2]
     H_seq, last = np.zeros((N, T, spec.out_dim)), np.zeros((N, spec.out_dim))
@@ -284,8 +298,9 @@ def layers_backward_loop(params, X, dH_seq, dlast, *, lengths=None, state0=None,
     plainly: (dX (N, T, D), grads). dH_seq (N, T, H * dirs) or None; dlast (N, H * dirs) or None."""
     spec, model, options, X, lengths, starts = _loop_setup(params, X, lengths, state0, activation)
     truncate = check_truncate(truncate)
-    cells = _cells(params, spec)
     N, T = X.shape[:2]
+    dH_seq, dlast = _check_upstream(dH_seq, dlast, N, T, spec.out_dim)
+    cells = _cells(params, spec)
     H = spec.hidden_dim
     dX = np.zeros(X.shape)
     grads = {key: np.zeros_like(value) for key, value in params.items() if key not in ("V", "c")}

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_positive_float, check_truncate
+from .._checks import MAX_MAGNITUDE, check_int, check_positive_float, check_truncate
+from ..cells import get_cell
 from ..training import DIVERGENCE_FACTOR, TrainingDiverged
 from .heads import _head_spec, check_labels, check_targets, loss_and_grads, tagging_loss_and_grads
 from .stack import check_lengths, check_X
@@ -57,11 +58,11 @@ def _loss_fn(head):
 def _check_data(spec, head, X, targets, lengths, x_name, t_name, l_name):
     X = check_X(spec, X, x_name)
     N, T = X.shape[:2]
-    lengths = check_lengths(lengths, N, T, l_name)
+    lengths = check_lengths(lengths, N, T, l_name, x_name)
     if head == "regression":
-        targets = check_targets(spec, targets, N, t_name)
+        targets = check_targets(spec, targets, N, t_name, x_name)
     else:
-        targets = check_labels(spec, targets, lengths, N, T, t_name)[0]     # padded steps: 0, ignored
+        targets = check_labels(spec, targets, lengths, N, T, t_name, x_name)[0]     # padded steps: 0, ignored
     return X, targets, lengths
 
 
@@ -101,8 +102,8 @@ def train(params, X, targets, *, head="regression", lengths=None, X_val=None, ta
     truncate = check_truncate(truncate)
     clip_norm = check_positive_float("clip_norm", clip_norm, allow_none=True)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    get_cell(spec.cell).options(activation)          # the activation, checked before any work
     fn = _loss_fn(head)
-    fn(params, X[:1], targets[:1], lengths[:1], truncate, activation)     # the activation, checked now
 
     params = {k: v.copy() for k, v in params.items()}
     m = {k: np.zeros_like(v) for k, v in params.items()}
@@ -139,6 +140,12 @@ def train(params, X, targets, *, head="regression", lengths=None, X_val=None, ta
                     p -= lr * (m[k] / (1 - 0.9 ** step)) / (np.sqrt(v2[k] / (1 - 0.999 ** step)) + 1e-8)
                 else:
                     p -= lr * g
+            if not all(np.isfinite(p).all() and np.abs(p).max(initial=0.0) <= MAX_MAGNITUDE
+                       for p in params.values()):
+                raise TrainingDiverged(f"training diverged in epoch {epoch + 1} (update {step}): the "
+                                       f"weights grew past {MAX_MAGNITUDE:g}. Start again from init_params "
+                                       f"with a smaller learning_rate (it was {lr:g}).",
+                                       epoch + 1, int(first), float(loss))
             losses.append(loss)
             norms.append(norm)
         train_loss.append(float(np.mean(losses)))
