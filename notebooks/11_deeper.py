@@ -83,6 +83,19 @@ print(deep.describe(stack))
 print("  ".join(f"{k} {v.shape}" for k, v in stack.items()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# The same weights under PyTorch's names, `deep.to_torch` (for `nn.GRU(2, 4, num_layers=2,
+# batch_first=True)`; `weight_ih_l0` is $W_x$ of layer 1, its blocks in the order $r, z, n$ as here),
+# and back with `deep.from_torch`: the round trip is exact. The package's tests also hold its outputs
+# and gradients to PyTorch's own, on stored reference values.
+
+# %% slideshow={"slide_type": "-"}
+torch_names = deep.to_torch(stack)
+print("  ".join(f"{k} {v.shape}" for k, v in torch_names.items()))
+back = deep.from_torch(torch_names, "gru", head={"weight": stack["V"], "bias": stack["c"]})
+assert set(back) == set(stack) and all(np.array_equal(back[k], stack[k]) for k in stack)
+print("from_torch(to_torch(stack)) == stack, entry for entry: True")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Counting the weights.** A cell with input size $D_{in}$ has $G\,H\,(D_{in} + H + B)$ weights:
 # $G$ blocks ($G = 1$ for the RNN, 4 for the LSTM, 3 for the GRU) of an input matrix, a recurrent
 # matrix and $B$ bias vectors ($B = 2$ for the GRU, which keeps $b_x$ and $b_h$ apart, 1 for the
