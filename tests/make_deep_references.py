@@ -13,7 +13,8 @@ batch_first=True (nn.RNN with nonlinearity="tanh") runs in float64 on weights dr
 numpy generator in PyTorch's layout (bias_ih and bias_hh drawn separately, so that the test sees the
 package sum them), twice: on the whole batch ("full") and on a packed batch of records of lengths
 5, 3 and 1 ("packed": pack_padded_sequence with enforce_sorted=False, the outputs unpacked with
-zeros at the padding). Each case stores the state dict, X, lengths, H_seq, h_n (and c_n), and the
+zeros at the padding), and on that packed batch from given initial states h0 (and c0) drawn at
+random ("packed_h0"). Each case stores the state dict, X, lengths, H_seq, h_n (and c_n), and the
 gradient of
 
     loss = mean_n 1/2 ||last_n V^T + c - y_n||^2 + sum(G * H_seq) / N,
@@ -53,17 +54,21 @@ def main():
         out.update({f"{cell}/param/{k}": v for k, v in weights.items()})
         head = {"V": rng.normal(scale=0.5, size=(O, 2 * H)), "c": rng.normal(scale=0.5, size=O)}
         out.update({f"{cell}/param/{k}": v for k, v in head.items()})
-        for case in ("full", "packed"):
+        for case in ("full", "packed", "packed_h0"):
             X = rng.normal(size=(N, T, D))
             Y = rng.normal(size=(N, O))
             G = rng.normal(size=(N, T, 2 * H))
+            # packed_h0: the initial states given, (L * 2, N, H) in PyTorch's order of the cells
+            starts = () if case != "packed_h0" else tuple(
+                torch.tensor(rng.normal(scale=0.5, size=(2 * L, N, H))) for _ in range(2 if cell == "lstm" else 1))
             p = {k: torch.tensor(v, requires_grad=True) for k, v in {**weights, **head}.items()}
             Xt = torch.tensor(X, requires_grad=True)
             rnn_weights = {k: p[k] for k in weights}
-            if case == "packed":
+            if case.startswith("packed"):
                 packed = torch.nn.utils.rnn.pack_padded_sequence(Xt, torch.tensor(LENGTHS), batch_first=True,
                                                                  enforce_sorted=False)
-                packed_out, state = torch.func.functional_call(net, rnn_weights, (packed,))
+                h0 = (starts if cell == "lstm" else starts[0]) if starts else None
+                packed_out, state = torch.func.functional_call(net, rnn_weights, (packed, h0))
                 H_seq, _ = torch.nn.utils.rnn.pad_packed_sequence(packed_out, batch_first=True, total_length=T)
             else:
                 H_seq, state = torch.func.functional_call(net, rnn_weights, (Xt,))
@@ -76,7 +81,8 @@ def main():
             out.update({f"{key}/X": X, f"{key}/Y": Y, f"{key}/G": G, f"{key}/loss": np.array(loss.item()),
                         f"{key}/H_seq": H_seq.detach().numpy(), f"{key}/h_n": h_n.detach().numpy(),
                         f"{key}/dX": Xt.grad.numpy()})
-            out[f"{key}/lengths"] = LENGTHS if case == "packed" else np.full(N, T)
+            out[f"{key}/lengths"] = LENGTHS if case.startswith("packed") else np.full(N, T)
+            out.update({f"{key}/state0_{i}": s.numpy() for i, s in enumerate(starts)})
             if cell == "lstm":
                 out[f"{key}/c_n"] = state[1].detach().numpy()
             out.update({f"{key}/grad/{k}": v.grad.numpy() for k, v in p.items()})

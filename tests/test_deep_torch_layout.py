@@ -2,7 +2,8 @@
 
 tests/data/deep_references.npz holds what torch 2.13.0 computed (tests/make_deep_references.py) for
 nn.RNN (tanh), nn.LSTM and nn.GRU with num_layers=2, bidirectional=True, batch_first=True, on a
-whole batch and on a packed batch of records of lengths 5, 3 and 1: the outputs, the final states
+whole batch on a packed batch of records of lengths 5, 3 and 1, and on that batch from given initial states
+(h0, c0, in PyTorch's order of the cells): the outputs, the final states
 and the gradients of a loss on both `last` and every step's output. The package, given the same
 state dict through from_torch, must give the same numbers (float64: to 1e-12)."""
 
@@ -34,7 +35,7 @@ def test_to_torch_gives_pytorchs_names_and_shapes(cell):
 
 
 @pytest.mark.parametrize("cell", deep.TORCH_CELLS)
-@pytest.mark.parametrize("case", ["full", "packed"])
+@pytest.mark.parametrize("case", ["full", "packed", "packed_h0"])
 def test_the_stack_gives_pytorchs_outputs_and_gradients(cell, case):
     _, sd, head = _reference(cell)
     params = deep.from_torch(sd, cell, head=head)
@@ -43,7 +44,11 @@ def test_the_stack_gives_pytorchs_outputs_and_gradients(cell, case):
     X, Y, G, lengths = REF[f"{key}/X"], REF[f"{key}/Y"], REF[f"{key}/G"], REF[f"{key}/lengths"]
     N = X.shape[0]
     activation = "tanh" if cell == "rnn" else None
-    H_seq, last, cache = deep.layers_forward(params, X, lengths=lengths, activation=activation)
+    state0 = None                         # PyTorch's h0 (and c0), (L * dirs, N, H): one state per cell
+    if case == "packed_h0":
+        starts = [REF[f"{key}/state0_{i}"] for i in range(2 if cell == "lstm" else 1)]
+        state0 = [tuple(s[j] for s in starts) for j in range(4)]
+    H_seq, last, cache = deep.layers_forward(params, X, lengths=lengths, activation=activation, state0=state0)
     np.testing.assert_allclose(H_seq, REF[f"{key}/H_seq"], rtol=0, atol=TOL)
     finals = cache["final_states"]                    # layer 0 fwd, layer 0 rev, layer 1 fwd, ...
     np.testing.assert_allclose(np.stack([s[0] for s in finals]), REF[f"{key}/h_n"], rtol=0, atol=TOL)
@@ -126,7 +131,7 @@ def test_float32_arrays_and_tensor_like_values_are_taken():
 @pytest.mark.parametrize("cell", ["mgu", "gru_before"])
 def test_a_cell_pytorch_lacks_is_refused_both_ways(cell):
     params = deep.init_params(cell, 3, 2, num_layers=2)
-    with pytest.raises(ValueError, match=f"cell '{cell}' has no PyTorch counterpart"):
+    with pytest.raises(ValueError, match=f"params are weights of the cell '{cell}', which has no PyTorch"):
         deep.to_torch(params)
     with pytest.raises(ValueError, match=f"cell '{cell}' has no PyTorch counterpart"):
         deep.from_torch(deep.to_torch(deep.init_params("gru", 3, 2)), cell)
@@ -146,7 +151,10 @@ BAD = [
     ("no-bias", {k: v for k, v in _SD.items() if "bias" not in k}, "lstm", None, ValueError, "bias=False"),
     ("cell", _SD, 3, None, TypeError, "cell must be one of"),
     ("head", _SD, "lstm", {"weight": _HEAD["weight"]}, TypeError, "head must be None or"),
-    ("head-width", _SD, "lstm", {"weight": np.zeros((2, 3)), "bias": np.zeros(2)}, ValueError, r"\['V'\]"),
+    ("head-width", _SD, "lstm", {"weight": np.zeros((2, 3)), "bias": np.zeros(2)}, ValueError,
+     r"head\['weight'\] has shape \(2, 3\), expected \(output_dim, 6\)"),
+    ("head-bias", _SD, "lstm", {"weight": np.zeros((2, 6)), "bias": np.zeros(3)}, ValueError,
+     r"head\['bias'\] has shape \(3,\), expected \(2,\)"),
     ("not-a-dict", list(_SD.values()), "lstm", None, TypeError, "state_dict must be a non-empty dict"),
 ]
 

@@ -15,8 +15,9 @@ direction) differentiates only its last k steps of its own run, per record: ever
 before them is a constant (its value under the weights of the forward pass). So the gradient
 reaching a held state stops: it reaches neither the weights, nor the layer below, nor earlier
 states. For a one-direction stack and a loss on the last step this is "the last k steps of the
-whole stack"; the reverse cell's last k steps are the first k time steps. truncated_forward_loop
-computes that objective; the tests differentiate it numerically.
+whole stack"; the reverse cell's last k steps are the first k time steps.
+layers_forward_loop(..., truncate=k, state_params=...) computes that objective's forward pass (and
+rnn_helpers.deep.heads' truncated losses its loss); the tests differentiate it numerically.
 
 The *_loop functions compute the same numbers one record at a time and one step at a time, with
 plain Python loops over the record's own steps (no padding, no masks, no gathers): the readable
