@@ -860,10 +860,11 @@ print(f"bidirectional_forward and deep.layers_forward agree on {mine.shape}: Tru
 # def errors_for_seed(seed, series, held, k):
 #     row = {}
 #     for way, kk in (("teacher forcing", 0), ("free running", k)):
-#         model, _ = fr.train(cells.init_params("gru", 8, 1, 1, seed=seed), series, feed_back=kk,
-#                             epochs=150, learning_rate=0.02, clip_norm=1.0, seed=seed)
-#         e = fr.horizon_rmse(model, held, WARMUP, truth=held_truth)
-#         row.update({f"{way}, {h}": e[h - 1] for h in (1, 10, 40)})
+#         first = cells.init_params("gru", 8, 1, 1, seed=seed)
+#         trained, _ = fr.train(first, series, feed_back=kk, epochs=150, seed=seed,
+#                               learning_rate=0.02, clip_norm=1.0)
+#         errs = fr.horizon_rmse(trained, held, WARMUP, truth=held_truth)
+#         row.update({f"{way}, {h}": errs[h - 1] for h in (1, 10, 40)})
 #     return row
 #
 # for name, series, held, k in (("noise-free, k = 10", clean_series, clean_held, 10),
