@@ -464,7 +464,8 @@ for cell, H in TEXT_SIZES.items():
 # this notebook's time budget the run is short: **250 updates, 2 seeds**, 3 models each. That
 # is fewer seeds than the course's rule of 5, so this table supports no "A beats B"; it shows where
 # the three stand after a short run. `LONG_RUN = True` trains 2,000 updates on 5 seeds (a few
-# minutes), enough to compare.
+# minutes), enough to compare; the table then prints the longer run (the text after it describes
+# the short one).
 
 # %% slideshow={"slide_type": "-"}
 LONG_RUN = False                    # True: 2,000 updates on 5 seeds (a few minutes)
