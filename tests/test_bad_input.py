@@ -51,7 +51,7 @@ import rnn_helpers as rh
 from rnn_helpers import (activations, baselines, cells, clipping, data, gradcheck, gradient_flow,
                          gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
-from rnn_helpers import deep, exercises, seq2seq, text, widgets
+from rnn_helpers import deep, exercises, free_running, seq2seq, tagging, text, widgets
 from rnn_helpers.exercises import bidirectional_checks
 
 try:
@@ -1319,6 +1319,43 @@ case("exercises.lstm_step_gradient_check", exercises.lstm_step_gradient_check,
      step_backward=OBJ("not a function", None, 1, "lstm.step_backward", Opaque()),
      seed=INT(lo=0), eps=REAL(lo=0, lo_open=True, huge=True))
 
+# ---- teacher forcing against free running, and the tagging task (notebook 11) --------------------
+def _free_valid(**extra):
+    def valid():
+        return dict(dict(params=cells.init_params("rnn", 3, 2, 2, seed=0), series=series((2, 5, 2)) / 4,
+                         activation="tanh"), **extra)
+    return valid
+
+
+FREE_SERIES = ARRAY(ndims=(3,), axes=(2,), nonempty=(0, 1))
+for fn in (free_running.loss_and_grads, free_running.loss_and_grads_loop, free_running.free_running_loss):
+    case(f"free_running.{fn.__name__}", fn, _free_valid(feed_back=2), params=PARAMS, series=FREE_SERIES,
+         feed_back=INT(lo=0, hi=3), activation=ACT_OR_DEFAULT)
+case("free_running.forecast", free_running.forecast,
+     lambda: {**{k: v for k, v in _free_valid()().items() if k != "series"}, "warmup": series((2, 3, 2)),
+              "horizon": 4},
+     params=PARAMS, warmup=FREE_SERIES, horizon=INT(lo=1, hi=1_000_000), activation=ACT_OR_DEFAULT)
+case("free_running.horizon_rmse", free_running.horizon_rmse,
+     _free_valid(warmup_steps=2, truth=series((2, 3, 2))),
+     params=PARAMS, series=FREE_SERIES, warmup_steps=INT(lo=1, hi=4), activation=ACT_OR_DEFAULT,
+     truth=ARRAY(ndims=(3,), axes=(0, 1, 2), none_ok=True))
+case("free_running.train", free_running.train,
+     _free_valid(feed_back=1, epochs=2, learning_rate=0.01, batch_size=1, clip_norm=1.0, seed=0),
+     params=PARAMS, series=FREE_SERIES, feed_back=INT(lo=0, hi=3), epochs=INT(lo=1, hi=free_running.MAX_EPOCHS),
+     learning_rate=REAL(lo=0, lo_open=True), batch_size=INT(lo=1, none_ok=True),
+     clip_norm=REAL(lo=0, lo_open=True, none_ok=True), seed=INT(lo=0), activation=ACT_OR_DEFAULT)
+case("tagging.next_marker_task", tagging.next_marker_task,
+     lambda: dict(n_records=3, length=4, n_fillers=2, marker_rate=0.2, seed=0),
+     n_records=INT(lo=1, hi=10_000_000), length=INT(lo=1, hi=100_000), n_fillers=INT(lo=1, hi=24),
+     marker_rate=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0))
+_SYMBOLS = np.array([[0, 4, 1, 5], [3, 2, 4, 0]])
+case("tagging.next_marker_tags", tagging.next_marker_tags, lambda: dict(symbols=_SYMBOLS, n_fillers=4),
+     symbols=IDS(ndims=(2,)), n_fillers=INT(lo=1, hi=24))
+case("tagging.as_text", tagging.as_text, lambda: dict(symbols=_SYMBOLS, n_fillers=4),
+     symbols=IDS(ndims=(2,)), n_fillers=INT(lo=1, hi=24))
+case("tagging.tags_as_text", tagging.tags_as_text, lambda: dict(tags=np.array([[0, 1, 2], [2, 2, 2]])),
+     tags=IDS(ndims=(2,)))
+
 # Functions the table leaves out, and why (anything else public must have a row).
 EXEMPT = {
     "use_course_style": "takes no arguments",
@@ -1442,6 +1479,7 @@ TRAINING_WORK = {
     "text.train_text": [(text.training, "loss_and_grads_time_major"), (text.training, "bits_per_char")],
     "deep.train": [(deep.training, "loss_and_grads"), (deep.training, "tagging_loss_and_grads")],
     "seq2seq.train": [(seq2seq.training, "_forward"), (seq2seq.training, "_backward")],
+    "free_running.train": [(free_running, "_loss_and_grads")],
 }
 TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
                       for m in ("lstm", "gru", "gru_reset_before")})
@@ -1699,7 +1737,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks, deep, seq2seq]
+               text_checks, deep, seq2seq, free_running, tagging]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
