@@ -30,6 +30,7 @@ The plain tests after the table pin down each example of a bad input with its ri
 """
 
 import contextlib
+import datetime
 import inspect
 import math
 import os
@@ -52,6 +53,7 @@ from rnn_helpers import (activations, baselines, cells, clipping, data, gradchec
                          gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
 from rnn_helpers import exercises, text, widgets
+from rnn_helpers.seq2seq import dates
 
 try:
     from rnn_helpers.exercises import text_checks
@@ -1015,6 +1017,34 @@ case("text.bigram_bits_per_char", text.bigram_bits_per_char,
      train_ids=IDS(), test_ids=IDS(), K=INT(lo=1, huge=True), smoothing=REAL(lo=0, lo_open=True))
 case("text.uniform_bits_per_char", text.uniform_bits_per_char, lambda: dict(K=5), K=INT(lo=1))
 
+# ---- the dates task of notebook 12 (rnn_helpers.seq2seq.dates) -------------------------------------
+_JUNE_25 = datetime.date(2009, 6, 25)
+DATE_DAY = [kind("not a date", (None, "2009-06-25", 20090625, datetime.datetime(2009, 6, 25, 12),
+                                np.datetime64("2009-06-25"), pd.Timestamp("2009-06-25"), Opaque())),
+            kind("out of range", (datetime.date(1969, 12, 31), datetime.date(2050, 1, 1)))]
+PATTERN = [kind("not a pattern", (None, 1, b"{d}", ["{d}"])),
+           kind("bad pattern", ("", "June", "{day}", "{d:>3}", "{d!r}", "{d", "{0}", "{}"))]
+PATTERNS = [kind("not patterns", (None, "{d}", [], ["{day}"], ("{d}", 3), Opaque()))]
+DATE_CASES = [kind("not cases", (None, "lower", [], ["Upper"], ("lower", None), Opaque()))]
+case("seq2seq.dates.ordinal_suffix", dates.ordinal_suffix, lambda: dict(day=3), day=INT(lo=1, hi=31))
+case("seq2seq.dates.format_date", dates.format_date,
+     lambda: dict(day=_JUNE_25, fmt="{Month} {d}{th}, {yyyy}", case="upper"),
+     day=DATE_DAY, fmt=PATTERN, case=CHOICE(dates.CASES))
+case("seq2seq.dates.split_dates", dates.split_dates,
+     lambda: dict(held_out=0.2, seed=1, first=datetime.date(2000, 1, 1), last=datetime.date(2000, 2, 1)),
+     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), first=DATE_DAY, last=DATE_DAY)
+case("seq2seq.dates.date_pairs", dates.date_pairs,
+     lambda: dict(days=[_JUNE_25, datetime.date(1999, 12, 31)], n=3, seed=0, formats=dates.FORMATS[:2],
+                  cases=["lower"]),
+     days=[kind("not days", (None, _JUNE_25, [], [None], ["2009-06-25"], (_JUNE_25, "x"), Opaque(),
+                             [datetime.datetime(2009, 1, 1)], [datetime.date(2050, 1, 1)]))],
+     n=INT(lo=1, hi=1_000_000), seed=INT(lo=0), formats=PATTERNS, cases=DATE_CASES)
+case("seq2seq.dates.make_date_pairs", dates.make_date_pairs,
+     lambda: dict(n_train=4, n_held_out=2, held_out=0.1, seed=0, formats=dates.FORMATS, cases=dates.CASES),
+     n_train=INT(lo=1, hi=1_000_000), n_held_out=INT(lo=1, hi=1_000_000),
+     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), formats=PATTERNS,
+     cases=DATE_CASES)
+
 # ---- n-grams and seeds (more cases in test_ngram.py and test_seeds.py) ---------------------------
 NGRAM = [kind("not an NGram", (None, "model", Opaque(), {"n": 2}, rh.init_params(2)))]
 _NGRAM_VALID = _text(model=lambda v, p, i: text.fit_ngram(i, 3, len(v.chars)))
@@ -1470,7 +1500,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks]
+               text_checks, dates]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
