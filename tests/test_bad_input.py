@@ -1093,6 +1093,18 @@ case("widgets.truncation_explorer", widgets.truncation_explorer, _slider_valid(t
 case("widgets.weight_scale_explorer", widgets.weight_scale_explorer, _slider_valid(scale=2.0),
      params=SLIDER_PARAMS, X=X_ARG, Y=Y_ARG, activation=ACT, scale=REAL(lo=0.5, hi=5.0))
 
+CHARS = [kind("not characters", (None, "abc", [], [1, 2], ("a", None), Opaque()))]
+case("widgets.attention_widget", widgets.attention_widget,
+     lambda: dict(translate=lambda text: (["1", "<end>"], list(text), np.full((2, len(text)), 1 / len(text))),
+                  text="6/25/09", examples=["6/25/09"]),
+     translate=FUNC(), text=TEXT(empty_ok=True),
+     examples=[kind("not examples", (None, "6/25/09", [], [""], ["6/25/09", 3], Opaque()))])
+case("widgets.plot_attention", widgets.plot_attention,
+     lambda: dict(ax=axes(), weights=np.full((2, 3), 1 / 3), out_chars=["1", "<end>"], in_chars=list("abc"),
+                  title=None, colorbar=False),
+     ax=OBJ("not an Axes", None, 1, Figure(), Opaque()), weights=ARRAY(ndims=(2,), axes=(0, 1)),
+     out_chars=CHARS, in_chars=CHARS, title=[kind("not a str", (1, b"t", ["t"], Opaque()))], colorbar=FLAG())
+
 # ---- exercise checkers: the teacher's arguments (the learner's answers are fuzzed further below) -
 case("exercises.check_detach_answer", exercises.check_detach_answer,
      lambda: dict(answer=10, T=50, k=12), T=INT(lo=1), k=INT(lo=1))
