@@ -1,0 +1,525 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: mystnb,slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 12. Attention: reading dates, and where RNNs led
+#
+# **After this notebook you will be able to**
+# - build an encoder-decoder from recurrent cells: an encoder reads the input, a decoder writes the
+#   output one character at a time, fed its previous character;
+# - measure the bottleneck of the plain encoder-decoder (everything it knows of the input passes
+#   through one state) as accuracy against input length, with and without attention, over 5 seeds;
+# - write the attention equations, additive (Bahdanau) and dot-product (Luong), with the shape of
+#   every quantity, and the mask that keeps padded positions out;
+# - write the attention weights and the context vector yourself (an exercise with a check), and read
+#   the gradient checks of the whole model;
+# - read an attention heat map: which input characters each output character looked at;
+# - say what the Transformer keeps of this model and what it drops.
+#
+# **You need:** notebooks [8](08_lstm_gru.ipynb) (the GRU), [10](10_text.ipynb) (characters as
+# one-hot vectors, a softmax and a loss at every step, Adam) and 11 (bidirectional layers).
+# **Time:** about 60 minutes. The symbols are listed in [notation.md](notation.md).
+#
+# **An exercise to write code.** One function is yours to write: `attend`, the attention weights and
+# the context vector of one decoder step. It comes as a cell that only raises `NotImplementedError`;
+# the cell after it checks your function against the package's and names the classic mistakes.
+#
+# The task is the one the deeplearning.ai Sequence Models course made famous: read a date the way
+# people write it, *"Thursday, June 25, 2009"*, *"6/25/09"*, *"25th of June, 2009"*, and write it
+# in ISO 8601, **2009-06-25**. The input and the output have different lengths, and the characters
+# that decide an output character (the month's name for the month's digits) sit anywhere in the input.
+
+# %%
+import datetime
+import html
+import re
+import time
+from unittest import mock
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_helpers as rh
+from rnn_helpers import seq2seq as s2s
+from rnn_helpers.exercises import check_attention, choose, guessed, show_source
+from rnn_helpers.plots import COLORS, use_course_style
+from rnn_helpers.seq2seq import dates, pretrain
+from rnn_helpers.widgets import attention_widget, plot_attention
+
+use_course_style()
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## The task: dates written by people, to ISO 8601
+#
+# The data are made by the package from a calendar, nothing is downloaded (`rnn_helpers.seq2seq.dates`).
+# A date from 1970 to 2049 is written in one of 12 formats, each a pattern whose fields are filled
+# from the date (`{Weekday}` Thursday, `{Month}` June, `{Mon}` Jun, `{d}{th}` 25th, `{yy}` 09, ...),
+# and then kept as written, in lower case or in capitals. The weekday is the calendar's (checked in
+# the tests against Python's `datetime`, which also reads every format back to its date). Here is
+# 25 June 2009 in every format:
+
+# %%
+june_25 = datetime.date(2009, 6, 25)
+for fmt in dates.FORMATS:
+    print(f"{fmt:32s} {dates.format_date(june_25, fmt)!r:28s} {dates.format_date(june_25, fmt, 'lower')!r}")
+print(f"target: {june_25.isoformat()!r}   (years from {dates.FIRST.year} to {dates.LAST.year}: "
+      f"'09 can only be 2009)")
+
+# %% [markdown]
+# **A held-out set of dates.** The model must read dates it has never seen, not remember these. So
+# the split is by **date**: a tenth of the 29,220 days from 1970 to 2049 (drawn with a seed) are put
+# aside, and no training pair is written from one of them, in any format. The formats and the cases
+# are drawn at random for every pair, in both sets.
+
+# %%
+train_pairs, held_pairs = dates.make_date_pairs(10_000, 1_000, held_out=0.1, seed=0)
+train_days, held_days = dates.split_dates(0.1, seed=0)
+shared = {t for _, t in train_pairs} & {t for _, t in held_pairs}
+assert not shared, "no held-out date may appear in training"
+print(f"{len(train_days):,} training days, {len(held_days):,} held-out days; "
+      f"{len(train_pairs):,} training pairs, {len(held_pairs):,} held-out pairs, dates in both: {len(shared)}")
+for source, target in train_pairs[:6]:
+    print(f"  {source!r:34s} -> {target!r}")
+print(f"source characters: {len(dates.SOURCE_CHARS)} ({dates.SOURCE_CHARS!r}); the longest source "
+      f"{dates.MAX_SOURCE_LEN}; targets: {dates.TARGET_CHARS!r}, always {dates.TARGET_LEN} long")
+
+# %% [markdown]
+# The model reads characters and writes characters. Each side has its own vocabulary: the
+# characters, plus three tokens of its own. `<pad>` fills a batch's shorter rows (and is never read),
+# `<start>` is the decoder's first input, and `<end>` is the decoder's last output: it says it is done.
+# A character enters as a one-hot vector, as in notebook 10.
+
+# %%
+src_vocab, tgt_vocab = pretrain.dates_vocabularies()
+print(f"source vocabulary: K_src = {src_vocab.K} ids (3 tokens + {len(src_vocab.chars)} characters), "
+      f"sources at most {src_vocab.max_len} characters")
+print(f"target vocabulary: K_tgt = {tgt_vocab.K} ids (3 tokens + {len(tgt_vocab.chars)} characters)")
+batch = s2s.make_batch(s2s.init_model(src_vocab, tgt_vocab, 4, seed=0), train_pairs[:3])
+print("a batch of 3 sources, padded with 0:\n", batch.src, "\nlengths", batch.src_len)
+
+# %% [markdown]
+# ## The encoder-decoder, and its bottleneck
+#
+# Two recurrent networks. The **encoder** reads the source $x_1, \dots, x_S$ (one-hot rows of
+# $K_{src}$) and keeps its state at every position; here it is a GRU read in both directions
+# (notebook 11), so each position's state $h_j$ knows the characters before it and after it. The
+# **decoder** is another GRU: it starts from a summary of the source, and at step $t$ it is fed the
+# character it wrote at step $t - 1$ ($y_0$ = `<start>`) and predicts the next one through a softmax,
+# as the text model of notebook 10 did. For a batch of $N$ records:
+#
+# $$
+# \underbrace{h_1, \dots, h_S}_{(N, S, E)} = \operatorname{encoder}(x_1, \dots, x_S), \qquad
+# \underbrace{s_0}_{(N, H_d)} = \tanh(h_{last} W_s^\top + b_s), \qquad E = 2H \text{ (both directions)}
+# $$
+#
+# $$
+# \underbrace{s_t}_{(N, H_d)} = \operatorname{GRU}\big(\underbrace{\operatorname{onehot}(y_{t-1})}_{(N, K_{tgt})},\ s_{t-1}\big),
+# \qquad \underbrace{o_t}_{(N, K_{tgt})} = s_t V^\top + c, \qquad
+# L = -\frac{1}{\#\text{valid}} \sum_{n, t\ \text{valid}} \log \operatorname{softmax}(o_t)[y_t] .
+# $$
+#
+# Here $h_{last}$ $(N, E)$ is the forward direction's state after the source's last character next
+# to the backward direction's after its first. In training the decoder is fed the **true** previous
+# character (*teacher forcing*); to translate, it is fed its own guess (*greedy decoding*), until it
+# writes `<end>`. This is the model of Sutskever, Vinyals and Le (2014) and Cho et al. (2014).
+#
+# **The bottleneck.** Everything the decoder knows of the source passes through $s_0$: $H_d$ numbers,
+# however long the source. For a date that may be enough; for a longer input it is not. We measure
+# it on the package's second task, where the length is ours to choose: **reverse a string of
+# digits** ("40718" -> "81704"). Every output character depends on one input character, and there
+# are as many of them as the source is long. Sources of 3 to 15 digits, the same small GRUs
+# ($H = 24$), the same training budget, 5 seeds, with and without attention (defined in the next
+# section); the score is the exact-match accuracy on fresh strings, by source length.
+
+# %%
+DIGITS = s2s.make_vocab(list("0123456789"), max_len=15)
+BOTTLENECK = dict(n_train=2_000, min_len=3, max_len=15, hidden=24, epochs=3, batch_size=32)
+BUCKETS = ((3, 5), (6, 8), (9, 11), (12, 15))
+
+
+def reverse_accuracy(seed, attention):
+    """Exact-match accuracy on 600 fresh reversals, for each bucket of source lengths, after training
+    a GRU encoder-decoder (attention "additive" or "none") from `seed` with BOTTLENECK's budget."""
+    b = BOTTLENECK
+    pairs = s2s.digit_pairs("reverse", b["n_train"], min_len=b["min_len"], max_len=b["max_len"], seed=seed)
+    test = s2s.digit_pairs("reverse", 600, min_len=b["min_len"], max_len=b["max_len"], seed=1000 + seed)
+    model = s2s.init_model(DIGITS, DIGITS, b["hidden"], cell="gru", bidirectional=True,
+                           attention=attention, seed=seed)
+    trained, _ = s2s.train(model, pairs, epochs=b["epochs"], batch_size=b["batch_size"], seed=seed)
+    by_length = s2s.accuracy_by_length(trained, test)
+    return {f"{lo}-{hi}": np.mean([by_length[L] for L in by_length if lo <= L <= hi]) for lo, hi in BUCKETS}
+
+
+t0 = time.perf_counter()
+bottleneck = {att: rh.over_seeds(lambda seed, att=att: reverse_accuracy(seed, att))
+              for att in ("none", "additive")}
+print(f"reverse a digit string: exact-match accuracy by source length, 5 seeds "
+      f"(5 x 2 trainings in {time.perf_counter() - t0:.1f} s)")
+print(f"{'source length':>14s} | {'without attention':>24s} | {'with attention':>24s} | attention better")
+for lo, hi in BUCKETS:
+    key = f"{lo}-{hi}"
+    pair = bottleneck["additive"][[key]].join(bottleneck["none"][[key]], lsuffix=" with", rsuffix=" without")
+    wins = rh.seeds.wins(pair, f"{key} with", f"{key} without", better="higher")
+    print(f"{key:>14s} | {rh.seeds.mean_range(bottleneck['none'][key]):>24s} | "
+          f"{rh.seeds.mean_range(bottleneck['additive'][key]):>24s} | on {wins} of 5 seeds")
+
+# %% [markdown]
+# TODO: say what the table shows, once measured.
+#
+# ## Attention
+#
+# Bahdanau, Cho and Bengio (2014) removed the bottleneck: at every output step the decoder looks
+# back at **all** the encoder's states and takes a weighted average of them, with weights it computes
+# afresh for that step. At decoder step $t$, with $s_{t-1}$ the decoder's state so far (the **query**)
+# and the encoder's states $h_j$ (the **keys**, and also the **values**):
+#
+# $$
+# \underbrace{e_{t,j}}_{(N, S)} = v^\top \tanh\big(\underbrace{W_q}_{(A, H_d)} s_{t-1} + \underbrace{W_k}_{(A, E)} h_j\big)
+# \quad \text{(additive, Bahdanau)} \qquad\text{or}\qquad
+# e_{t,j} = s_{t-1}^\top \underbrace{W_k}_{(H_d, E)} h_j \quad \text{(dot product, Luong)},
+# $$
+#
+# one **score** per source position, $v$ $(A,)$. The scores become **weights** by a softmax over the
+# source positions $j$ of each record, and the weights average the states into the **context**:
+#
+# $$
+# \underbrace{\alpha_{t,j}}_{(N, S)} = \frac{\exp e_{t,j}}{\sum_{i \le S_n} \exp e_{t,i}}\ \ (j \le S_n), \qquad
+# \alpha_{t,j} = 0\ \ (j > S_n), \qquad
+# \underbrace{c_t}_{(N, E)} = \sum_j \alpha_{t,j}\, h_j .
+# $$
+#
+# $S_n$ is record $n$'s own length: in a batch, shorter sources are padded to the longest, and the
+# **mask** keeps the padding out (its weight is exactly 0, so it gets no gradient either). The context
+# joins the decoder's input and its output layer:
+#
+# $$
+# \underbrace{s_t}_{(N, H_d)} = \operatorname{GRU}\big([\operatorname{onehot}(y_{t-1}),\ c_t],\ s_{t-1}\big), \qquad
+# \underbrace{o_t}_{(N, K_{tgt})} = [s_t,\ c_t]\, \underbrace{V^\top}_{(H_d + E,\ K_{tgt})} + c .
+# $$
+#
+# The weights $\alpha_{t, \cdot}$ are what the heat maps below draw: one row per output step, one
+# column per input character. Nothing tells the model which input character goes with which output
+# character; it finds the alignment because it lowers the loss. Luong, Pham and Manning (2015)
+# proposed the cheaper dot-product score; both are in the package (`attention="additive"` or `"dot"`),
+# and `attention="none"` is the plain encoder-decoder above.
+#
+# ### Exercise: write `attend`
+#
+# Write the weights and the context of one decoder step from the scores (the softmax with its mask,
+# then the weighted sum). `scores` is $(N, S)$, `mask` $(N, S)$ booleans (True at the real
+# positions), `values` $(N, S, E)$ (the encoder's states); return `weights` $(N, S)$ and `context`
+# $(N, E)$. The check runs your function on seeded cases, padded rows and large scores included.
+
+# %%
+def attend(scores, mask, values):
+    """The attention weights and the context of one decoder step.
+
+    scores: (N, S) floats. mask: (N, S) bools, True at each record's real positions (at least one).
+    values: (N, S, E) the encoder's states.
+    Returns (weights (N, S): a softmax over each row's real positions, exactly 0 at the padded ones;
+    context (N, E): the weighted sum of the values).
+    """
+    raise NotImplementedError("Exercise: write attend from the equations of 'Attention' above.")
+
+
+# %% tags=["solution"]
+# Solution (the learner edition does not have this cell)
+def attend(scores, mask, values):
+    """The attention weights and the context of one decoder step.
+
+    scores: (N, S) floats. mask: (N, S) bools, True at each record's real positions (at least one).
+    values: (N, S, E) the encoder's states.
+    Returns (weights (N, S): a softmax over each row's real positions, exactly 0 at the padded ones;
+    context (N, E): the weighted sum of the values).
+    """
+    masked = np.where(mask, scores, -np.inf)                   # padded positions: exp(-inf) = 0
+    e = np.exp(masked - masked.max(axis=1, keepdims=True))     # shift by each row's largest score
+    weights = e / e.sum(axis=1, keepdims=True)                 # a softmax over the source axis
+    context = np.einsum("ns,nse->ne", weights, values)         # sum_j alpha_j h_j
+    return weights, context
+
+
+# %%
+verdict = check_attention(attend)
+display(verdict)
+run_attend = choose(verdict)
+
+# %% [markdown]
+# ### The gradient, checked
+#
+# Training needs the gradient of the loss with respect to every weight: through the output layer,
+# the decoder's steps, the attention (the softmax's Jacobian, the scores, $W_q$, $W_k$, $v$) and back
+# through the encoder in both directions. `s2s.loss_and_grads` computes it for the whole batch at
+# once; `s2s.loss_and_grads_loop` does the same one record and one step at a time, as the equations
+# read, and the tests hold the two to $10^{-12}$ of each other. Here both are checked against
+# fourth-order finite differences (notebook 3's check) on a small model, for each attention and on a
+# padded batch (sources of 5, 3 and 2 characters): every entry of every weight.
+
+# %%
+tiny_vocab = s2s.make_vocab(list("abc"), max_len=5)
+tiny_pairs = [("abcab", "ba"), ("cab", "acb"), ("bb", "c")]                    # padded: 5, 3, 2
+grad_errors = {}
+for att in ("additive", "dot", "none"):
+    tiny = s2s.init_model(tiny_vocab, tiny_vocab, 3, cell="gru", bidirectional=True, attention=att, seed=1)
+    tiny_batch = s2s.make_batch(tiny, tiny_pairs)
+    _, grads = s2s.loss_and_grads(tiny, tiny_batch)
+    numeric = rh.numerical_gradient(lambda p: s2s.loss(p, tiny_batch), dict(tiny))
+    errors = {key: rh.relative_error(grads[key], numeric[key]) for key in grads}
+    rh.assert_gradients_match(errors, tol=1e-7)
+    _, grads_loop = s2s.loss_and_grads_loop(tiny, tiny_batch)
+    assert max(rh.relative_error(grads[k], grads_loop[k]) for k in grads) < 1e-12, "loop and vectorised differ"
+    grad_errors[att] = errors
+    worst = max(errors, key=errors.get)
+    print(f"attention={att!r:11s}: {len(errors)} weights, {sum(v.size for v in grads.values())} entries; "
+          f"largest relative error {errors[worst]:.1e} ({worst}); tolerance 1e-07: passes")
+
+# %% [markdown]
+# ## Training on the dates
+#
+# Adam (notebook 10) with norm clipping at 5, minibatches of 32 pairs, each padded to its own longest
+# source. The next cell trains the model for a short while here, live, so that you can see it learn;
+# the shipped model (below) was trained the same way, only longer.
+#
+# **To try the second task**, change `TASK` to `"reverse"` (or `"sort"`): the cell then trains on
+# digit strings of 3 to 15 characters instead, with everything below it unchanged.
+
+# %%
+TASK = "dates"                 # or "reverse" or "sort": the toy tasks on digit strings
+LONG_RUN = False               # True: train as the shipped model was (about 3 minutes)
+
+if TASK == "dates":
+    task_train, task_held = train_pairs, held_pairs
+    task_src, task_tgt = src_vocab, tgt_vocab
+else:
+    task_train = s2s.digit_pairs(TASK, 10_000, min_len=3, max_len=15, seed=0)
+    task_held = s2s.digit_pairs(TASK, 1_000, min_len=3, max_len=15, seed=1)
+    task_src = task_tgt = DIGITS
+settings = dict(pretrain.DEFAULTS) if LONG_RUN else dict(pretrain.DEFAULTS, epochs=1)
+n_live = len(task_train) if LONG_RUN else 1_500
+live_model = s2s.init_model(task_src, task_tgt, settings["hidden_dim"], cell=settings["cell"],
+                            bidirectional=settings["bidirectional"], attention=settings["attention"],
+                            seed=settings["seed"])
+live_trained, live_history = s2s.train(live_model, task_train[:n_live], epochs=settings["epochs"],
+                                       batch_size=settings["batch_size"],
+                                       learning_rate=settings["learning_rate"],
+                                       clip_norm=settings["clip_norm"], seed=settings["seed"])
+live_accuracy = s2s.exact_match(live_trained, task_held)
+print(f"task {TASK!r}: {n_live:,} pairs x {settings['epochs']} epoch(s) = {len(live_history.train_loss)} "
+      f"updates in {live_history.seconds:.1f} s; loss {live_history.train_loss[0]:.3f} -> "
+      f"{live_history.train_loss[-1]:.3f} nats per character")
+print(f"held-out exact match: {live_accuracy:.3f} ({len(task_held):,} pairs)")
+
+# %% [markdown]
+# TODO: describe the short run.
+#
+# The shipped model was trained by `python -m rnn_helpers.seq2seq.pretrain`: the same model and data,
+# all 10,000 training pairs for 4 epochs. Its file (`rnn_helpers/datasets/dates_attention.npz`) keeps
+# the weights, the command, the settings and the accuracy the script measured; this cell measures it
+# again on the same held-out pairs.
+
+# %%
+model, info = pretrain.load_dates_model()
+accuracy = s2s.exact_match(model, held_pairs)
+assert accuracy == info["held_out_exact_match"], "the stored accuracy must be what these weights give"
+print(f"shipped model: {model}")
+print(f"made by: {info['command']}; trained in {info['train_seconds']} s; loss per epoch "
+      + ", ".join(f"{x:.4f}" for x in info["epoch_loss"]))
+print(f"held-out exact match: {accuracy:.3f} ({len(held_pairs):,} pairs, dates never seen in training)")
+wrong = [(s, t, o) for (s, t), o in zip(held_pairs, s2s.greedy_decode(model, [s for s, _ in held_pairs]))
+         if o != t]
+for source, target, output in wrong[:5]:
+    print(f"  wrong: {source!r:34s} -> {output!r} (should be {target!r})")
+
+# %% [markdown]
+# ## The heat map: where each output character looks
+#
+# `s2s.attention_map(model, source)` decodes one source greedily and keeps the weights
+# $\alpha_{t,j}$ of every output step. Rows: the output characters (and `END`); columns: the input
+# characters (a space is drawn as `␣`).
+
+# %% mystnb={"image": {"alt": "TODO"}}
+examples = ["Thursday, June 25, 2009", "25th of June, 2009", "6/25/09"]
+fig, axes = plt.subplots(len(examples), 1, figsize=(10, 3.2 * len(examples)))
+for ax, source in zip(axes, examples):
+    out_chars, in_chars, weights = s2s.attention_map(model, source)
+    plot_attention(ax, weights, out_chars, in_chars, title=f"{source!r} -> {''.join(out_chars[:-1])!r}")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# TODO: what to see.
+#
+# **Measured over the held-out set.** For every held-out source with a month's name (written out or
+# abbreviated), the share of the attention of the two month digits that falls on the characters of
+# that name, against the share the name's characters would get from weights spread evenly:
+
+# %%
+MONTH_NAME = re.compile("|".join(list(dates.MONTHS) + [m[:3] for m in dates.MONTHS]), re.IGNORECASE)
+on_name, even = [], []
+for source, target in held_pairs:
+    found = MONTH_NAME.search(source)
+    if not found:
+        continue
+    _, in_chars, weights = s2s.attention_map(model, source)
+    month_rows = weights[5:7]                            # output positions 6 and 7: "YYYY-MM-DD"
+    on_name.append(month_rows[:, found.start():found.end()].sum(axis=1).mean())
+    even.append((found.end() - found.start()) / len(source))
+on_name, even = np.array(on_name), np.array(even)
+print(f"{len(on_name)} held-out sources with a month's name: the month digits put "
+      f"{on_name.mean():.2f} of their attention on the name (median {np.median(on_name):.2f}); "
+      f"spread evenly, the name would get {even.mean():.2f}")
+
+# %% [markdown]
+# ## Try it: type a date
+#
+# Type a date in the box and press Enter (or choose one of the examples in its list): the model
+# translates it and draws its heat map. Try formats it never saw, a date outside 1970 to 2049, or a
+# character it does not know. It needs a running kernel; without one (on GitHub, on the course's site)
+# its output is a picture of the first date and the translations of the examples as text.
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its text)
+box = attention_widget(lambda text: s2s.attention_map(model, text))
+box
+
+# %% [markdown]
+# **Check.** Typing into the box (here, from code) shows exactly what `attention_map` gives, and bad
+# input is a message in the widget, not an error:
+
+# %%
+for typed in ("Tue 3 Mar 1981", "25 June 2009 #1", ""):
+    box.set(date=typed)
+    print(f"typed {typed!r}: {html.unescape(re.sub('<[^>]+>', '', box.text.value))}")
+box.set(date="Tue 3 Mar 1981")
+assert box.state.translation == s2s.greedy_decode(model, ["Tue 3 Mar 1981"])[0]
+
+# %% [markdown]
+# ## What the Transformer keeps, and what it drops
+#
+# The Transformer (Vaswani et al. 2017) keeps the encoder-decoder, the decoder that writes one token at
+# a time fed its previous output (with teacher forcing in training), the softmax at every output step,
+# the mask, and above all attention: queries compared with keys, a softmax over the positions, and a
+# weighted sum of values, here with the dot-product score of Luong et al., divided by
+# $\sqrt{d}$. It drops the recurrence. Instead of a GRU carrying a state from one position to the
+# next, every position attends to every other in the same layer (*self-attention*), so all the
+# positions of a sequence are computed at once instead of one after another, and any two positions
+# are one step apart instead of $|i - j|$ steps. Since nothing then tells positions apart, it adds a
+# *positional encoding* to each input; it runs several attentions side by side (*heads*), and stacks
+# layers with residual connections and layer normalisation. The price: the work grows with the square
+# of the sequence's length, where a recurrent network's grows linearly.
+#
+# ## Summary
+#
+# TODO
+#
+# ## Further reading
+#
+# - I. Sutskever, O. Vinyals and Q. V. Le, *Sequence to Sequence Learning with Neural Networks*,
+#   NeurIPS 2014 (arXiv:1409.3215): the plain encoder-decoder, with LSTMs, for translation.
+# - K. Cho et al., *Learning Phrase Representations using RNN Encoder-Decoder for Statistical Machine
+#   Translation*, 2014 (arXiv:1406.1078): the encoder-decoder, and the GRU.
+# - D. Bahdanau, K. Cho and Y. Bengio, *Neural Machine Translation by Jointly Learning to Align and
+#   Translate*, 2014 (arXiv:1409.0473): additive attention, and the first heat maps of alignments.
+# - M.-T. Luong, H. Pham and C. D. Manning, *Effective Approaches to Attention-based Neural Machine
+#   Translation*, EMNLP 2015 (arXiv:1508.04025): dot-product ("general") scores.
+# - A. Vaswani et al., *Attention Is All You Need*, NeurIPS 2017 (arXiv:1706.03762): the Transformer.
+# - A. Zhang, Z. C. Lipton, M. Li and A. J. Smola, *Dive into Deep Learning* (d2l.ai), the chapters
+#   "Modern Recurrent Neural Networks" (the encoder-decoder, sequence-to-sequence learning, beam search)
+#   and "Attention Mechanisms and Transformers" (Bahdanau attention, the Transformer), in a framework.
+#
+# ## Exercises
+#
+# **1. Predict, then run: formats it never saw.** The shipped model learned 12 formats. What will it
+# write for `"June 25 2009"` (no comma), `"25 june, 2009"`, `"2009.06.25"` (year first) and
+# `"25/6/2009"` (day first, with slashes)? Which will it get right? Guess, then run.
+
+# %% tags=["predict"]
+# Exercise 1: write your guess first; the cell runs once my_guess holds it.
+my_guess = "instructor edition: run as it is"   # your prediction, in words
+if guessed(my_guess):
+    unseen = ["June 25 2009", "25 june, 2009", "2009.06.25", "25/6/2009"]
+    for source, output in zip(unseen, s2s.greedy_decode(model, unseen)):
+        print(f"{source!r:16s} -> {output!r}   (2009-06-25 is right)")
+
+# %% [markdown] tags=["solution"]
+# <details><summary>Solution</summary>
+#
+# TODO
+# </details>
+
+# %% [markdown]
+# **2. Break it: attention without the mask.** `greedy_decode` and `exact_match` decode all the
+# held-out sources in one padded batch. Remove the mask (every position counts as real, the padding
+# included) and score the shipped model again. What goes wrong, and why more for short dates?
+# (The padded positions' states are zeros; what score does the additive attention give a zero state?)
+
+# %%
+# Exercise 2: your code here (hint: mock.patch.object(s2s.attention, "length_mask", ...))
+
+
+# %% tags=["solution"]
+# Solution to exercise 2: every position "real", padding included.
+def no_mask(lengths, S):
+    """A mask that keeps every position: the mistake."""
+    return np.ones((len(lengths), S), dtype=bool)
+
+
+with mock.patch.object(s2s.attention, "length_mask", no_mask):
+    unmasked = s2s.exact_match(model, held_pairs)
+short = [p for p in held_pairs if len(p[0]) <= 10]
+with mock.patch.object(s2s.attention, "length_mask", no_mask):
+    unmasked_short = s2s.exact_match(model, short)
+print(f"held-out exact match with the mask {accuracy:.3f}, without it {unmasked:.3f}; sources of at "
+      f"most 10 characters ({len(short)}): {s2s.exact_match(model, short):.3f} -> {unmasked_short:.3f}")
+
+# %% [markdown] tags=["solution"]
+# <details><summary>Solution</summary>
+#
+# TODO
+# </details>
+
+# %% [markdown]
+# **3. Beam search.** Greedy decoding takes the likeliest character at every step; a beam search
+# keeps the `beam` likeliest beginnings instead (`s2s.beam_search(model, source, beam)`). Run it with
+# a beam of 4 on the held-out sources the greedy decoder got wrong: how many does it fix? Is its
+# output's log-probability ever below the greedy output's?
+
+# %%
+# Exercise 3: your code here
+
+
+# %% tags=["solution"]
+# Solution to exercise 3.
+fixed = 0
+for source, target, greedy_output in wrong:
+    beam_output, beam_score = s2s.beam_search(model, source, beam=4)
+    greedy_score = s2s.sequence_log_prob(model, source, greedy_output)
+    assert beam_score >= greedy_score - 1e-12, "the beam's output is never less likely than greedy's"
+    fixed += beam_output == target
+print(f"beam of 4 on the {len(wrong)} held-out sources greedy got wrong: {fixed} now right; its "
+      f"output never less likely than greedy's")
+
+# %% [markdown] tags=["solution"]
+# <details><summary>Solution</summary>
+#
+# TODO
+# </details>
+
+# %% [markdown]
+# **4. The second task.** Set `TASK = "reverse"` in the training section and run the notebook from
+# there: how far does the short live run get on reversing digit strings? Then `"sort"`: which of the
+# two needs attention more, and why? (In sorting, which input characters decide an output character?)
