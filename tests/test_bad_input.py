@@ -53,7 +53,7 @@ from rnn_helpers import (activations, baselines, cells, clipping, data, gradchec
                          gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
 from rnn_helpers import exercises, text, widgets
-from rnn_helpers.seq2seq import dates
+from rnn_helpers.seq2seq import dates, pretrain
 
 try:
     from rnn_helpers.exercises import text_checks
@@ -1045,6 +1045,16 @@ case("seq2seq.dates.make_date_pairs", dates.make_date_pairs,
      held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), formats=PATTERNS,
      cases=DATE_CASES)
 
+_TINY_DATES = dict(n_train=8, n_held_out=2, hidden_dim=2, epochs=1, bidirectional=False, attention="dot", seed=0)
+case("seq2seq.pretrain.train_dates_model", pretrain.train_dates_model, lambda: dict(_TINY_DATES),
+     n_train=INT(lo=1, hi=1_000_000), n_held_out=INT(lo=1, hi=1_000_000), seed=INT(lo=0),
+     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), hidden_dim=INT(lo=1, hi=10_000),
+     attention=CHOICE(("additive", "dot", "none")))
+case("seq2seq.pretrain.load_dates_model", pretrain.load_dates_model, lambda: dict(path=None),
+     errors_={"path": (ValueError, TypeError, FileNotFoundError)},
+     path=[kind("not a path", (1, 2.5, True, b"weights.npz", ["weights.npz"], Opaque())),
+           kind("no such file", ("/nonexistent/weights.npz", "", "rnn_helpers/datasets/README.md"))])
+
 # ---- n-grams and seeds (more cases in test_ngram.py and test_seeds.py) ---------------------------
 NGRAM = [kind("not an NGram", (None, "model", Opaque(), {"n": 2}, rh.init_params(2)))]
 _NGRAM_VALID = _text(model=lambda v, p, i: text.fit_ngram(i, 3, len(v.chars)))
@@ -1149,6 +1159,8 @@ EXEMPT = {
     "OVERFLOW": "a mistake written on purpose, for the check to recognise",
     "GLOBAL_MAX": "a mistake written on purpose, for the check to recognise",
     "guessed": "replies True or False and never raises: a predict cell runs whatever is typed",
+    "dates_vocabularies": "takes no arguments",
+    "main": "the command line: argparse reports a bad option and exits",
 }
 
 #: (case label, argument, kind or "*") -> what goes wrong, for a failure that is known and waits for
@@ -1512,7 +1524,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks, dates]
+               text_checks, dates, pretrain]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):

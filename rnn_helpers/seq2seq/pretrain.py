@@ -1,6 +1,7 @@
-"""Train the dates model that notebook 12 ships, and load it back.
+"""Train what notebook 12 ships, and load it back: the dates model, and the bottleneck measurement.
 
     python -m rnn_helpers.seq2seq.pretrain --out rnn_helpers/datasets/dates_attention.npz
+    python -m rnn_helpers.seq2seq.pretrain --bottleneck --out rnn_helpers/datasets/bottleneck_reverse.json
 
 trains an encoder-decoder with attention (rnn_helpers.seq2seq) on written dates -> ISO dates
 (rnn_helpers.seq2seq.dates), seeded, and saves its weights with everything needed to check them: the
@@ -10,10 +11,17 @@ trains live only briefly (its budget is 40 s); it loads this file for the heat m
 and measures the stored accuracy again.
 
 load_dates_model(path) -> (model, info): the Seq2Seq and the metadata (a dict).
+
+The second command measures the bottleneck of the plain encoder-decoder: on the reverse-digits task
+(rnn_helpers.seq2seq.tasks), the exact-match accuracy for every source length, with and without
+attention, for 5 seeds (bottleneck_run, BOTTLENECK). Ten trainings take minutes, more than notebook
+12's budget: the notebook prints this file's table, and recomputes it with LONG_RUN = True.
+load_bottleneck(path) -> the table and its metadata (a dict).
 """
 
 import argparse
 import json
+import os
 import pathlib
 import shlex
 import sys
@@ -23,7 +31,8 @@ import numpy as np
 
 from .._checks import check_int
 
-__all__ = ["DEFAULTS", "DEFAULT_PATH", "train_dates_model", "save_model", "load_dates_model", "main"]
+__all__ = ["DEFAULTS", "DEFAULT_PATH", "BOTTLENECK", "BOTTLENECK_PATH", "dates_vocabularies", "train_dates_model",
+           "load_dates_model", "bottleneck_run", "load_bottleneck", "main"]
 
 #: Where the shipped weights live.
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "datasets" / "dates_attention.npz"
@@ -34,6 +43,13 @@ DEFAULTS = dict(n_train=10_000, n_held_out=1_000, held_out=0.1, seed=0, cell="gr
                 clip_norm=5.0)
 
 FORMAT_VERSION = 1
+
+#: Where the bottleneck measurement lives.
+BOTTLENECK_PATH = DEFAULT_PATH.with_name("bottleneck_reverse.json")
+#: The bottleneck measurement's settings: the task, the data, one model's size and training.
+BOTTLENECK = dict(task="reverse", n_train=4_000, n_test=1_000, min_len=2, max_len=12, cell="gru",
+                  bidirectional=True, hidden_dim=32, epochs=5, batch_size=32, learning_rate=1e-2,
+                  clip_norm=5.0, seeds=[0, 1, 2, 3, 4], attentions=["none", "additive"])
 
 
 def dates_vocabularies():
@@ -75,7 +91,7 @@ def train_dates_model(**settings):
     return trained, info
 
 
-def save_model(model, info, path):
+def _save_model(model, info, path):
     """Save a Seq2Seq's weights (float64, one array per key) and info (JSON) to path (.npz, compressed)."""
     path = pathlib.Path(path)
     meta = dict(info, format_version=FORMAT_VERSION, numpy=np.__version__,
@@ -96,16 +112,22 @@ def load_dates_model(path=None):
     """
     from .model import Seq2Seq
     from .vocab import Vocab
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or pathlib.Path) or None for the shipped file, "
+                        f"got {path!r} ({type(path).__name__}).")
     path = DEFAULT_PATH if path is None else pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r}: no such file; make it with "
                                 f"python -m rnn_helpers.seq2seq.pretrain --out {path}")
-    with np.load(path, allow_pickle=False) as data:
-        if "__info__" not in data.files:
-            raise ValueError(f"path {str(path)!r} holds no metadata (__info__): not a file saved by "
-                             "rnn_helpers.seq2seq.pretrain.")
-        info = json.loads(str(data["__info__"]))
-        params = {name[len("param_"):]: data[name] for name in data.files if name.startswith("param_")}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "__info__" not in data.files:
+                raise ValueError("no metadata (__info__)")
+            info = json.loads(str(data["__info__"]))
+            params = {name[len("param_"):]: data[name] for name in data.files if name.startswith("param_")}
+    except (OSError, ValueError, EOFError) as err:
+        raise ValueError(f"path {str(path)!r} is not a file of weights saved by rnn_helpers.seq2seq.pretrain "
+                         f"({err}); make it with python -m rnn_helpers.seq2seq.pretrain --out {path}") from None
     if info.get("format_version") != FORMAT_VERSION:
         raise ValueError(f"path {str(path)!r} has format version {info.get('format_version')!r}, this "
                          f"package reads {FORMAT_VERSION}; train it again with the command in its README.")
@@ -114,10 +136,75 @@ def load_dates_model(path=None):
     return model, info
 
 
+def bottleneck_run(seed, attention, **settings):
+    """Exact-match accuracy for each source length of one model: BOTTLENECK's task and budget
+    (updated by settings, same names), trained from seed with attention ("none", "additive", "dot").
+
+    The training pairs come from seed, the test pairs (fresh strings) from 1000 + seed.
+    Returns a dict source length -> share of the test pairs of that length written exactly right.
+    """
+    from .decoding import accuracy_by_length
+    from .model import init_model
+    from .tasks import digit_pairs
+    from .training import train
+    from .vocab import make_vocab
+    unknown = set(settings) - set(BOTTLENECK)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {sorted(unknown)}; the settings are {sorted(BOTTLENECK)}.")
+    b = dict(BOTTLENECK, **settings)
+    pairs = digit_pairs(b["task"], b["n_train"], min_len=b["min_len"], max_len=b["max_len"], seed=seed)
+    test = digit_pairs(b["task"], b["n_test"], min_len=b["min_len"], max_len=b["max_len"], seed=1000 + seed)
+    digits = make_vocab(list("0123456789"), max_len=b["max_len"])
+    model = init_model(digits, digits, b["hidden_dim"], cell=b["cell"], bidirectional=b["bidirectional"],
+                       attention=attention, seed=seed)
+    trained, _ = train(model, pairs, epochs=b["epochs"], batch_size=b["batch_size"],
+                       learning_rate=b["learning_rate"], clip_norm=b["clip_norm"], seed=seed)
+    return {int(length): float(acc) for length, acc in accuracy_by_length(trained, test).items()}
+
+
+def measure_bottleneck(**settings):
+    """bottleneck_run for every seed and attention of BOTTLENECK (updated by settings).
+
+    Returns a dict: "settings", "accuracy" (attention -> seed (str) -> length (str) -> accuracy, as
+    JSON keeps it) and "seconds".
+    """
+    b = dict(BOTTLENECK, **settings)
+    run_settings = {k: v for k, v in b.items() if k not in ("seeds", "attentions")}
+    t0 = time.perf_counter()
+    accuracy = {att: {str(seed): {str(L): a for L, a in bottleneck_run(seed, att, **run_settings).items()}
+                      for seed in b["seeds"]} for att in b["attentions"]}
+    return dict(settings=b, accuracy=accuracy, seconds=round(time.perf_counter() - t0, 1))
+
+
+def load_bottleneck(path=None):
+    """The stored bottleneck measurement (a dict, see measure_bottleneck, plus "command").
+
+    path: a .json file written by this module (None: BOTTLENECK_PATH). Raises FileNotFoundError
+    naming the path and the command that makes it; ValueError for a file that is not such a table.
+    """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or pathlib.Path) or None for the shipped file, "
+                        f"got {path!r} ({type(path).__name__}).")
+    path = BOTTLENECK_PATH if path is None else pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path {str(path)!r}: no such file; make it with "
+                                f"python -m rnn_helpers.seq2seq.pretrain --bottleneck --out {path}")
+    try:
+        table = json.loads(path.read_text())
+        table["accuracy"], table["settings"], table["command"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
+        raise ValueError(f"path {str(path)!r} is not a bottleneck table saved by rnn_helpers.seq2seq.pretrain "
+                         f"({type(err).__name__}: {err}).") from None
+    return table
+
+
 def main(argv=None):
     """The command line: every DEFAULTS setting as --name-with-dashes, and --out PATH."""
-    parser = argparse.ArgumentParser(prog="python -m rnn_helpers.seq2seq.pretrain", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(DEFAULT_PATH), help="where to write the .npz (default: the shipped file)")
+    parser = argparse.ArgumentParser(prog="python -m rnn_helpers.seq2seq.pretrain",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=None, help="where to write the .npz or .json (default: the shipped file)")
+    parser.add_argument("--bottleneck", action="store_true",
+                        help="measure the bottleneck (BOTTLENECK's settings) instead of training the dates model")
     for name, value in DEFAULTS.items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
@@ -126,13 +213,22 @@ def main(argv=None):
         else:
             parser.add_argument(flag, type=type(value), default=value)
     args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = "python -m rnn_helpers.seq2seq.pretrain " + shlex.join(argv)
+    if args.bottleneck:
+        out = pathlib.Path(args.out or BOTTLENECK_PATH)
+        table = dict(measure_bottleneck(), command=command)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        print(f"measured in {table['seconds']} s; wrote {out}")
+        return table
+    args.out = args.out or str(DEFAULT_PATH)
     settings = {name: getattr(args, name) for name in DEFAULTS}
     for name in ("n_train", "n_held_out", "epochs", "batch_size", "hidden_dim", "seed"):
         check_int(name, settings[name], minimum=0 if name == "seed" else 1)
-    argv = sys.argv[1:] if argv is None else list(argv)
     model, info = train_dates_model(**settings)
-    info["command"] = "python -m rnn_helpers.seq2seq.pretrain " + shlex.join(argv)
-    save_model(model, info, args.out)
+    info["command"] = command
+    _save_model(model, info, args.out)
     size = pathlib.Path(args.out).stat().st_size
     print(f"trained in {info['train_seconds']} s; loss per epoch "
           + ", ".join(f"{x:.4f}" for x in info["epoch_loss"])
