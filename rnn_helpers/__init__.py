@@ -29,10 +29,14 @@ One module per idea, in the order the course teaches them:
     sequence        a cell's sequence functions (forward, backward, loss_and_grads), from its steps
     weather         real data: a daily weather record, scaling, dated windows (notebook 9; pandas)
     text            a character-level language model on any cell            (notebook 10)
+    deep            stacks of recurrent layers, one or both directions, for any cell, with
+                    padding, truncated BPTT, two heads and PyTorch's layout  (notebook 11)
+    seq2seq         an encoder-decoder with additive or dot attention on any cell: vocabularies,
+                    toy tasks, exact gradients, greedy decoding, beam search, training (notebook 12)
     datasets/       the data files the package ships (README.md and TEXT_README.md: provenance)
 
 The names below are the vanilla RNN's (rh.forward is rnn_helpers.rnn.forward, and so on); import
-lstm, gru, weather, text, widgets and exercises as submodules (from rnn_helpers import lstm).
+lstm, gru, weather, text, deep, seq2seq, widgets and exercises as submodules (from rnn_helpers import lstm).
 Speed benchmarks live outside the package: python benchmarks/training_speed.py and
 python benchmarks/explorer_latency.py.
 """

@@ -17,6 +17,7 @@ import pytest
 import rnn_helpers as rh
 from rnn_helpers import lstm, text
 from rnn_helpers import exercises
+from rnn_helpers.seq2seq import attention as seq2seq_attention
 from rnn_helpers.exercises import EXERCISES, Verdict, choose
 from rnn_helpers.exercises.mistakes import FIRST_HINTS, HINTS, MUTATION_HINTS
 
@@ -36,9 +37,11 @@ def test_every_check_passes_its_reference(name):
 def test_exercises_are_named_after_package_functions():
     assert set(EXERCISES) == {"step_forward", "forward", "step_backward", "backward",
                               "clip_elementwise", "clip_global_norm", "sgd_momentum_update",
-                              "lstm_step_forward", "lstm_step_backward", "softmax_xent_backward"}
+                              "lstm_step_forward", "lstm_step_backward", "softmax_xent_backward",
+                              "attention"}
     owners = {"lstm_step_forward": (lstm, "step_forward"), "lstm_step_backward": (lstm, "step_backward"),
-              "softmax_xent_backward": (text, "softmax_xent_backward")}
+              "softmax_xent_backward": (text, "softmax_xent_backward"),
+              "attention": (seq2seq_attention, "attention")}
     for name, (check, reference) in EXERCISES.items():
         assert check is getattr(exercises, f"check_{name}")
         module, attr = owners.get(name, (rh, name))

@@ -17,6 +17,7 @@
                 has passed; reveal(name) prints one on purpose; guessed(my_guess) lets a
                 "predict, then run" cell run only once the guess is written
     text_checks check_softmax_xent_backward (notebook 10)
+    attention_checks  check_attention: the attention weights and the context vector (notebook 12)
     tracking    progress(): every exercise's latest state, recorded by each check beside the notebooks
 """
 
@@ -35,10 +36,12 @@ from .tracking import progress
 from .source import show_source, teaching_source
 from .text_checks import EXERCISES as _TEXT_EXERCISES
 from .text_checks import check_softmax_xent_backward
+from .attention_checks import EXERCISES as _ATTENTION_EXERCISES
+from .attention_checks import check_attention
 from .verdict import Verdict, choose
 
 #: Every implement-it exercise: its name -> (check function, reference function).
-EXERCISES = {**_IMPLEMENT_EXERCISES, **_LSTM_EXERCISES, **_TEXT_EXERCISES}
+EXERCISES = {**_IMPLEMENT_EXERCISES, **_LSTM_EXERCISES, **_TEXT_EXERCISES, **_ATTENTION_EXERCISES}
 
 __all__ = ["check_clip_factor", "check_detach_answer", "check_fall_per_epoch", "check_offset_rule",
            "check_parameter_count", "check_truncation", "check_window_count", "check_max_val_answer",
@@ -48,4 +51,4 @@ __all__ = ["check_clip_factor", "check_detach_answer", "check_fall_per_epoch", "
            "teaching_source", "reveal", "guessed", "Verdict", "choose", "check_forget_share",
            "check_lstm_step_forward",
            "check_lstm_step_backward", "lstm_step_gradient_check",
-           "check_softmax_xent_backward", "progress"]
+           "check_softmax_xent_backward", "check_attention", "progress"]

@@ -19,6 +19,7 @@ from .. import training as _training
 from ..speed import backward_into as _backward_into
 from ..speed import recurrence_matrix as _recurrence_matrix
 from ..speed import run_states as _run_states
+from ..seq2seq import attention as _attention
 from ..text import model as _text_model
 
 __all__ = ["ANSWERS", "passed", "withheld", "reveal", "record", "guessed", "NO_GUESS"]
@@ -37,6 +38,8 @@ ANSWERS = {
     "lstm_step_forward": (_lstm.step_forward, _lstm._step_forward),
     "lstm_step_backward": (_lstm.step_backward, _lstm._step_backward),
     "softmax_xent_backward": (_text_model.softmax_xent_backward, _text_model.loss_and_grads_loop),
+    "attention": (_attention.attention, _attention.masked_softmax, _attention.attend,
+                  _attention.attend_loop),
 }
 
 _PASSED = set()
