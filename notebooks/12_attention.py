@@ -46,7 +46,6 @@
 import datetime
 import html
 import re
-from unittest import mock
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -504,36 +503,31 @@ if guessed(my_guess):
 
 # %% [markdown]
 # **2. Break it: attention without the mask.** `greedy_decode` and `exact_match` decode all the
-# held-out sources in one padded batch. Remove the mask (every position counts as real, the padding
-# included) and score the shipped model again. What goes wrong, and why more for short dates?
+# held-out sources in one padded batch. Remove the mask (`masked=False`: every position counts as
+# real, the padding included), decode the held-out sources again with the shipped model and compare
+# the exact match by source length. What goes wrong, and why more for short dates?
 # (The padded positions' states are zeros; what score does the additive attention give a zero state?)
 
 # %%
-# Exercise 2: your code here (hint: mock.patch.object(s2s.attention, "length_mask", ...))
+# Exercise 2: your code here (greedy_decode and exact_match take masked=False)
 
 
 # %% tags=["solution"]
-# Solution to exercise 2: every position "real", padding included.
-def no_mask(lengths, S):
-    """A mask that keeps every position: the mistake."""
-    return np.ones((len(lengths), S), dtype=bool)
-
-
+# Solution to exercise 2: masked=False, every position "real", the padding included.
 held_sources = [source for source, _ in held_pairs]
-with mock.patch.object(s2s.attention, "length_mask", no_mask):
-    unmasked_outputs = s2s.greedy_decode(model, held_sources)      # one padded batch of 1,000 sources
-masked_outputs = s2s.greedy_decode(model, held_sources)
+masked_outputs = s2s.greedy_decode(model, held_sources)                    # one padded batch of 1,000
+unmasked_outputs = s2s.greedy_decode(model, held_sources, masked=False)
 longest = max(len(source) for source in held_sources)
 print(f"all {len(held_pairs)} held-out sources in one batch, padded to {longest} characters:")
 for lo, hi in ((4, 10), (11, 16), (17, 22), (23, 29)):
     rows = [i for i, source in enumerate(held_sources) if lo <= len(source) <= hi]
-    right = [np.mean([outputs[i] == held_pairs[i][1] for i in rows]) for outputs in (masked_outputs, unmasked_outputs)]
-    print(f"  sources of {lo:2d} to {hi:2d} characters ({len(rows):3d}): exact match with the mask {right[0]:.3f}, "
-          f"without it {right[1]:.3f}")
-alone = s2s.greedy_decode(model, [held_sources[0]])
-with mock.patch.object(s2s.attention, "length_mask", no_mask):
-    alone_unmasked = s2s.greedy_decode(model, [held_sources[0]])
-print(f"decoded alone (no padding), without the mask: {alone_unmasked == alone}")
+    right = [np.mean([outputs[i] == held_pairs[i][1] for i in rows]) for outputs in (masked_outputs,
+                                                                                      unmasked_outputs)]
+    print(f"  sources of {lo:2d} to {hi:2d} characters ({len(rows):3d}): exact match with the mask "
+          f"{right[0]:.3f}, without it {right[1]:.3f}")
+alone = [held_sources[0]]
+print(f"{alone[0]!r} decoded alone (no padding): the same with and without the mask: "
+      f"{s2s.greedy_decode(model, alone) == s2s.greedy_decode(model, alone, masked=False)}")
 
 # %% [markdown] tags=["solution"]
 # <details><summary>Solution</summary>

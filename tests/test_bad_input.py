@@ -1054,6 +1054,19 @@ case("seq2seq.pretrain.load_dates_model", pretrain.load_dates_model, lambda: dic
      errors_={"path": (ValueError, TypeError, FileNotFoundError)},
      path=[kind("not a path", (1, 2.5, True, b"weights.npz", ["weights.npz"], Opaque())),
            kind("no such file", ("/nonexistent/weights.npz", "", "rnn_helpers/datasets/README.md"))])
+case("seq2seq.pretrain.load_bottleneck", pretrain.load_bottleneck, lambda: dict(path=None),
+     errors_={"path": (ValueError, TypeError, FileNotFoundError)},
+     path=[kind("not a path", (1, 2.5, True, b"table.json", ["table.json"], Opaque())),
+           kind("no such file", ("/nonexistent/table.json", "", "rnn_helpers/datasets/README.md"))])
+case("seq2seq.pretrain.measure_bottleneck", pretrain.measure_bottleneck,
+     lambda: dict(seeds=[1], attentions=["none"], n_train=4, n_test=4, max_len=3, epochs=1, hidden_dim=2),
+     seeds=[kind("not seeds", (None, 5, "0", [], [-1], ["0"], [0.5], [True], [0, 0]))],
+     attentions=[kind("not attentions", (None, "none", [], ["nope"], [1], ["none", None]))],
+     n_train=INT(lo=1, hi=1_000_000))
+case("seq2seq.pretrain.bottleneck_run", pretrain.bottleneck_run,
+     lambda: dict(seed=0, attention="dot", n_train=4, n_test=4, max_len=3, epochs=1, hidden_dim=2),
+     seed=INT(lo=0), attention=CHOICE(("additive", "dot", "none")), n_train=INT(lo=1, hi=1_000_000),
+     hidden_dim=INT(lo=1, hi=10_000))
 
 # ---- n-grams and seeds (more cases in test_ngram.py and test_seeds.py) ---------------------------
 NGRAM = [kind("not an NGram", (None, "model", Opaque(), {"n": 2}, rh.init_params(2)))]

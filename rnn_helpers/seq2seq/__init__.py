@@ -10,9 +10,11 @@ size, Hd the decoder's hidden size, K_src and K_tgt the vocabularies' sizes.
                 (loss_and_grads), and its readable one-record-at-a-time version
     decoding    greedy_decode, beam_search, exact_match, attention_map
     training    train: Adam with clipping, seeded minibatches
+    dates       the task of notebook 12: dates written by people -> ISO 8601, held out by date
+    pretrain    what notebook 12 ships: python -m rnn_helpers.seq2seq.pretrain (not imported here)
 """
 
-from . import attention
+from . import attention, dates
 from .model import (ATTENTION, Batch, Seq2Seq, Spec, describe, init_model, init_params, loss,
                     loss_and_grads, loss_and_grads_loop, make_batch)
 from .decoding import (accuracy_by_length, attention_map, beam_search, exact_match,
@@ -21,7 +23,7 @@ from .training import Seq2SeqHistory, train
 from .tasks import TASKS, digit_pairs
 from .vocab import END, PAD, START, Vocab, decode, encode, make_vocab, source_batch, target_batch
 
-__all__ = ["attention", "ATTENTION", "Batch", "Seq2Seq", "Spec", "describe", "init_model",
+__all__ = ["attention", "dates", "ATTENTION", "Batch", "Seq2Seq", "Spec", "describe", "init_model",
            "init_params", "loss", "loss_and_grads", "loss_and_grads_loop", "make_batch", "TASKS",
            "digit_pairs", "END", "PAD", "START", "Vocab", "decode", "encode", "make_vocab",
            "source_batch", "target_batch", "accuracy_by_length", "attention_map", "beam_search",

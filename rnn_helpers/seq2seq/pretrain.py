@@ -32,7 +32,7 @@ import numpy as np
 from .._checks import check_int
 
 __all__ = ["DEFAULTS", "DEFAULT_PATH", "BOTTLENECK", "BOTTLENECK_PATH", "dates_vocabularies", "train_dates_model",
-           "load_dates_model", "bottleneck_run", "load_bottleneck", "main"]
+           "load_dates_model", "bottleneck_run", "measure_bottleneck", "load_bottleneck", "main"]
 
 #: Where the shipped weights live.
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "datasets" / "dates_attention.npz"
@@ -152,6 +152,8 @@ def bottleneck_run(seed, attention, **settings):
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; the settings are {sorted(BOTTLENECK)}.")
     b = dict(BOTTLENECK, **settings)
+    for name in ("n_train", "n_test"):        # digit_pairs would call both of them n
+        check_int(name, b[name], minimum=1, maximum=1_000_000)
     pairs = digit_pairs(b["task"], b["n_train"], min_len=b["min_len"], max_len=b["max_len"], seed=seed)
     test = digit_pairs(b["task"], b["n_test"], min_len=b["min_len"], max_len=b["max_len"], seed=1000 + seed)
     digits = make_vocab(list("0123456789"), max_len=b["max_len"])
@@ -169,6 +171,13 @@ def measure_bottleneck(**settings):
     JSON keeps it) and "seconds".
     """
     b = dict(BOTTLENECK, **settings)
+    seeds, attentions = b["seeds"], b["attentions"]
+    if not isinstance(seeds, (list, tuple)) or not seeds or len(set(seeds)) != len(seeds) or not all(
+            isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in seeds):
+        raise TypeError(f"seeds must be a non-empty list of distinct whole numbers >= 0, got {seeds!r}.")
+    if not isinstance(attentions, (list, tuple)) or not attentions or not all(
+            isinstance(a, str) and a in ("additive", "dot", "none") for a in attentions):
+        raise ValueError(f"attentions must be a non-empty list of 'additive', 'dot', 'none', got {attentions!r}.")
     run_settings = {k: v for k, v in b.items() if k not in ("seeds", "attentions")}
     t0 = time.perf_counter()
     accuracy = {att: {str(seed): {str(L): a for L, a in bottleneck_run(seed, att, **run_settings).items()}
