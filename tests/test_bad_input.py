@@ -1045,15 +1045,6 @@ case("seq2seq.dates.make_date_pairs", dates.make_date_pairs,
      held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), formats=PATTERNS,
      cases=DATE_CASES)
 
-_TINY_DATES = dict(n_train=8, n_held_out=2, hidden_dim=2, epochs=1, bidirectional=False, attention="dot", seed=0)
-case("seq2seq.pretrain.train_dates_model", pretrain.train_dates_model, lambda: dict(_TINY_DATES),
-     n_train=INT(lo=1, hi=1_000_000), n_held_out=INT(lo=1, hi=1_000_000), seed=INT(lo=0),
-     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), hidden_dim=INT(lo=1, hi=10_000),
-     attention=CHOICE(("additive", "dot", "none")))
-case("seq2seq.pretrain.load_dates_model", pretrain.load_dates_model, lambda: dict(path=None),
-     errors_={"path": (ValueError, TypeError, FileNotFoundError)},
-     path=[kind("not a path", (1, 2.5, True, b"weights.npz", ["weights.npz"], Opaque())),
-           kind("no such file", ("/nonexistent/weights.npz", "", "rnn_helpers/datasets/README.md"))])
 case("seq2seq.pretrain.load_bottleneck", pretrain.load_bottleneck, lambda: dict(path=None),
      errors_={"path": (ValueError, TypeError, FileNotFoundError)},
      path=[kind("not a path", (1, 2.5, True, b"table.json", ["table.json"], Opaque())),
