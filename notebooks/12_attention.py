@@ -14,7 +14,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 12. Attention: reading dates, and where RNNs led
 #
 # **After this notebook you will be able to**
@@ -42,7 +42,7 @@
 # in ISO 8601, **2009-06-25**. The input and the output have different lengths, and the characters
 # that decide an output character (the month's name for the month's digits) sit anywhere in the input.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 import datetime
 import html
 import re
@@ -60,7 +60,7 @@ from rnn_helpers.widgets import attention_widget, plot_attention
 use_course_style()
 np.set_printoptions(precision=4, suppress=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The task: dates written by people, to ISO 8601
 #
 # The data are made by the package from a calendar, nothing is downloaded (`rnn_helpers.seq2seq.dates`).
@@ -70,20 +70,20 @@ np.set_printoptions(precision=4, suppress=True)
 # the tests against Python's `datetime`, which also reads every format back to its date). Here is
 # 25 June 2009 in every format:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 june_25 = datetime.date(2009, 6, 25)
 for fmt in dates.FORMATS:
     print(f"{fmt:32s} {dates.format_date(june_25, fmt)!r:28s} {dates.format_date(june_25, fmt, 'lower')!r}")
 print(f"target: {june_25.isoformat()!r}   (years from {dates.FIRST.year} to {dates.LAST.year}: "
       f"'09 can only be 2009)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **A held-out set of dates.** The model must read dates it has never seen, not remember these. So
 # the split is by **date**: a tenth of the 29,220 days from 1970 to 2049 (drawn with a seed) are put
 # aside, and no training pair is written from one of them, in any format. The formats and the cases
 # are drawn at random for every pair, in both sets.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 train_pairs, held_pairs = dates.make_date_pairs(10_000, 1_000, held_out=0.1, seed=0)
 train_days, held_days = dates.split_dates(0.1, seed=0)
 shared = {t for _, t in train_pairs} & {t for _, t in held_pairs}
@@ -95,13 +95,13 @@ for source, target in train_pairs[:6]:
 print(f"source characters: {len(dates.SOURCE_CHARS)} ({dates.SOURCE_CHARS!r}); the longest source "
       f"{dates.MAX_SOURCE_LEN}; targets: {dates.TARGET_CHARS!r}, always {dates.TARGET_LEN} long")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The model reads characters and writes characters. Each side has its own vocabulary: the
 # characters, plus three tokens of its own. `<pad>` fills a batch's shorter rows (and is never read),
 # `<start>` is the decoder's first input, and `<end>` is the decoder's last output: it says it is done.
 # A character enters as a one-hot vector, as in notebook 10.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 src_vocab, tgt_vocab = pretrain.dates_vocabularies()
 print(f"source vocabulary: K_src = {src_vocab.K} ids (3 tokens + {len(src_vocab.chars)} characters), "
       f"sources at most {src_vocab.max_len} characters")
@@ -109,7 +109,7 @@ print(f"target vocabulary: K_tgt = {tgt_vocab.K} ids (3 tokens + {len(tgt_vocab.
 batch = s2s.make_batch(s2s.init_model(src_vocab, tgt_vocab, 4, seed=0), train_pairs[:3])
 print("a batch of 3 sources, padded with 0:\n", batch.src, "\nlengths", batch.src_len)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The encoder-decoder, and its bottleneck
 #
 # Two recurrent networks. The **encoder** reads the source $x_1, \dots, x_S$ (one-hot rows of
@@ -149,7 +149,7 @@ print("a batch of 3 sources, padded with 0:\n", batch.src, "\nlengths", batch.sr
 # in `rnn_helpers/datasets/bottleneck_reverse.json`); with `LONG_RUN = True` the next cell measures
 # them again here.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 LONG_RUN = False               # True: measure the bottleneck and train the dates model here (minutes)
 
 table = pretrain.load_bottleneck()
@@ -178,7 +178,7 @@ for key in bottleneck["none"].columns:
     print(f"{key:>14s} | {rh.seeds.mean_range(bottleneck['none'][key]):>24s} | "
           f"{rh.seeds.mean_range(bottleneck['additive'][key]):>24s} | on {wins} of {len(pair)} seeds")
 
-# %% mystnb={"image": {"alt": "Exact-match accuracy of reversing digit strings against the source length, 2 to 12 digits, mean and range over 5 seeds: without attention (vermillion) it falls from nearly 1 at 2 digits to about 0.45 at 5 or 6 and to 0 from 9 digits on; with additive attention (blue) it stays at nearly 1 at every length."}}
+# %% mystnb={"image": {"alt": "Exact-match accuracy of reversing digit strings against the source length, 2 to 12 digits, mean and range over 5 seeds: without attention (vermillion) it falls from nearly 1 at 2 digits to about 0.45 at 5 or 6 and to 0 from 9 digits on; with additive attention (blue) it stays at nearly 1 at every length."}} slideshow={"slide_type": "subslide"}
 lengths = np.arange(table["settings"]["min_len"], table["settings"]["max_len"] + 1)
 fig, ax = plt.subplots(figsize=(9, 3.6))
 for att, color, label in (("none", COLORS["vermillion"], "without attention"),
@@ -194,7 +194,7 @@ ax.set_title("Reversing digit strings: the plain encoder-decoder's bottleneck")
 ax.legend(loc="lower left")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Without attention the accuracy collapses as the strings get longer: nearly every string of 2 to 4
 # digits fits through $s_0$, fewer than half of those of 5 or 6, almost none beyond 8. With attention
 # the same model, trained the same way, writes nearly every string right at every length, on every
@@ -245,7 +245,7 @@ plt.show()
 # positions), `values` $(N, S, E)$ (the encoder's states); return `weights` $(N, S)$ and `context`
 # $(N, E)$. The check runs your function on seeded cases, padded rows and large scores included.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 def attention(scores, mask, values):
     """The attention weights and the context of one decoder step.
 
@@ -257,7 +257,7 @@ def attention(scores, mask, values):
     raise NotImplementedError("Exercise: write attention from the equations of 'Attention' above.")
 
 
-# %% tags=["solution"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
 # Solution (the learner edition does not have this cell)
 def attention(scores, mask, values):
     """The attention weights and the context of one decoder step.
@@ -274,12 +274,12 @@ def attention(scores, mask, values):
     return weights, context
 
 
-# %%
+# %% slideshow={"slide_type": "-"}
 verdict = check_attention(attention)
 display(verdict)
 run_attention = choose(verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient, checked
 #
 # Training needs the gradient of the loss with respect to every weight: through the output layer,
@@ -290,7 +290,7 @@ run_attention = choose(verdict)
 # fourth-order finite differences (notebook 3's check) on a small model, for each attention and on a
 # padded batch (sources of 5, 3 and 2 characters): every entry of every weight.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 tiny_vocab = s2s.make_vocab(list("abc"), max_len=5)
 tiny_pairs = [("abcab", "ba"), ("cab", "acb"), ("bb", "c")]                    # padded: 5, 3, 2
 grad_errors = {}
@@ -318,7 +318,7 @@ except AssertionError:
 assert caught, "a wrong entry must fail the check"
 print(f"one entry of dV changed by 1e-4: relative error {broken_error:.1e}, and the check fails, as it must")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training on the dates
 #
 # The model: a GRU encoder read in both directions ($H = 32$, so $E = 64$), a GRU decoder
@@ -331,7 +331,7 @@ print(f"one entry of dV changed by 1e-4: relative error {broken_error:.1e}, and 
 # digit strings of 2 to 12 characters instead; the cells about dates below say they are skipped.
 # `LONG_RUN = True` (set above) trains on all 10,000 pairs for 4 epochs at learning rate 0.01.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 TASK = "dates"                 # or "reverse" or "sort": the toy tasks on digit strings
 
 if TASK == "dates":
@@ -357,10 +357,10 @@ print(f"held-out exact match: {accuracy:.3f} ({len(task_held):,} pairs, {len(wro
 for source, target, output in wrong[:4]:
     print(f"  wrong: {source!r:34s} -> {output!r} (should be {target!r})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In a few seconds the model reads nearly every held-out date right, in any of the 12 formats and
-# 3 cases (the cell prints the exact match). Its few mistakes are near misses: a digit or two off,
-# never a malformed date.
+# 3 cases (the cell prints the exact match). The mistakes printed are near misses, one digit off
+# (a day of one digit read as "33", say).
 #
 # ## The heat map: where each output character looks
 #
@@ -368,7 +368,7 @@ for source, target, output in wrong[:4]:
 # $\alpha_{t,j}$ of every output step. Rows: the output characters (and `END`); columns: the input
 # characters (a space is drawn as `␣`).
 
-# %% mystnb={"image": {"alt": "Three attention heat maps of the trained model, output characters (rows) against input characters (columns). For 'Thursday, June 25, 2009' the year's digits look at '2009', the month's two digits at the letters of 'June', the day's digits at '25'. For '25th of June, 2009' the month's digits look at 'June' again. For '6/25/09' the month looks at '6', the day at '25' and the year's digits at '09'."}}
+# %% mystnb={"image": {"alt": "Three attention heat maps of the trained model, output characters (rows) against input characters (columns). For 'Thursday, June 25, 2009' the year's last digits look at '2009', the month's two digits at the letters of 'June', the day's digits at '25'. For '25th of June, 2009' the month's digits look at 'June' again. For '6/25/09' the month looks at '6', the day at '25' and the year's digits at '09'."}} slideshow={"slide_type": "-"}
 examples = ["Thursday, June 25, 2009", "25th of June, 2009", "6/25/09"] if TASK == "dates" else held_sources[:3]
 fig, axes = plt.subplots(len(examples), 1, figsize=(10, 3.2 * len(examples)))
 for ax, source in zip(axes, examples):
@@ -377,18 +377,19 @@ for ax, source in zip(axes, examples):
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
-# Read each map row by row. The year's four digits look at the year in the input; the month's two
-# digits look at the **month's name** ("June"), wherever it stands; the day's digits look at the
-# day. For "6/25/09" the month's digits look at "6", and the century's "20", which the input does not
-# write, is read from "09". Nobody told the model which input goes with which output: the alignment
-# is what lowered the loss.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Read each map row by row. The year's last two digits look at the same digits of the year in the
+# input (the century's "20" spreads its attention around the numbers); the month's two digits look at
+# the **month's name** (its letters "u" and "n" most), wherever it stands; the day's digits look at
+# the day. For "6/25/09" the month's "6" looks at the "6", and the century's "20", which that input
+# does not write, at "09" and the slash before it. Nobody told the model which input goes with which
+# output: the alignment is what lowered the loss.
 #
 # **Measured over the held-out set.** For every held-out source with a month's name (written out or
 # abbreviated), the share of the attention of the two month digits that falls on the characters of
 # that name, against the share the name's characters would get from weights spread evenly:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 if TASK == "dates":
     MONTH_NAME = re.compile("|".join(list(dates.MONTHS) + [m[:3] for m in dates.MONTHS]), re.IGNORECASE)
     named = [(source, MONTH_NAME.search(source)) for source in held_sources if MONTH_NAME.search(source)]
@@ -402,7 +403,7 @@ if TASK == "dates":
 else:
     print(f"(about dates: skipped for the task {TASK!r})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: type a date
 #
 # Type a date in the box and press Enter (or choose one of the examples in its list): the model
@@ -410,24 +411,24 @@ else:
 # character it does not know. It needs a running kernel; without one (on GitHub, on the course's site)
 # its output is a picture of the first date and the translations of the examples as text.
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its text)
 box = attention_widget(lambda text: s2s.attention_map(model, text),
                        **({} if TASK == "dates" else dict(text=held_sources[0], examples=held_sources[:5])))
 box
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Check.** Typing into the box (here, from code) shows exactly what `attention_map` gives, and bad
 # input is a message in the widget, not an error:
 
-# %%
+# %% slideshow={"slide_type": "-"}
 for typed in (box.examples[-1], "25 June 2009 #1", ""):
     box.set(date=typed)
     print(f"typed {typed!r}: {html.unescape(re.sub('<[^>]+>', '', box.text.value))}")
 box.set(date=box.examples[-1])
 assert box.state.translation == s2s.greedy_decode(model, [box.examples[-1]])[0]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the Transformer keeps, and what it drops
 #
 # The Transformer (Vaswani et al. 2017) keeps the encoder-decoder, the decoder that writes one token at
@@ -478,7 +479,7 @@ assert box.state.translation == s2s.greedy_decode(model, [box.examples[-1]])[0]
 # write for `"June 25 2009"` (no comma), `"25 june, 2009"`, `"2009.06.25"` (year first) and
 # `"25/6/2009"` (day first, with slashes)? Which will it get right? Guess, then run.
 
-# %% tags=["predict"]
+# %% slideshow={"slide_type": "-"} tags=["predict"]
 # Exercise 1: write your guess first; the cell runs once my_guess holds it.
 my_guess = "instructor edition: run as it is"   # your prediction, in words
 if guessed(my_guess):
@@ -487,28 +488,29 @@ if guessed(my_guess):
         for source, output in zip(unseen, s2s.greedy_decode(model, unseen)):
             print(f"{source!r:16s} -> {output!r}   (2009-06-25 is right)")
 
-# %% [markdown] tags=["solution"]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
-# The two formats that differ from training ones only by a comma or the case come out right: the
-# model reads the parts it knows (a month's name, a day, a four-digit year) wherever they are. The
-# two that put the numbers in an order it never saw go wrong, and in ways that show what it learned:
-# for "2009.06.25" it expects a day first, for "25/6/2009" it expects the month first (as in
-# "6/25/2009") and writes the day as the month. It learned the 12 formats, not what a date is.
+# The two that differ from training formats only by a comma or the case come out right: the model
+# reads the parts it knows (a month's name, a day, a four-digit year) wherever they stand. The two
+# that put the numbers in an order it never saw go wrong: "2009.06.25" looks like the day-first
+# "25.06.2009", and the model swaps the day and the year; "25/6/2009" looks like the month-first
+# "6/25/2009", and the output is a date that is in neither. It learned the 12 formats, not what a
+# date is.
 # </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # **2. Break it: attention without the mask.** `greedy_decode` and `exact_match` decode all the
 # held-out sources in one padded batch. Remove the mask (`masked=False`: every position counts as
 # real, the padding included), decode the held-out sources again and compare
 # the exact match by source length. What goes wrong, and why more for short dates?
 # (The padded positions' states are zeros; what score does the additive attention give a zero state?)
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 2: your code here (greedy_decode and exact_match take masked=False)
 
 
-# %% tags=["solution"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
 # Solution to exercise 2: masked=False, every position "real", the padding included.
 unmasked_outputs = s2s.greedy_decode(model, held_sources, masked=False)   # outputs: with the mask
 longest = max(len(source) for source in held_sources)
@@ -523,7 +525,7 @@ alone = [held_sources[0]]
 print(f"{alone[0]!r} decoded alone (no padding): the same with and without the mask: "
       f"{s2s.greedy_decode(model, alone) == s2s.greedy_decode(model, alone, masked=False)}")
 
-# %% [markdown] tags=["solution"]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # Without the mask the padded positions (whose states are zeros) get weights like any other: with
@@ -534,18 +536,18 @@ print(f"{alone[0]!r} decoded alone (no padding): the same with and without the m
 # batches, which is why it is easy to miss.
 # </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # **3. Beam search.** Greedy decoding takes the likeliest character at every step; a beam search
 # keeps the `beam` likeliest beginnings instead (`s2s.beam_search(model, source, beam)`). Run a beam
 # of 4 on the held-out sources the greedy decoder got wrong (`wrong`, from the training section): how
 # many does it fix? Is its output's log-probability (`s2s.sequence_log_prob`) ever below the greedy
 # output's?
 
-# %%
+# %% slideshow={"slide_type": "-"}
 # Exercise 3: your code here
 
 
-# %% tags=["solution"]
+# %% slideshow={"slide_type": "subslide"} tags=["solution"]
 # Solution to exercise 3: a beam of 4 on (at most 30 of) the greedy decoder's mistakes.
 fixed = 0
 for source, target, greedy_output in wrong[:30]:
@@ -556,7 +558,7 @@ for source, target, greedy_output in wrong[:30]:
 print(f"beam of 4 on {len(wrong[:30])} held-out sources greedy decoding got wrong: {fixed} now right; "
       f"the beam's output never less likely than greedy's")
 
-# %% [markdown] tags=["solution"]
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
 # <details><summary>Solution</summary>
 #
 # Beam search fixes some of the mistakes, not all: it finds outputs the model itself thinks more
@@ -566,7 +568,7 @@ print(f"beam of 4 on {len(wrong[:30])} held-out sources greedy decoding got wron
 # right, and a beam adds nothing but time.
 # </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # **4. The second task.** Set `TASK = "reverse"` in the training section and run the notebook from
 # there: how far does the short live run get on reversing digit strings? Then `"sort"`: which of the
 # two needs attention more, and why? (In sorting, which input characters decide an output character?)
