@@ -52,7 +52,7 @@ import numpy as np
 
 import rnn_helpers as rh
 from rnn_helpers import seq2seq as s2s
-from rnn_helpers.exercises import check_attention, choose, guessed
+from rnn_helpers.exercises import check_attention, choose, guessed, show_source
 from rnn_helpers.plots import COLORS, use_course_style
 from rnn_helpers.seq2seq import dates, pretrain
 from rnn_helpers.widgets import attention_widget, plot_attention
@@ -278,6 +278,13 @@ def attention(scores, mask, values):
 verdict = check_attention(attention)
 display(verdict)
 run_attention = choose(verdict)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The package's version, for comparison (shown once yours passes): the model calls it at every
+# decoder step, with the scores of the additive or the dot-product form.
+
+# %% slideshow={"slide_type": "-"}
+show_source(s2s.attention.masked_softmax, s2s.attention.attention)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient, checked
@@ -512,6 +519,12 @@ if guessed(my_guess):
 
 # %% slideshow={"slide_type": "subslide"} tags=["solution"]
 # Solution to exercise 2: masked=False, every position "real", the padding included.
+# First one step, with your attention function: a record of 2 characters padded to 4 (zero states).
+toy_scores, toy_values = np.array([[1.0, 2.0, 0.0, 0.0]]), np.array([[[1.0], [1.0], [0.0], [0.0]]])
+for mask in (np.array([[True, True, False, False]]), np.ones((1, 4), dtype=bool)):
+    toy_weights, toy_context = run_attention(toy_scores, mask, toy_values)
+    print(f"mask {mask.astype(int)}: weight on the padding {toy_weights[0, 2:].sum():.3f}, "
+          f"context {toy_context[0, 0]:.3f} (every real state is 1)")
 unmasked_outputs = s2s.greedy_decode(model, held_sources, masked=False)   # outputs: with the mask
 longest = max(len(source) for source in held_sources)
 print(f"all {len(held_sources)} held-out sources in one batch, padded to {longest} characters:")
