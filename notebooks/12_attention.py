@@ -294,7 +294,7 @@ show_source(s2s.attention.masked_softmax, s2s.attention.attention)
 # through the encoder in both directions. `s2s.loss_and_grads` computes it for the whole batch at
 # once; `s2s.loss_and_grads_loop` does the same one record and one step at a time, as the equations
 # read, and the tests hold the two to $10^{-12}$ of each other. Here both are checked against
-# fourth-order finite differences (notebook 3's check) on a small model, for each attention and on a
+# fourth-order finite differences (notebook 3's check) on a small model ($H = 2$), for each attention and on a
 # padded batch (sources of 5, 3 and 2 characters): every entry of every weight.
 
 # %% slideshow={"slide_type": "-"}
@@ -302,7 +302,7 @@ tiny_vocab = s2s.make_vocab(list("abc"), max_len=5)
 tiny_pairs = [("abcab", "ba"), ("cab", "acb"), ("bb", "c")]                    # padded: 5, 3, 2
 grad_errors = {}
 for att in ("additive", "dot", "none"):
-    tiny = s2s.init_model(tiny_vocab, tiny_vocab, 3, cell="gru", bidirectional=True, attention=att, seed=1)
+    tiny = s2s.init_model(tiny_vocab, tiny_vocab, 2, cell="gru", bidirectional=True, attention=att, seed=1)
     tiny_batch = s2s.make_batch(tiny, tiny_pairs)
     _, grads = s2s.loss_and_grads(tiny, tiny_batch)
     numeric = rh.numerical_gradient(lambda p: s2s.loss(p, tiny_batch), dict(tiny))
