@@ -418,7 +418,7 @@ else:
 # character it does not know. It needs a running kernel; without one (on GitHub, on the course's site)
 # its output is a picture of the first date and the translations of the examples as text.
 
-# %% slideshow={"slide_type": "-"}
+# %% mystnb={"image": {"alt": "The widget's still picture for the date it shows first, Thursday, June 25, 2009, translated as 2009-06-25: the heat map of its attention weights, output characters against input characters, the same map as the first one above; the note under it says that typing a date needs a running kernel."}} slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT  (a widget: its model ids change on every run; the next cell checks its text)
 box = attention_widget(lambda text: s2s.attention_map(model, text),
                        **({} if TASK == "dates" else dict(text=held_sources[0], examples=held_sources[:5])))
