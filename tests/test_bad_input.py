@@ -52,7 +52,7 @@ import rnn_helpers as rh
 from rnn_helpers import (activations, baselines, cells, clipping, data, gradcheck, gradient_flow,
                          gru, gru_reset_before, losses, lstm, plots, rnn, training, tutorial, weather)
 from rnn_helpers import seeds
-from rnn_helpers import exercises, text, widgets
+from rnn_helpers import exercises, seq2seq, text, widgets
 from rnn_helpers.seq2seq import dates, pretrain
 
 try:
@@ -1059,6 +1059,135 @@ case("seq2seq.pretrain.bottleneck_run", pretrain.bottleneck_run,
      seed=INT(lo=0), attention=CHOICE(("additive", "dot", "none")), n_train=INT(lo=1, hi=1_000_000),
      hidden_dim=INT(lo=1, hi=10_000))
 
+# ---- sequence to sequence (more cases in tests/test_seq2seq_*.py) --------------------------------
+S2S_VOCAB = seq2seq.Vocab("abc", 4)
+S2S_PAIRS = [("abca", "cb"), ("b", "abc")]
+
+
+def s2s_model(attention="additive"):
+    return once(("s2s", attention), lambda: seq2seq.init_model(
+        S2S_VOCAB, S2S_VOCAB, 2, cell="gru", bidirectional=True, attention=attention, decoder_dim=3,
+        seed=0))
+
+
+def s2s_batch():
+    return seq2seq.make_batch(s2s_model(), S2S_PAIRS)
+
+
+def _seq2seq_entry(how):
+    """A Seq2Seq model with one entry changed (how: key, array -> new array), or one key dropped."""
+    def make(model):
+        out = dict(model)
+        if how is None:
+            out.pop("W_s")
+        else:
+            out["V"] = how(out["V"])
+        return seq2seq.Seq2Seq(out, model.src_vocab, model.tgt_vocab)
+    return make
+
+
+S2S_VOCAB_KINDS = [kind("not a Vocab", (None, "abc", ("abc", 4), {"abc": 4}, Opaque())),
+                   kind("inconsistent", (seq2seq.Vocab("cba", 4), seq2seq.Vocab("", 4),
+                                         seq2seq.Vocab("aab", 4), seq2seq.Vocab("abc", 0),
+                                         seq2seq.Vocab("abc", 2.5), seq2seq.Vocab(["a"], 4)))]
+S2S_TEXT = TEXT() + [kind("unknown character", ("abz", "ab\n", "ABC")),
+                     kind("too long", ("abcab", "a" * 100))]
+S2S_TEXTS = [kind("not a list of str", (None, "abc", 3, [1, 2], ["a", None], ("a", b"b"), {"a"}, Opaque())),
+             kind("empty", ([], ["a", ""], [""]))]
+S2S_TEXTS_IN_VOCAB = S2S_TEXTS + [kind("unknown character", (["ab", "az"], ["?"])),
+                                  kind("too long", (["abcab"],))]
+S2S_MODEL = [kind("not a Seq2Seq", (None, "model", {"V": np.ones((2, 2))}, Opaque(), rh.init_params(2))),
+             derived("plain dict of its weights", lambda m: dict(m)),
+             derived("bad entry", _seq2seq_entry(lambda v: _with_entry(v, np.nan)),
+                     _seq2seq_entry(lambda v: _with_entry(v, 1e300)), _seq2seq_entry(lambda v: v[None]),
+                     _seq2seq_entry(_grow), _seq2seq_entry(lambda v: v.astype(np.float32)),
+                     _seq2seq_entry(lambda v: v.tolist()), _seq2seq_entry(_masked), _seq2seq_entry(None)),
+             derived("other vocabularies", lambda m: seq2seq.Seq2Seq(dict(m), seq2seq.Vocab("ab", 4),
+                                                                      m.tgt_vocab),
+                     lambda m: seq2seq.Seq2Seq(dict(m), m.src_vocab, seq2seq.Vocab("abcd", 4)))]
+S2S_PAIRS_KINDS = [kind("not pairs", (None, "ab", [("ab",)], [("ab", "b", "c")], ["ab"], [("ab", 3)],
+                                      [(None, "a")], (("ab", "a"),) * 0, {"ab": "a"}, Opaque())),
+                   kind("empty", ([], [("", "a")], [("ab", "")])),
+                   kind("unknown character", ([("az", "a")], [("ab", "?")])),
+                   kind("too long", ([("abcab", "a")], [("ab", "aaaaa")]))]
+S2S_BATCH = [kind("not a Batch", (None, (np.zeros((1, 2), int),) * 5, {"src": 1}, Opaque())),
+             derived("ids out of range", lambda b: b._replace(src=b.src + 50),
+                     lambda b: b._replace(tgt_out=b.tgt_out - 9), lambda b: b._replace(src=b.src[0])),
+             derived("lengths that do not fit", lambda b: b._replace(src_len=b.src_len + 9),
+                     lambda b: b._replace(tgt_len=b.tgt_len[:1]), lambda b: b._replace(tgt_len=b.tgt_len * 0),
+                     lambda b: b._replace(tgt_out=b.tgt_out[:, :1]))]
+S2S_PARAMS = DICT_OF_ARRAYS("params")
+
+case("seq2seq.make_vocab", seq2seq.make_vocab, lambda: dict(texts=["abc", "ba"], max_len=5),
+     texts=S2S_TEXTS, max_len=INT(lo=3, none_ok=True))
+case("seq2seq.encode", seq2seq.encode, lambda: dict(text="cab", vocab=S2S_VOCAB),
+     text=S2S_TEXT, vocab=S2S_VOCAB_KINDS)
+case("seq2seq.decode", seq2seq.decode, lambda: dict(ids=np.array([1, 3, 4, 2]), vocab=S2S_VOCAB),
+     ids=[kind("out of range", (np.array([3, 9]), np.array([-1]), [6])),
+          kind("not ids", (None, "ab", np.array([1.5]), np.array(["a"]), [None], Opaque()))],
+     vocab=S2S_VOCAB_KINDS)
+for _fn in (seq2seq.source_batch, seq2seq.target_batch):
+    case(f"seq2seq.{_fn.__name__}", _fn, lambda: dict(texts=["ab", "c"], vocab=S2S_VOCAB),
+         texts=S2S_TEXTS_IN_VOCAB, vocab=S2S_VOCAB_KINDS)
+case("seq2seq.digit_pairs", seq2seq.digit_pairs,
+     lambda: dict(task="reverse", n=3, min_len=2, max_len=4, seed=0),
+     task=CHOICE(tuple(seq2seq.TASKS)), n=INT(lo=1, hi=seq2seq.tasks.MAX_PAIRS),
+     min_len=INT(lo=1, hi=seq2seq.tasks.MAX_LENGTH) + [kind("above max_len", (5, 9))],
+     max_len=INT(lo=1, hi=seq2seq.tasks.MAX_LENGTH) + [kind("below min_len", (1,))],
+     length=INT(lo=1, hi=seq2seq.tasks.MAX_LENGTH, none_ok=True), seed=INT(lo=0))
+case("seq2seq.init_params", seq2seq.init_params,
+     lambda: dict(K_src=6, K_tgt=7, hidden_dim=2, cell="gru", decoder_cell="lstm", bidirectional=True,
+                  num_layers=1, attention="dot", decoder_dim=3, attention_dim=None, seed=0),
+     K_src=INT(lo=4, hi=100_000), K_tgt=INT(lo=4, hi=100_000), hidden_dim=INT(lo=1, hi=10_000),
+     cell=CHOICE(("gru", "lstm", "rnn")), decoder_cell=CHOICE(("lstm", "gru", "rnn"), none_ok=True),
+     bidirectional=FLAG(), num_layers=INT(lo=1, huge=True), attention=CHOICE(seq2seq.ATTENTION),
+     decoder_dim=INT(lo=1, hi=10_000, none_ok=True), attention_dim=INT(lo=1, hi=10_000, none_ok=True),
+     seed=INT(lo=0))
+case("seq2seq.init_model", seq2seq.init_model,
+     lambda: dict(src_vocab=S2S_VOCAB, tgt_vocab=S2S_VOCAB, hidden_dim=2),
+     src_vocab=S2S_VOCAB_KINDS, tgt_vocab=S2S_VOCAB_KINDS, hidden_dim=INT(lo=1, hi=10_000))
+case("seq2seq.describe", seq2seq.describe, lambda: dict(params=dict(s2s_model())), params=S2S_PARAMS)
+case("seq2seq.make_batch", seq2seq.make_batch, lambda: dict(model=s2s_model(), pairs=S2S_PAIRS),
+     model=S2S_MODEL, pairs=S2S_PAIRS_KINDS)
+for _fn in (seq2seq.loss, seq2seq.loss_and_grads):
+    case(f"seq2seq.{_fn.__name__}", _fn, lambda: dict(params=dict(s2s_model()), batch=s2s_batch(), masked=True),
+         params=S2S_PARAMS, batch=S2S_BATCH, masked=FLAG())
+case("seq2seq.loss_and_grads_loop", seq2seq.loss_and_grads_loop,
+     lambda: dict(params=dict(s2s_model()), batch=s2s_batch()), params=S2S_PARAMS, batch=S2S_BATCH)
+case("seq2seq.greedy_decode", seq2seq.greedy_decode,
+     lambda: dict(model=s2s_model(), sources=["ab", "c"], return_weights=True, masked=True),
+     model=S2S_MODEL, sources=S2S_TEXTS_IN_VOCAB, return_weights=FLAG(), masked=FLAG())
+case("seq2seq.beam_search", seq2seq.beam_search, lambda: dict(model=s2s_model(), source="abc", beam=2),
+     model=S2S_MODEL, source=S2S_TEXT, beam=INT(lo=1, hi=seq2seq.decoding.MAX_BEAM))
+case("seq2seq.sequence_log_prob", seq2seq.sequence_log_prob,
+     lambda: dict(model=s2s_model(), source="abc", target="ca"),
+     model=S2S_MODEL, source=S2S_TEXT, target=TEXT(empty_ok=True) + S2S_TEXT[-2:])
+case("seq2seq.exact_match", seq2seq.exact_match,
+     lambda: dict(model=s2s_model(), pairs=S2S_PAIRS, batch_size=1, masked=False),
+     model=S2S_MODEL, pairs=S2S_PAIRS_KINDS, batch_size=INT(lo=1), masked=FLAG())
+case("seq2seq.accuracy_by_length", seq2seq.accuracy_by_length,
+     lambda: dict(model=s2s_model(), pairs=S2S_PAIRS), model=S2S_MODEL, pairs=S2S_PAIRS_KINDS)
+case("seq2seq.attention_map", seq2seq.attention_map, lambda: dict(model=s2s_model("dot"), source="cab"),
+     model=S2S_MODEL + [kind("no attention", (s2s_model("none"),))], source=S2S_TEXT)
+case("seq2seq.train", seq2seq.train,
+     lambda: dict(model=s2s_model(), pairs=S2S_PAIRS, epochs=1, batch_size=1, learning_rate=0.01,
+                  clip_norm=5.0, seed=0, val_pairs=S2S_PAIRS, max_seconds=100.0, on_epoch=None, masked=True),
+     model=S2S_MODEL, pairs=S2S_PAIRS_KINDS, epochs=INT(lo=1, hi=seq2seq.training.MAX_EPOCHS),
+     batch_size=INT(lo=1), learning_rate=REAL(lo=0, lo_open=True),
+     clip_norm=REAL(lo=0, lo_open=True, none_ok=True), seed=INT(lo=0),
+     val_pairs=[k for k in S2S_PAIRS_KINDS if k.name != "not pairs"]
+     + [kind("not pairs", ("ab", [("ab",)], {"ab": "a"}))],
+     max_seconds=REAL(lo=0, lo_open=True, none_ok=True), on_epoch=[kind("not callable", (1, "print", [print]))],
+     masked=FLAG())
+case("seq2seq.attention.attention", seq2seq.attention.attention,
+     lambda: dict(scores=series((2, 3)), mask=np.array([[True, True, False], [True, True, True]]),
+                  values=series((2, 3, 2))),
+     scores=ARRAY(ndims=(2,), axes=(0, 1)),
+     mask=[kind("not bools", (None, np.ones((2, 3)), "mask", [[1, 0, 0], [1, 1, 1]])),
+           kind("wrong shape", (np.ones((2, 2), bool), np.ones((3, 3), bool))),
+           kind("a record without a valid position", (np.array([[True, False, False], [False] * 3]),))],
+     values=ARRAY(ndims=(3,), axes=(0, 1)))
+
 # ---- n-grams and seeds (more cases in test_ngram.py and test_seeds.py) ---------------------------
 NGRAM = [kind("not an NGram", (None, "model", Opaque(), {"n": 2}, rh.init_params(2)))]
 _NGRAM_VALID = _text(model=lambda v, p, i: text.fit_ngram(i, 3, len(v.chars)))
@@ -1271,6 +1400,7 @@ TRAINING_WORK = {
                                  (gru_reset_before, "loss_and_grads_loop")],
     "tutorial.tutorial_train": [(tutorial, "tutorial_loss"), (tutorial, "position_inputs")],
     "text.train_text": [(text.training, "loss_and_grads_time_major"), (text.training, "bits_per_char")],
+    "seq2seq.train": [(seq2seq.training, "_forward"), (seq2seq.training, "_backward")],
 }
 TRAINING_WORK.update({f"{m} through training.train": TRAINING_WORK["training.train"]
                       for m in ("lstm", "gru", "gru_reset_before")})
@@ -1528,7 +1658,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks, dates, pretrain]
+               text_checks, seq2seq, dates, pretrain]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):

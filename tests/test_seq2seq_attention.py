@@ -45,7 +45,9 @@ def test_vectorised_attention_equals_the_loop(kind):
     context, weights, cache = _run(params, q, H_enc)
     dcontext = rng.normal(size=(N, E))
     grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dq, dK, dH = att.attend_backward(dcontext, cache, params, grads)
+    dK = np.zeros_like(cache[1])
+    dq = att.attend_backward(dcontext, cache, params, grads, dK)
+    dH = att.values_backward(weights[:, None, :], dcontext[:, None, :])
     dH = dH + att.project_keys_backward(dK, H_enc, params, grads)
     loop_grads = {k: np.zeros_like(v) for k, v in params.items()}
     for n in range(N):
@@ -72,8 +74,9 @@ def _gradients(kind, seed=0):
     numeric = numerical_gradient(objective, everything)
     _, _, cache = _run(params, q, H_enc)
     grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dq, dK, dH = att.attend_backward(dcontext, cache, params, grads)
-    grads["q"] = dq
+    dK = np.zeros_like(cache[1])
+    grads["q"] = att.attend_backward(dcontext, cache, params, grads, dK, np.empty_like(cache[1]))
+    dH = att.values_backward(cache[4][:, None, :], dcontext[:, None, :])
     grads["H_enc"] = dH + att.project_keys_backward(dK, H_enc, params, grads)
     return grads, numeric
 

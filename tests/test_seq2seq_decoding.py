@@ -83,13 +83,16 @@ def test_beam_search_sometimes_beats_greedy():
 
 def test_exact_match_and_accuracy_by_length_count_right_outputs():
     model = _model()
-    sources = ["abcd", "d", "ca", "bbb"]
+    sources = ["abcd", "d", "ca", "bbb", "cc"]
     outputs = greedy_decode(model, sources)
-    pairs = [(s, o) for s, o in zip(sources, outputs)]
-    pairs[1] = ("d", outputs[1] + "x" if len(outputs[1]) < 3 else "y")       # one wrong target
-    assert exact_match(model, pairs) == 0.75
-    assert exact_match(model, pairs, batch_size=1) == 0.75
-    assert accuracy_by_length(model, pairs) == {1: 0.0, 2: 1.0, 3: 1.0, 4: 1.0}
+    targets = [o if o else "x" for o in outputs]               # a target is never empty
+    targets[1] = "y" if outputs[1] != "y" else "x"             # one certainly wrong
+    right = [o == t for o, t in zip(outputs, targets)]
+    pairs = list(zip(sources, targets))
+    assert exact_match(model, pairs) == np.mean(right)
+    assert exact_match(model, pairs, batch_size=1) == np.mean(right)
+    assert accuracy_by_length(model, pairs) == {1: float(right[1]), 2: np.mean([right[2], right[4]]),
+                                                3: float(right[3]), 4: float(right[0])}
 
 
 def test_the_attention_map_has_a_row_per_output_character_summing_to_one():
@@ -118,3 +121,16 @@ def test_the_attention_map_has_a_row_per_output_character_summing_to_one():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call(_model())
+
+
+def test_without_the_mask_a_source_decodes_differently_beside_a_longer_one():
+    model = _model("additive")
+    alone = greedy_decode(model, ["a"], return_weights=True)
+    beside = greedy_decode(model, ["a", "abcda"], return_weights=True)
+    assert beside[0][0] == alone[0][0]                             # masked: the batch changes nothing
+    np.testing.assert_allclose(beside[1][0], alone[1][0], rtol=0, atol=1e-15)
+    (_, (w_alone, _)), (_, (w_beside, _)) = (
+        greedy_decode(model, ["a", "a"], return_weights=True, masked=False),
+        greedy_decode(model, ["a", "abcda"], return_weights=True, masked=False))
+    np.testing.assert_array_equal(w_alone, 1.0)                    # one position: all the weight
+    assert np.all(w_beside[:, 0] < 1.0)                            # weight went to the padding

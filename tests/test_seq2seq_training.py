@@ -72,3 +72,11 @@ def test_every_argument_is_checked_before_any_work(kwargs, error, message):
     args = {"pairs": PAIRS[:10], **kwargs}
     with pytest.raises(error, match=message):
         train(_model(), args.pop("pairs"), **args)
+
+
+def test_training_without_the_mask_is_recorded_and_differs():
+    masked, h_masked = train(_model(), PAIRS[:60], epochs=1, batch_size=16, seed=2)
+    unmasked, h_unmasked = train(_model(), PAIRS[:60], epochs=1, batch_size=16, seed=2, masked=False)
+    assert h_masked.settings["masked"] is True and h_unmasked.settings["masked"] is False
+    assert h_masked.train_loss[0] != h_unmasked.train_loss[0]      # padded positions are attended
+    assert not np.array_equal(masked["V"], unmasked["V"])

@@ -19,7 +19,7 @@ def test_decode_stops_at_end_and_skips_pad_and_start():
     v = V.make_vocab(["ab"])
     assert V.decode([V.START, 3, 4, V.END, 3], v) == "ab"
     assert V.decode([3, V.PAD, 4], v) == "ab"
-    with pytest.raises(ValueError, match=r"ids holds 9, outside \[0, K\) = \[0, 5\)"):
+    with pytest.raises(ValueError, match=r"ids holds 9 at index 0, outside \[0, K\) = \[0, 5\)"):
         V.decode([9], v)
 
 
@@ -43,10 +43,10 @@ def test_target_batch_shifts_by_one_step_for_teacher_forcing():
     (lambda v: V.encode("", v), ValueError, "text is empty"),
     (lambda v: V.encode("abcabc", v), ValueError, r"text has 6 characters, more than the 4 this vocabulary accepts"),
     (lambda v: V.encode(12, v), TypeError, "text must be a str"),
-    (lambda v: V.source_batch(["ab", "a?"], v), ValueError, r"sources\[1\] holds '\?' at position 1"),
-    (lambda v: V.source_batch(["ab", ""], v), ValueError, r"sources\[1\] is empty"),
+    (lambda v: V.source_batch(["ab", "a?"], v), ValueError, r"texts\[1\] holds '\?' at position 1"),
+    (lambda v: V.source_batch(["ab", ""], v), ValueError, r"texts\[1\] is empty"),
     (lambda v: V.source_batch("ab", v), TypeError, r"wrap a single text as \[text\]"),
-    (lambda v: V.target_batch([], v), ValueError, "targets is empty"),
+    (lambda v: V.target_batch([], v), ValueError, "texts is empty"),
     (lambda v: V.encode("ab", ("ab", 3)), TypeError, "vocab must be a Vocab"),
     (lambda v: V.encode("ab", V.Vocab("ba", 3)), ValueError, "vocab.chars must be"),
     (lambda v: V.make_vocab(["abc"], max_len=2), ValueError, "max_len=2 is below the longest text"),

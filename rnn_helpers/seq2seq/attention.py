@@ -19,7 +19,7 @@ of each record, padded positions j >= length masked out:
 W_k h_j does not depend on t, so project_keys computes it once per sequence (K = H_enc W_k^T,
 (N, S, A) or (N, S, Hd)) and the steps share it. Backward, given dcontext (N, E):
 
-    dalpha_j = dcontext . h_j,    dh_j += alpha_j dcontext                (values)
+    dalpha_j = dcontext . h_j,    dh_j += alpha_j dcontext                (values: values_backward)
     de_j = alpha_j (dalpha_j - sum_i alpha_i dalpha_i)                      (the softmax's Jacobian)
     additive: u_j = tanh(W_q q + K_j);  dv += sum_j de_j u_j;  du_j = de_j v (1 - u_j^2)
               dK_j += du_j;  dW_q += (sum_j du_j) q^T;  dq = W_q^T sum_j du_j
@@ -38,7 +38,7 @@ import numpy as np
 from .._checks import as_float_array
 
 __all__ = ["KINDS", "attention", "masked_softmax", "masked_softmax_backward", "project_keys", "attend",
-           "attend_backward", "project_keys_backward", "length_mask", "attend_loop",
+           "attend_backward", "values_backward", "project_keys_backward", "length_mask", "attend_loop",
            "attend_backward_loop"]
 
 #: The attention kinds: name -> the keys its params hold.
@@ -103,45 +103,60 @@ def project_keys(H_enc, params):
     return H_enc @ params["W_k"].T
 
 
-def attend(q, K, H_enc, mask, params):
+def attend(q, K, H_enc, mask, params, out=None):
     """One decoder step of attention, all records at once.
 
     q: (N, Hd) the query (the decoder's previous state). K: (N, S, A or Hd) from project_keys.
     H_enc: (N, S, E) the values. mask: (N, S) bool. params: holds v (and W_q) for additive
-    attention, only W_k for dot attention.
+    attention, only W_k for dot attention. out: None, or an (N, S, A) array that additive attention
+    writes u into (a buffer reused over the steps: a fresh array of that size every step costs
+    page faults worth as much as the arithmetic).
     Returns (context (N, E), weights (N, S), cache).
     """
     if "v" in params:                                               # additive
-        u = np.tanh(K + (q @ params["W_q"].T)[:, None, :])          # (N, S, A)
+        u = np.add(K, (q @ params["W_q"].T)[:, None, :], out=out)   # W_q q + W_k h_j
+        np.tanh(u, out=u)                                           # u_j, (N, S, A)
         scores = u @ params["v"]                                    # (N, S)
     else:                                                           # dot
         u = None
-        scores = np.einsum("nsd,nd->ns", K, q)
+        scores = (K @ q[:, :, None])[:, :, 0]                       # q . K_j
     weights = masked_softmax(scores, mask)
-    context = np.einsum("ns,nse->ne", weights, H_enc)
+    context = (weights[:, None, :] @ H_enc)[:, 0]                   # sum_j alpha_j h_j
     return context, weights, (q, K, H_enc, u, weights)
 
 
-def attend_backward(dcontext, cache, params, grads):
+def attend_backward(dcontext, cache, params, grads, dK, scratch=None):
     """Back through attend, given dcontext (N, E).
 
-    Adds dW_q and dv (additive attention) into grads (a dict of arrays of params' shapes).
-    Returns (dq (N, Hd), dK (N, S, A or Hd), dH_enc (N, S, E)): dH_enc the values' share only; the
-    keys' share comes from project_keys_backward once dK is summed over the steps.
+    Adds dW_q and dv (additive attention) into grads (a dict of arrays of params' shapes) and this
+    step's dK (N, S, A or Hd) into dK, in place: the keys' share of dH_enc and dW_k come from
+    project_keys_backward once dK is summed over the steps. scratch: None, or an (N, S, A) array
+    to reuse. The values' share of dH_enc, alpha_j dcontext, is values_backward's, for all steps at
+    once. Returns dq (N, Hd).
     """
     q, K, H_enc, u, weights = cache
-    dweights = np.einsum("ne,nse->ns", dcontext, H_enc)
-    dH_enc = weights[:, :, None] * dcontext[:, None, :]
+    dweights = (H_enc @ dcontext[:, :, None])[:, :, 0]              # dalpha_j = dcontext . h_j
     de = masked_softmax_backward(dweights, weights)                 # (N, S), 0 where masked
     if u is None:                                                   # dot: e_j = q . K_j
-        dK = de[:, :, None] * q[:, None, :]
-        dq = np.einsum("ns,nsd->nd", de, K)
-        return dq, dK, dH_enc
-    grads["v"] += np.einsum("ns,nsa->a", de, u)
-    dK = de[:, :, None] * params["v"] * (1.0 - u * u)               # du_j = de_j v (1 - u_j^2)
-    dpre_q = dK.sum(axis=1)                                         # (N, A): W_q q is in every u_j
+        dK += de[:, :, None] * q[:, None, :]
+        return (de[:, None, :] @ K)[:, 0]
+    grads["v"] += de.reshape(-1) @ u.reshape(-1, u.shape[2])        # sum_j de_j u_j
+    g = np.multiply(u, u, out=scratch)                              # du_j = de_j v (1 - u_j^2)
+    np.subtract(1.0, g, out=g)
+    g *= de[:, :, None]
+    g *= params["v"]
+    dK += g
+    dpre_q = g.sum(axis=1)                                          # (N, A): W_q q is in every u_j
     grads["W_q"] += dpre_q.T @ q
-    return dpre_q @ params["W_q"], dK, dH_enc
+    return dpre_q @ params["W_q"]
+
+
+def values_backward(weights, dcontext):
+    """The values' share of dH_enc over all decoder steps: sum_t alpha_tj dcontext_t.
+
+    weights: (N, T, S), dcontext: (N, T, E). Returns (N, S, E): one batched product.
+    """
+    return np.swapaxes(weights, 1, 2) @ dcontext
 
 
 def project_keys_backward(dK, H_enc, params, grads):

@@ -40,7 +40,8 @@ def greedy_decode(model, sources, *, return_weights=False, masked=True):
     the source for an unknown character, an empty str or one too long.
     """
     _check_model(model)
-    spec = describe(model)
+    spec = describe(model, "model")
+    return_weights = _flag("return_weights", return_weights)
     src, src_len = source_batch(sources, model.src_vocab, "sources")
     ids, weights, _ = _greedy(model, spec, src, src_len, _flag("masked", masked))
     outputs, maps = [], []
@@ -99,7 +100,7 @@ def sequence_log_prob(model, source, target):
     (<= 0). Raises as greedy_decode does for a bad source or target.
     """
     _check_model(model)
-    spec = describe(model)
+    spec = describe(model, "model")
     src, src_len = _one_source(model, source)
     if not isinstance(target, str):
         raise TypeError(f"target must be a str, got {type(target).__name__}.")
@@ -126,7 +127,7 @@ def beam_search(model, source, beam=4):
     """
     _check_model(model)
     beam = check_int("beam", beam, minimum=1, maximum=MAX_BEAM)
-    spec = describe(model)
+    spec = describe(model, "model")
     src, src_len = _one_source(model, source)
     greedy_ids, _, greedy_score = _greedy(model, spec, src, src_len)
     T = model.tgt_vocab.max_len + 1
@@ -169,8 +170,8 @@ def exact_match(model, pairs, *, batch_size=500, masked=True):
     pairs: a list of (source, target) str pairs, decoded batch_size at a time (masked: as for
     greedy_decode; with masked=False the result depends on batch_size). Raises TypeError/ValueError naming a bad pair.
     """
-    from .model import _split_pairs
-    _check_model(model)
+    from .model import _split_pairs, make_batch
+    make_batch(model, pairs, "pairs")                   # every pair checked, named pairs[i]
     sources, targets = _split_pairs(pairs, "pairs")
     batch_size = check_int("batch_size", batch_size, minimum=1)
     outputs = []
@@ -181,9 +182,8 @@ def exact_match(model, pairs, *, batch_size=500, masked=True):
 
 def accuracy_by_length(model, pairs):
     """exact_match for each source length: a dict length -> share of exact outputs (sorted by length)."""
-    from .model import _split_pairs
-    _check_model(model)
-    sources, _ = _split_pairs(pairs, "pairs")
+    from .model import make_batch
+    make_batch(model, pairs, "pairs")
     by_length = {}
     for pair in pairs:
         by_length.setdefault(len(pair[0]), []).append(pair)
@@ -199,7 +199,7 @@ def attention_map(model, source):
     attention, and as greedy_decode does for the source.
     """
     _check_model(model)
-    if describe(model).attention == "none":
+    if describe(model, "model").attention == "none":
         raise ValueError("model has no attention (attention='none'): there is no map to show; "
                          "build it with attention='additive' or 'dot'.")
     if not isinstance(source, str):

@@ -125,7 +125,11 @@ def init_params(K_src, K_tgt, hidden_dim, *, cell="gru", decoder_cell=None, bidi
     A = Hd if attention_dim is None else check_int("attention_dim", attention_dim, minimum=1,
                                                    maximum=10_000)
     decoder_cell = cell if decoder_cell is None else decoder_cell
-    dec_model = get_cell(decoder_cell) if isinstance(decoder_cell, str) else _bad_cell(decoder_cell)
+    if not isinstance(decoder_cell, str) or decoder_cell not in cell_names():
+        raise (ValueError if isinstance(decoder_cell, str) else TypeError)(
+            f"decoder_cell must be the name of a registered cell ({', '.join(map(repr, cell_names()))}) "
+            f"or None, got {decoder_cell!r}.")
+    dec_model = get_cell(decoder_cell)
     if attention not in ATTENTION:
         raise ValueError(f"attention must be one of {', '.join(map(repr, ATTENTION))}, got {attention!r}.")
     seed = check_int("seed", seed, minimum=0)
@@ -193,7 +197,7 @@ def describe(params, name="params"):
     decoder_cell = _cell_of(dec, name)
     attention = "additive" if "v" in keys else "dot" if "W_k" in keys else "none"
     Hd = params["W_s"].shape[0]
-    A = params["W_k"].shape[0] if attention == "additive" else None
+    A = params["W_k"].shape[0] if attention == "additive" and "W_k" in keys else None
     template = _shapes(encoder.cell, decoder_cell, encoder.bidirectional, encoder.num_layers, attention,
                        encoder.input_dim, params["V"].shape[0], encoder.hidden_dim, Hd, A)
     extra = sorted(keys - set(template))
@@ -288,15 +292,16 @@ def encode(params, spec, src, src_len, keep=False, masked=True):
     return H_enc, state0, mask, K, (enc_cache, last, h0) if keep else None
 
 
-def decoder_step(params, spec, y_prev, state, H_enc, mask, K):
+def decoder_step(params, spec, y_prev, state, H_enc, mask, K, out=None):
     """One decoder step from the previous tokens y_prev (N,) ints and the state tuple.
 
+    out: None, or an (N, S, A) array for additive attention's u (see attention.attend).
     Returns (logits (N, K_tgt), state_t, weights (N, S) or None, step cache).
     """
     dec_model = get_cell(spec.decoder_cell)
     x = onehot(y_prev, spec.K_tgt)
     if spec.attention != "none":
-        context, weights, att_cache = att.attend(state[0], K, H_enc, mask, params)
+        context, weights, att_cache = att.attend(state[0], K, H_enc, mask, params, out)
         x = np.concatenate([x, context], axis=1)
     else:
         context = weights = att_cache = None
@@ -330,9 +335,11 @@ def _forward(params, spec, batch, keep=False, masked=True):
     valid = np.arange(T)[None, :] < batch.tgt_len[:, None]              # (N, T)
     count = valid.sum()
     total, steps = 0.0, []
+    # additive attention's u_t (N, S, A) for every step, in one array: the backward pass reads them
+    U = np.empty((T,) + K.shape) if keep and spec.attention == "additive" else None
     for t in range(T):
         logits, state, _, step_cache = decoder_step(params, spec, batch.tgt_in[:, t], state, H_enc,
-                                                    mask, K)
+                                                    mask, K, None if U is None else U[t])
         logp = log_softmax(logits)
         total -= logp[np.arange(N), batch.tgt_out[:, t]][valid[:, t]].sum()
         if keep:
@@ -347,8 +354,10 @@ def _backward(params, spec, batch, cache):
     dec_model = get_cell(spec.decoder_cell)
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     N, T = batch.tgt_in.shape
-    dH_enc = np.zeros_like(H_enc)
     dK = None if K is None else np.zeros_like(K)
+    scratch = None if spec.attention != "additive" else np.empty_like(K)
+    weights = None if K is None else np.empty((N, T, K.shape[1]))  # alpha_t, for values_backward
+    dcontexts = None if K is None else np.empty((N, T, spec.E))
     dstate = None
     rows = np.arange(N)
     for t in range(T - 1, -1, -1):
@@ -369,16 +378,18 @@ def _backward(params, spec, batch, cache):
             grads[f"dec_{k}"] += g
         if att_cache is not None:
             dcontext = dtop[:, spec.Hd:] + dx[:, spec.K_tgt:]  # the context feeds o_t and x_t
-            dq, dK_t, dH_t = att.attend_backward(dcontext, att_cache, params, grads)
-            dK += dK_t
-            dH_enc += dH_t
+            dq = att.attend_backward(dcontext, att_cache, params, grads, dK, scratch)
+            weights[:, t], dcontexts[:, t] = att_cache[4], dcontext
             dstate = (dstate[0] + dq,) + tuple(dstate[1:])  # the query was s_{t-1}
     dpre = dstate[0] * (1.0 - h0 * h0)                      # s_0 = tanh(W_s last + b_s)
     grads["W_s"] += dpre.T @ last
     grads["b_s"] += dpre.sum(axis=0)
     dlast = dpre @ params["W_s"]
-    if dK is not None:
-        dH_enc += att.project_keys_backward(dK, H_enc, params, grads)
+    if dK is None:
+        dH_enc = np.zeros_like(H_enc)
+    else:
+        dH_enc = att.values_backward(weights, dcontexts)       # h_j as the values
+        dH_enc += att.project_keys_backward(dK, H_enc, params, grads)   # and as the keys
     _, enc_grads = deep.layers_backward(dH_enc, dlast, enc_cache)
     for k, g in enc_grads.items():
         grads[f"enc_{k}"] += g
@@ -465,11 +476,6 @@ def _flag(name, value):
     return bool(value)
 
 
-def _bad_cell(cell):
-    raise TypeError(f"decoder_cell must be the name of a registered cell (such as 'gru'), got "
-                    f"{cell!r} ({type(cell).__name__}).")
-
-
 def _cell_of(cell_params, name):
     keys = frozenset(cell_params)
     for cell in cell_names():
@@ -484,6 +490,12 @@ def _check_model(model, name="model"):
     if not isinstance(model, Seq2Seq):
         raise TypeError(f"{name} must be a Seq2Seq model from init_model (params with their "
                         f"vocabularies), got {type(model).__name__}.")
+    spec = describe(model, name)
+    for vocab, K, which in ((model.src_vocab, spec.K_src, "src_vocab"), (model.tgt_vocab, spec.K_tgt, "tgt_vocab")):
+        check_vocab(vocab, f"{name}.{which}")
+        if vocab.K != K:
+            raise ValueError(f"{name}.{which} has K = {vocab.K} ids but the weights expect {K}: the "
+                             "vocabulary is not the one the model was built with.")
     return model
 
 

@@ -30,7 +30,7 @@ def digit_pairs(task, n, *, min_len=1, max_len=10, length=None, seed=0):
     Returns a list of n pairs of str. Raises TypeError/ValueError naming the argument: an unknown
     task, n out of range, min_len > max_len, a length below 1 or above 1000.
     """
-    if task not in TASKS:
+    if not isinstance(task, str) or task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(map(repr, TASKS))}, got {task!r}.")
     n = check_int("n", n, minimum=1, maximum=MAX_PAIRS)
     if length is not None:

@@ -59,7 +59,7 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
     DIVERGENCE_FACTOR times (1 + the first loss).
     """
     _check_model(model)
-    describe(model)
+    describe(model, "model")
     masked = _flag("masked", masked)
     epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
     batch_size = check_int("batch_size", batch_size, minimum=1)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._checks import check_int
+from ..text.vocab import check_ids
 
 __all__ = ["PAD", "START", "END", "SPECIALS", "Vocab", "make_vocab", "encode", "decode",
            "source_batch", "target_batch"]
@@ -91,14 +92,12 @@ def encode(text, vocab, name="text"):
 def decode(ids, vocab):
     """The text of ids: characters up to the first END; PAD and START are skipped. Returns a str.
 
-    ids: integers in [0, K), 1-D. Raises TypeError if vocab is not a Vocab, ValueError for an id
-    outside [0, K).
+    ids: integers in [0, K), 1-D. Raises TypeError if vocab is not a Vocab or ids are not integers,
+    ValueError for an id outside [0, K) or ids not 1-D.
     """
     vocab = check_vocab(vocab)
     out = []
-    for i in np.asarray(ids).ravel().tolist():
-        if not 0 <= i < vocab.K:
-            raise ValueError(f"ids holds {i}, outside [0, K) = [0, {vocab.K}) for this vocabulary.")
+    for i in check_ids("ids", ids, 1, vocab.K, "(L,)", allow_empty=True).tolist():
         if i == END:
             break
         if i >= len(SPECIALS):
@@ -106,10 +105,11 @@ def decode(ids, vocab):
     return "".join(out)
 
 
-def source_batch(texts, vocab, name="sources"):
+def source_batch(texts, vocab, name="texts"):
     """Sources as one padded batch: ids (N, S) with PAD after each record's end, and lengths (N,).
 
-    S is the longest text's length. Raises as encode does, naming the record (sources[3]).
+    S is the longest text's length. Raises as encode does, naming the record (texts[3]; name: what
+    the caller's user calls texts).
     """
     texts = _check_texts(name, texts)
     rows = [encode(t, vocab, f"{name}[{n}]") for n, t in enumerate(texts)]
@@ -120,7 +120,7 @@ def source_batch(texts, vocab, name="sources"):
     return ids, lengths
 
 
-def target_batch(texts, vocab, name="targets"):
+def target_batch(texts, vocab, name="texts"):
     """Targets for teacher forcing: (inputs (N, T), outputs (N, T), lengths (N,)), T = longest + 1.
 
     inputs[n] = START then the characters; outputs[n] = the characters then END; both padded with PAD
