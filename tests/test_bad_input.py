@@ -1243,8 +1243,8 @@ case("widgets.attention_widget", widgets.attention_widget,
      translate=FUNC(), text=TEXT(empty_ok=True),
      examples=[kind("not examples", (None, "6/25/09", [], [""], ["6/25/09", 3], Opaque()))])
 case("widgets.plot_attention", widgets.plot_attention,
-     lambda: dict(ax=axes(), weights=np.full((2, 3), 1 / 3), out_chars=["1", "<end>"], in_chars=list("abc"),
-                  title=None, colorbar=False),
+     lambda: dict(ax=Figure().subplots(), weights=np.full((2, 3), 1 / 3), out_chars=["1", "<end>"],
+                  in_chars=list("abc"), title=None, colorbar=False),
      ax=OBJ("not an Axes", None, 1, Figure(), Opaque()), weights=ARRAY(ndims=(2,), axes=(0, 1)),
      out_chars=CHARS, in_chars=CHARS, title=[kind("not a str", (1, b"t", ["t"], Opaque()))], colorbar=FLAG())
 
