@@ -1,6 +1,6 @@
 """What notebook 12 ships (rnn_helpers.seq2seq.pretrain): the bottleneck table
 (rnn_helpers/datasets/bottleneck_reverse.json) says how it was made and is complete, the script's
-functions run on a tiny budget, one stored run is reproduced (slow), bad files are named."""
+functions run on a tiny budget, one stored run is reproduced, bad files are named."""
 
 import pytest
 
@@ -40,9 +40,8 @@ def test_measure_bottleneck_on_a_tiny_budget():
         pretrain.bottleneck_run(0, "none", hidden=2)
 
 
-@pytest.mark.slow
 def test_one_stored_bottleneck_run_is_reproduced():
-    """Seed 0 without attention, trained again with the stored settings (about a minute)."""
+    """Seed 0 without attention, trained again with the stored settings (a few seconds)."""
     table = pretrain.load_bottleneck()
     settings = {k: v for k, v in table["settings"].items() if k not in ("seeds", "attentions")}
     again = pretrain.bottleneck_run(0, "none", **settings)
