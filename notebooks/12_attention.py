@@ -585,3 +585,14 @@ print(f"beam of 4 on {len(wrong[:30])} held-out sources greedy decoding got wron
 # **4. The second task.** Set `TASK = "reverse"` in the training section and run the notebook from
 # there: how far does the short live run get on reversing digit strings? Then `"sort"`: which of the
 # two needs attention more, and why? (In sorting, which input characters decide an output character?)
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["solution"]
+# <details><summary>Solution</summary>
+#
+# Look at the heat maps as well as the exact match. In reversing, output digit $t$ is input digit
+# $S + 1 - t$: one position, and a trained model's rows each have one dark cell, on the anti-diagonal.
+# In sorting, an output digit depends on how many of each digit the input holds, not on one
+# position: there is no single place to look, and the weights spread over the input. Attention
+# removes the bottleneck of a task that aligns outputs with inputs; for sorting, the decoder still
+# has to count, and the context helps less.
+# </details>
