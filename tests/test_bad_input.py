@@ -30,6 +30,7 @@ The plain tests after the table pin down each example of a bad input with its ri
 """
 
 import contextlib
+import datetime
 import inspect
 import math
 import os
@@ -53,6 +54,7 @@ from rnn_helpers import (activations, baselines, cells, clipping, data, gradchec
 from rnn_helpers import seeds
 from rnn_helpers import deep, exercises, free_running, seq2seq, tagging, text, widgets
 from rnn_helpers.exercises import bidirectional_checks
+from rnn_helpers.seq2seq import dates, pretrain
 
 try:
     from rnn_helpers.exercises import text_checks
@@ -1016,6 +1018,48 @@ case("text.bigram_bits_per_char", text.bigram_bits_per_char,
      train_ids=IDS(), test_ids=IDS(), K=INT(lo=1, huge=True), smoothing=REAL(lo=0, lo_open=True))
 case("text.uniform_bits_per_char", text.uniform_bits_per_char, lambda: dict(K=5), K=INT(lo=1))
 
+# ---- the dates task of notebook 12 (rnn_helpers.seq2seq.dates) -------------------------------------
+_JUNE_25 = datetime.date(2009, 6, 25)
+DATE_DAY = [kind("not a date", (None, "2009-06-25", 20090625, datetime.datetime(2009, 6, 25, 12),
+                                np.datetime64("2009-06-25"), pd.Timestamp("2009-06-25"), Opaque())),
+            kind("out of range", (datetime.date(1969, 12, 31), datetime.date(2050, 1, 1)))]
+PATTERN = [kind("not a pattern", (None, 1, b"{d}", ["{d}"])),
+           kind("bad pattern", ("", "June", "{day}", "{d:>3}", "{d!r}", "{d", "{0}", "{}"))]
+PATTERNS = [kind("not patterns", (None, "{d}", [], ["{day}"], ("{d}", 3), Opaque()))]
+DATE_CASES = [kind("not cases", (None, "lower", [], ["Upper"], ("lower", None), Opaque()))]
+case("seq2seq.dates.ordinal_suffix", dates.ordinal_suffix, lambda: dict(day=3), day=INT(lo=1, hi=31))
+case("seq2seq.dates.format_date", dates.format_date,
+     lambda: dict(day=_JUNE_25, fmt="{Month} {d}{th}, {yyyy}", case="upper"),
+     day=DATE_DAY, fmt=PATTERN, case=CHOICE(dates.CASES))
+case("seq2seq.dates.split_dates", dates.split_dates,
+     lambda: dict(held_out=0.2, seed=1, first=datetime.date(2000, 1, 1), last=datetime.date(2000, 2, 1)),
+     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), first=DATE_DAY, last=DATE_DAY)
+case("seq2seq.dates.date_pairs", dates.date_pairs,
+     lambda: dict(days=[_JUNE_25, datetime.date(1999, 12, 31)], n=3, seed=0, formats=dates.FORMATS[:2],
+                  cases=["lower"]),
+     days=[kind("not days", (None, _JUNE_25, [], [None], ["2009-06-25"], (_JUNE_25, "x"), Opaque(),
+                             [datetime.datetime(2009, 1, 1)], [datetime.date(2050, 1, 1)]))],
+     n=INT(lo=1, hi=1_000_000), seed=INT(lo=0), formats=PATTERNS, cases=DATE_CASES)
+case("seq2seq.dates.make_date_pairs", dates.make_date_pairs,
+     lambda: dict(n_train=4, n_held_out=2, held_out=0.1, seed=0, formats=dates.FORMATS, cases=dates.CASES),
+     n_train=INT(lo=1, hi=1_000_000), n_held_out=INT(lo=1, hi=1_000_000),
+     held_out=REAL(lo=0, lo_open=True, hi=1, hi_open=True), seed=INT(lo=0), formats=PATTERNS,
+     cases=DATE_CASES)
+
+case("seq2seq.pretrain.load_bottleneck", pretrain.load_bottleneck, lambda: dict(path=None),
+     errors_={"path": (ValueError, TypeError, FileNotFoundError)},
+     path=[kind("not a path", (1, 2.5, True, b"table.json", ["table.json"], Opaque())),
+           kind("no such file", ("/nonexistent/table.json", "", "rnn_helpers/datasets/README.md"))])
+case("seq2seq.pretrain.measure_bottleneck", pretrain.measure_bottleneck,
+     lambda: dict(seeds=[1], attentions=["none"], n_train=4, n_test=4, max_len=3, epochs=1, hidden_dim=2),
+     seeds=[kind("not seeds", (None, 5, "0", [], [-1], ["0"], [0.5], [True], [0, 0]))],
+     attentions=[kind("not attentions", (None, "none", [], ["nope"], [1], ["none", None]))],
+     n_train=INT(lo=1, hi=1_000_000))
+case("seq2seq.pretrain.bottleneck_run", pretrain.bottleneck_run,
+     lambda: dict(seed=0, attention="dot", n_train=4, n_test=4, max_len=3, epochs=1, hidden_dim=2),
+     seed=INT(lo=0), attention=CHOICE(("additive", "dot", "none")), n_train=INT(lo=1, hi=1_000_000),
+     hidden_dim=INT(lo=1, hi=10_000))
+
 # ---- sequence to sequence (more cases in tests/test_seq2seq_*.py) --------------------------------
 S2S_VOCAB = seq2seq.Vocab("abc", 4)
 S2S_PAIRS = [("abca", "cb"), ("b", "abc")]
@@ -1290,6 +1334,18 @@ case("widgets.truncation_explorer", widgets.truncation_explorer, _slider_valid(t
 case("widgets.weight_scale_explorer", widgets.weight_scale_explorer, _slider_valid(scale=2.0),
      params=SLIDER_PARAMS, X=X_ARG, Y=Y_ARG, activation=ACT, scale=REAL(lo=0.5, hi=5.0))
 
+CHARS = [kind("not characters", (None, "abc", [], [1, 2], ("a", None), Opaque()))]
+case("widgets.attention_widget", widgets.attention_widget,
+     lambda: dict(translate=lambda text: (["1", "<end>"], list(text), np.full((2, len(text)), 1 / len(text))),
+                  text="6/25/09", examples=["6/25/09"]),
+     translate=FUNC(), text=TEXT(empty_ok=True),
+     examples=[kind("not examples", (None, "6/25/09", [], [""], ["6/25/09", 3], Opaque()))])
+case("widgets.plot_attention", widgets.plot_attention,
+     lambda: dict(ax=Figure().subplots(), weights=np.full((2, 3), 1 / 3), out_chars=["1", "<end>"],
+                  in_chars=list("abc"), title=None, colorbar=False),
+     ax=OBJ("not an Axes", None, 1, Figure(), Opaque()), weights=ARRAY(ndims=(2,), axes=(0, 1)),
+     out_chars=CHARS, in_chars=CHARS, title=[kind("not a str", (1, b"t", ["t"], Opaque()))], colorbar=FLAG())
+
 # ---- exercise checkers: the teacher's arguments (the learner's answers are fuzzed further below) -
 case("exercises.check_detach_answer", exercises.check_detach_answer,
      lambda: dict(answer=10, T=50, k=12), T=INT(lo=1), k=INT(lo=1))
@@ -1371,6 +1427,8 @@ EXEMPT = {
     "OVERFLOW": "a mistake written on purpose, for the check to recognise",
     "GLOBAL_MAX": "a mistake written on purpose, for the check to recognise",
     "guessed": "replies True or False and never raises: a predict cell runs whatever is typed",
+    "dates_vocabularies": "takes no arguments",
+    "main": "the command line: argparse reports a bad option and exits",
 }
 
 #: (case label, argument, kind or "*") -> what goes wrong, for a failure that is known and waits for
@@ -1737,7 +1795,7 @@ def _public_functions():
     """(module name, name, object) for every public callable the package and its modules export."""
     modules = [rh, activations, baselines, cells, clipping, data, gradcheck, gradient_flow, losses,
                rnn, training, plots, weather, lstm, gru, gru_reset_before, text, widgets, exercises,
-               text_checks, deep, seq2seq, free_running, tagging]
+               text_checks, deep, seq2seq, free_running, tagging, dates, pretrain]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):

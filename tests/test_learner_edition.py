@@ -44,7 +44,7 @@ WHERE = {"step_forward": "02_forward", "forward": "02_forward", "step_backward":
          "backward": "03_bptt", "clip_elementwise": "04_clipping", "clip_global_norm": "04_clipping",
          "sgd_momentum_update": "05_training", "lstm_step_forward": "08_lstm_gru",
          "lstm_step_backward": "08_lstm_gru", "softmax_xent_backward": "10_text",
-         "bidirectional_forward": "11_deeper"}
+         "bidirectional_forward": "11_deeper", "attention": "12_attention"}
 
 
 def _generated(path):
@@ -344,7 +344,7 @@ def test_no_output_shows_an_answer_before_the_try(executed, path):
 
 PREDICT_CELLS = {"01_data": 1, "02_forward": 2, "03_bptt": 2, "04_clipping": 1, "05_training": 1,
                  "06_explorer": 1, "07_tutorial_mistakes": 1, "09_weather": 2, "10_text": 2,
-                 "11_deeper": 1}
+                 "11_deeper": 1, "12_attention": 1}
 
 
 def test_predict_cells_are_tagged_and_blanked():

@@ -6,13 +6,16 @@
     truncation_explorer()    notebook 3 (widgets.sliders): the truncated against the full gradient.
     weight_scale_explorer()  notebook 4 (widgets.sliders): vanishing against exploding as W is scaled.
     temperature_slider()     notebook 10 (widgets.sliders): samples of a character model's text.
+    attention_widget()       notebook 12 (widgets.attention): type a date, see its translation
+                             and the attention heat map behind it.
 
 Modules: live (the machinery every widget shares: last setting wins, checked values, a static
 picture without a kernel), drawing (figures on Agg, PNG bytes), retraining (what one setting of the
 explorer gives: Settings, CELL_DEFAULTS, retrain, Result, describe_result), explorer_widget (its
-controls and picture), sliders.
+controls and picture), sliders, attention.
 """
 
+from .attention import AttentionWidget, attention_widget, plot_attention
 from .drawing import NOTE, png_bytes
 from .explorer_widget import (BATCH_SIZE, CELL_DEFAULTS, CLIPPING, DEFAULTS, DTYPE, FULL_BPTT,
                               LATENCY_TARGETS, LEARNING_RATES, PER_CELL, Explorer, ExplorerPlot,
@@ -29,4 +32,4 @@ __all__ = ["NOTE", "png_bytes", "BATCH_SIZE", "CELL_DEFAULTS", "CLIPPING", "DEFA
            "explorer_figure", "retrain", "A11Y_JS", "Cancelled", "LiveFigure", "accessibility_script",
            "TruncationExplorer", "WeightScaleExplorer", "truncation_explorer",
            "weight_scale_explorer", "STATIC_TEMPERATURES", "TemperatureSlider",
-           "temperature_slider"]
+           "temperature_slider", "AttentionWidget", "attention_widget", "plot_attention"]
