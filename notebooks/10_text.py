@@ -930,7 +930,9 @@ for temp, sample_text in shown.items():
 #
 # ## Where to go next
 #
-# This is the course's last notebook. Some places to continue:
+# [Notebook 11](11_deeper.ipynb) stacks and reverses recurrent layers, trains the LSTM and GRU on this
+# text, and sets teacher forcing against free running; [notebook 12](12_attention.ipynb) ends the
+# course with an encoder-decoder and attention. Beyond the course:
 #
 # - **The same model, further.** Andrej Karpathy, *The Unreasonable Effectiveness of Recurrent
 #   Neural Networks* (blog post, 2015), and his `min-char-rnn.py` (about 100 lines of numpy, Adagrad,

@@ -701,7 +701,7 @@ plt.show()
 #
 # ## Where next
 #
-# Notebook 12 joins two recurrent networks into an **encoder-decoder**, whose
+# [Notebook 12](12_attention.ipynb) joins two recurrent networks into an **encoder-decoder**, whose
 # encoder may be the bidirectional layer built here, and adds **attention**: the decoder looks back at
 # every encoder state instead of one summary.
 #

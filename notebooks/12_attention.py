@@ -114,7 +114,7 @@ print("a batch of 3 sources, padded with 0:\n", batch.src, "\nlengths", batch.sr
 #
 # Two recurrent networks. The **encoder** reads the source $x_1, \dots, x_S$ (one-hot rows of
 # $K_{src}$) and keeps its state at every position; here it is a GRU read in both directions
-# (notebook 11), so each position's state $h_j$ knows the characters before it and after it. The
+# ([notebook 11](11_deeper.ipynb)), so each position's state $h_j$ knows the characters before it and after it. The
 # **decoder** is another GRU: it starts from a summary of the source, and at step $t$ it is fed the
 # character it wrote at step $t - 1$ ($y_0$ = `<start>`) and predicts the next one through a softmax,
 # as the text model of notebook 10 did. For a batch of $N$ records:
