@@ -40,6 +40,7 @@ import math
 import numpy as np
 
 from ._checks import check_int, check_positive_float, check_windows
+from ._optim import Adam, clip_factor
 from .cells import cell_of, get_cell
 from .training import Model, TrainingDiverged
 
@@ -296,10 +297,8 @@ def train(params, series, *, feed_back=0, epochs=100, learning_rate=1e-2, batch_
     clip_norm = check_positive_float("clip_norm", clip_norm, allow_none=True)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     params = {k: v.copy() for k, v in params.items()}
-    m1 = {k: np.zeros_like(v) for k, v in params.items()}
-    m2 = {k: np.zeros_like(v) for k, v in params.items()}
+    adam = Adam(params)
     losses = np.empty(epochs)
-    step = 0
     for epoch in range(epochs):
         order = np.arange(N) if batch_size == N else rng.permutation(N)
         total = 0.0
@@ -312,14 +311,6 @@ def train(params, series, *, feed_back=0, epochs=100, learning_rate=1e-2, batch_
                                        f"learning_rate (was {lr}) or a smaller clip_norm.",
                                        epoch + 1, first, loss)
             total += loss * len(rows)
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
-            factor = clip_norm / norm if clip_norm is not None and norm > clip_norm else 1.0
-            step += 1
-            for k, p in params.items():
-                g = grads[k] * factor
-                m1[k] = 0.9 * m1[k] + 0.1 * g
-                m2[k] = 0.999 * m2[k] + 0.001 * g * g
-                # the bias corrections undo the zero start of m1 and m2 in the first updates
-                p -= lr * (m1[k] / (1 - 0.9 ** step)) / (np.sqrt(m2[k] / (1 - 0.999 ** step)) + 1e-8)
+            adam.step(params, grads, lr, clip_factor(grads, clip_norm)[0])
         losses[epoch] = total / N
     return Model(params, model.name, options.get("activation")), losses

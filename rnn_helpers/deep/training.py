@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import MAX_MAGNITUDE, check_int, check_positive_float, check_truncate
+from .._optim import Adam, clip_factor
 from ..cells import get_cell
 from ..training import DIVERGENCE_FACTOR, TrainingDiverged
 from .heads import _head_spec, check_labels, check_targets, loss_and_grads, tagging_loss_and_grads
@@ -106,8 +107,7 @@ def train(params, X, targets, *, head="regression", lengths=None, X_val=None, ta
     fn = _loss_fn(head)
 
     params = {k: v.copy() for k, v in params.items()}
-    m = {k: np.zeros_like(v) for k, v in params.items()}
-    v2 = {k: np.zeros_like(v) for k, v in params.items()}
+    adam = Adam(params)
     train_loss, val_loss, grad_norm, clipped = [], [], [], []
     settings = dict(head=head, epochs=epochs, learning_rate=lr, optimizer=optimizer, batch_size=batch_size,
                     truncate=truncate, clip_norm=clip_norm, seed=seed, activation=activation)
@@ -127,19 +127,14 @@ def train(params, X, targets, *, head="regression", lengths=None, X_val=None, ta
                                        f"loss {what} {loss:.3g}. Start again from init_params with a "
                                        f"smaller learning_rate (it was {lr:g}){hint}.",
                                        epoch + 1, int(first), float(loss))
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
-            factor = clip_norm / norm if clip_norm is not None and norm > clip_norm else 1.0
+            factor, norm = clip_factor(grads, clip_norm)
             n_clipped += factor < 1.0
             step += 1
-            for k, p in params.items():
-                g = grads[k] * factor
-                if optimizer == "adam":
-                    m[k] = 0.9 * m[k] + 0.1 * g
-                    v2[k] = 0.999 * v2[k] + 0.001 * g * g
-                    # the bias corrections undo the zero start of m and v in the first updates
-                    p -= lr * (m[k] / (1 - 0.9 ** step)) / (np.sqrt(v2[k] / (1 - 0.999 ** step)) + 1e-8)
-                else:
-                    p -= lr * g
+            if optimizer == "adam":
+                adam.step(params, grads, lr, factor)
+            else:
+                for k, p in params.items():
+                    p -= lr * (grads[k] * factor)
             if not all(np.isfinite(p).all() and np.abs(p).max(initial=0.0) <= MAX_MAGNITUDE
                        for p in params.values()):
                 raise TrainingDiverged(f"training diverged in epoch {epoch + 1} (update {step}): the "

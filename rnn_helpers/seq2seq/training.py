@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import check_int, check_positive_float
+from .._optim import Adam, clip_factor
 from ..training import DIVERGENCE_FACTOR, TrainingDiverged
 from .model import Batch, Seq2Seq, _backward, _check_model, _flag, _forward, describe, make_batch
 
@@ -77,12 +78,11 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
 
     params = {k: v.copy() for k, v in model.items()}
     spec = describe(params)
-    m1 = {k: np.zeros_like(v) for k, v in params.items()}
-    m2 = {k: np.zeros_like(v) for k, v in params.items()}
+    adam = Adam(params)
     P = data.src.shape[0]
     train_loss, grad_norm, epoch_loss, val_accuracy = [], [], [], []
     start = time.perf_counter()
-    step, limit = 0, None
+    limit = None
     for epoch in range(1, epochs + 1):
         order = rng.permutation(P)
         first = len(train_loss)
@@ -92,20 +92,13 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
             if limit is None:
                 limit = DIVERGENCE_FACTOR * (1.0 + abs(loss))
             if not math.isfinite(loss) or loss > limit:
-                raise TrainingDiverged(f"the loss became {loss} at update {step + 1} (epoch {epoch}); "
+                raise TrainingDiverged(f"the loss became {loss} at update {adam.t + 1} (epoch {epoch}); "
                                        f"start again from the model with a smaller learning_rate "
                                        f"(was {lr}) or a smaller clip_norm (was {clip_norm}).",
                                        epoch, int(order[i]), loss)
             grads = _backward(params, spec, batch, cache)
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
-            factor = clip_norm / norm if clip_norm is not None and norm > clip_norm else 1.0
-            step += 1
-            for k, p in params.items():
-                g = grads[k] * factor
-                m1[k] = 0.9 * m1[k] + 0.1 * g
-                m2[k] = 0.999 * m2[k] + 0.001 * g * g
-                # the bias corrections undo the zero start of m and v in the first updates
-                p -= lr * (m1[k] / (1 - 0.9 ** step)) / (np.sqrt(m2[k] / (1 - 0.999 ** step)) + 1e-8)
+            factor, norm = clip_factor(grads, clip_norm)
+            adam.step(params, grads, lr, factor)
             train_loss.append(loss)
             grad_norm.append(norm)
         epoch_loss.append(float(np.mean(train_loss[first:])))
@@ -114,7 +107,7 @@ def train(model, pairs, *, epochs=10, batch_size=64, learning_rate=1e-2, clip_no
                                             val_pairs, masked=masked))
         history = _history(train_loss, grad_norm, epoch_loss, val_accuracy, start, dict(
             epochs=epoch, masked=masked, batch_size=batch_size, learning_rate=lr, clip_norm=clip_norm, seed=seed,
-            updates=step, pairs=P))
+            updates=adam.t, pairs=P))
         if on_epoch is not None:
             on_epoch(epoch, history)
         if max_seconds is not None and history.seconds > max_seconds:
