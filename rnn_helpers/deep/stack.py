@@ -119,13 +119,8 @@ def layers_forward(params, X, *, lengths=None, state0=None, activation=None):
     for layers_backward, with "final_states": every cell's final state tuple, in state0's order.
     Raises TypeError/ValueError naming params, X, lengths, state0 or activation.
     """
-    spec = describe(params)
-    model = get_cell(spec.cell)
-    options = model.options(activation)
-    X = check_X(spec, X)
+    spec, model, options, X, lengths, starts = _checked_setup(params, X, lengths, state0, activation)
     N, T = X.shape[:2]
-    lengths = check_lengths(lengths, N, T)
-    starts = check_state0(spec, model, state0, N)
     inputs, layer_caches, finals = X, [], []
     for k, cells in enumerate(_cells(params, spec)):
         inputs, layer_finals, cache = layer_forward(model.cell.step_forward, cells, inputs, lengths,
@@ -227,7 +222,9 @@ def params_width(state):
     return state[0].shape[1]
 
 
-def _loop_setup(params, X, lengths, state0, activation, name="params"):
+def _checked_setup(params, X, lengths, state0, activation, name="params"):
+    """Every argument of layers_forward (and its loop version) checked: (spec, the cell's model, its
+    step options, X, lengths, the starting states)."""
     spec = describe(params, name)
     model = get_cell(spec.cell)
     options = model.options(activation)
@@ -246,7 +243,7 @@ def held_states(state_params, X, *, lengths=None, state0=None, activation=None):
     """Every cell's states of a run with state_params over X, per record in run order: what the
     truncated objective holds constant (forward_loop_unchecked's held). Computed once, it spares a
     gradient check a second run per nudged weight. Returns a list (one entry per record)."""
-    spec, model, options, X, lengths, starts = _loop_setup(state_params, X, lengths, state0, activation,
+    spec, model, options, X, lengths, starts = _checked_setup(state_params, X, lengths, state0, activation,
                                                            "state_params")
     cells = _cells(state_params, spec)
     return [_record_run(model, cells, X[n, :lengths[n]], _record_starts(starts, n), options)[1]
@@ -262,7 +259,7 @@ def layers_forward_loop(params, X, *, lengths=None, state0=None, activation=None
     state_params on state_X (default: X), constants; the rest are computed with params (see the
     module). Same arguments and shapes as layers_forward otherwise.
     """
-    spec, model, options, X, lengths, starts = _loop_setup(params, X, lengths, state0, activation)
+    spec, model, options, X, lengths, starts = _checked_setup(params, X, lengths, state0, activation)
     truncate = check_truncate(truncate)
     held = None
     if state_X is not None:
@@ -297,7 +294,7 @@ def layers_backward_loop(params, X, dH_seq, dlast, *, lengths=None, state0=None,
                          truncate=None):
     """layers_forward then layers_backward, one record at a time and one step at a time, written
     plainly: (dX (N, T, D), grads). dH_seq (N, T, H * dirs) or None; dlast (N, H * dirs) or None."""
-    spec, model, options, X, lengths, starts = _loop_setup(params, X, lengths, state0, activation)
+    spec, model, options, X, lengths, starts = _checked_setup(params, X, lengths, state0, activation)
     truncate = check_truncate(truncate)
     N, T = X.shape[:2]
     dH_seq, dlast = _check_upstream(dH_seq, dlast, N, T, spec.out_dim)
