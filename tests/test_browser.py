@@ -1,7 +1,8 @@
 """The explorer page in a real browser: Voila serves notebooks/explorer.ipynb, headless Chromium
 moves its controls. Then the same page for screen readers and the keyboard alone (axe-core from
 npm, pinned in tests/package.json, installed with `npm ci` when missing), and notebook 6 run in
-JupyterLab, checked the same way.
+JupyterLab, checked the same way. Last, notebook 12's date box on its model (trained as there) in
+Voila: reached with Tab, dates and bad input typed, checked against the same box built here.
 
 Voila is started on 127.0.0.1 with a token on a free port, as README says to run it (no flags: the
 course's template and settings come from <env>/etc/jupyter/voila.py, installed with the package);
@@ -70,15 +71,15 @@ def free_port():
 
 
 @contextlib.contextmanager
-def serve_voila(notebook):
-    """Serve `notebook` (a path from the repository's root) with Voila on 127.0.0.1 with a token;
+def serve_voila(notebook, root=ROOT):
+    """Serve `notebook` (a path from the directory `root`) with Voila on 127.0.0.1 with a token;
     stop the server afterwards. Yields (url, origin): the page's address and the server's host:port."""
     port, token = free_port(), secrets.token_urlsafe(24)
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}",
          "--Voila.ip=127.0.0.1", f"--token={token}"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=root, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -583,28 +584,46 @@ def test_the_explorer_in_jupyterlab_for_screen_readers(chromium, lab_url):
 # Notebook 12's date box, on its real model, in Voila: the keyboard, bad input, axe
 # ---------------------------------------------------------------------------------------------
 
-#: A page with notebook 12's model (trained as there) and its date box: its first code cell trains
-#: the model, the second shows the box
-DATES_PAGE = "tests/attention_page.ipynb"
+#: The page of the date box: notebook 12's model trained as there (2,000 pairs, 2 epochs; a few
+#: seconds), then its date box. Written to a scratch folder by the test, not stored under tests/,
+#: where the suite's nbval would run it as a notebook of its own.
+DATES_MODEL_CELL = """\
+from rnn_helpers import seq2seq as s2s
+from rnn_helpers.seq2seq import dates, pretrain
+
+train_pairs = dates.make_date_pairs(10_000, 1_000, held_out=0.1, seed=0)[0][:2_000]   # notebook 12's
+src_vocab, tgt_vocab = pretrain.dates_vocabularies()
+model = s2s.init_model(src_vocab, tgt_vocab, 32, cell="gru", bidirectional=True, attention="additive", seed=0)
+model, _ = s2s.train(model, train_pairs, epochs=2, batch_size=32, learning_rate=2e-2, clip_norm=5.0, seed=0)"""
+DATES_BOX_CELL = """\
+from rnn_helpers.widgets import attention_widget
+
+attention_widget(lambda text: s2s.attention_map(model, text))"""
 
 
 @pytest.fixture(scope="module")
 def dates_box():
-    """The date box of DATES_PAGE built here, on a model trained here by the page's own first code
-    cell (same data, same seeds, the same model): what the page must show for any text."""
-    import json
+    """The date box built here, on a model trained here by the page's own cell (same data, same
+    seeds, the same model): what the page must show for any text."""
     from rnn_helpers.widgets import attention_widget
-    cells = [c for c in json.loads((ROOT / DATES_PAGE).read_text())["cells"] if c["cell_type"] == "code"]
     namespace = {}
-    exec("".join(cells[0]["source"]), namespace)     # noqa: S102  the test's own notebook
+    exec(DATES_MODEL_CELL, namespace)     # noqa: S102  the page's cell, this file's own text
     s2s, model = namespace["s2s"], namespace["model"]
     return attention_widget(lambda text: s2s.attention_map(model, text))
 
 
 @pytest.fixture(scope="module")
 def dates_url(chromium):
-    with serve_voila(DATES_PAGE) as served:
-        yield served
+    """The date box's page served by Voila: (url, origin), see serve_voila."""
+    import nbformat
+    with tempfile.TemporaryDirectory() as work:
+        page = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# Notebook 12's date box"),
+            nbformat.v4.new_code_cell(DATES_MODEL_CELL), nbformat.v4.new_code_cell(DATES_BOX_CELL)])
+        page.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(page, pathlib.Path(work) / "dates.ipynb")
+        with serve_voila("dates.ipynb", root=work) as served:
+            yield served
 
 
 def line_text(page):
