@@ -626,6 +626,11 @@ def dates_url(chromium):
             yield served
 
 
+#: How an element looks where a focus indicator would show (outline, border, shadow)
+LOOK = """(e) => { const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.borderColor, s.boxShadow].join(' | '); }"""
+
+
 def line_text(page):
     return page.locator(".rnn-live-text").inner_text().strip()
 
@@ -680,14 +685,16 @@ def test_the_date_box_from_the_keyboard_with_bad_input_and_axe(chromium, dates_u
             assert line.get_attribute("aria-live") == "polite" and line.get_attribute("role") == "status"
             assert "rnn_helpers" not in page.locator("body").inner_text(), "the page shows code"
 
-            # the keyboard alone: Tab from the page's heading reaches the box
+            # the keyboard alone: Tab from the page's heading reaches the box, which shows its focus
             page.locator("h1").first.click()
+            blurred = box.evaluate(LOOK)
             for _ in range(15):
                 page.keyboard.press("Tab")
                 if box.evaluate("(e) => e === document.activeElement"):
                     break
             else:
                 pytest.fail("Tab never reached the date box")
+            assert box.evaluate(LOOK) != blurred, f"no visible focus: {blurred}"
 
             def typed(text, expect_translation):
                 """Type `text`; the line and the alt text must be the ones the local box gives."""
@@ -729,8 +736,8 @@ def test_the_date_box_from_the_keyboard_with_bad_input_and_axe(chromium, dates_u
             assert page.locator(".rnn-live-picture").get_attribute("alt") == local.alt
 
             # axe: nothing serious in the box; elsewhere on the page only JupyterLab's own
-            assert not serious(axe_violations(page, "{include: [['.rnn-live-text'], ['.rnn-live-picture'], "
-                                                    "['.widget-combobox']]}"))
+            assert page.locator(".rnn-attention").count() == 1
+            assert not serious(axe_violations(page, "{include: [['.rnn-attention']]}"))
             found = serious(axe_violations(page))
             theirs = [(rule, impact, nodes) for rule, impact, nodes in found
                       if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN)

@@ -43,6 +43,7 @@ def test_shows_the_translation_and_the_weights_of_the_box(widget):
     out, ins, weights = stand_in("Thursday, June 25, 2009")
     assert np.array_equal(widget.state.weights, weights) and widget.state.in_chars == tuple(ins)
     assert widget.box.description == "date"          # the box's accessible name (its <label for>)
+    assert "rnn-attention" in widget._dom_classes      # how a page (and the browser test) finds it
     png = widget.png
     widget.set(date="tue 3 mar 1981")
     assert widget.state.translation == "1981-03-03" and widget.png != png

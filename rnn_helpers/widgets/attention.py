@@ -144,6 +144,7 @@ class AttentionWidget(LiveFigure):
                                     layout=widgets.Layout(width="520px"))
         self.named = {"date": self.box}
         super().__init__([self.box], self.compute(self.settings()))
+        self.add_class("rnn-attention")     # the whole widget, for the browser test and page styles
 
     # -- LiveFigure's parts -------------------------------------------------------------------
     def settings(self):
