@@ -1,7 +1,8 @@
 """The explorer page in a real browser: Voila serves notebooks/explorer.ipynb, headless Chromium
 moves its controls. Then the same page for screen readers and the keyboard alone (axe-core from
 npm, pinned in tests/package.json, installed with `npm ci` when missing), and notebook 6 run in
-JupyterLab, checked the same way.
+JupyterLab, checked the same way. Last, notebook 12's date box on its model (trained as there) in
+Voila: reached with Tab, dates and bad input typed, checked against the same box built here.
 
 Voila is started on 127.0.0.1 with a token on a free port, as README says to run it (no flags: the
 course's template and settings come from <env>/etc/jupyter/voila.py, installed with the package);
@@ -21,6 +22,7 @@ it downloads a browser of its own, which these machines cannot do; the system's 
 """
 
 import base64
+import contextlib
 import dataclasses
 import io
 import pathlib
@@ -68,17 +70,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def voila_url(chromium):
-    """Serve the explorer page with Voila on 127.0.0.1 with a token; stop the server afterwards.
-
-    Yields (url, origin): the page's address and the server's host:port."""
+@contextlib.contextmanager
+def serve_voila(notebook, root=ROOT):
+    """Serve `notebook` (a path from the directory `root`) with Voila on 127.0.0.1 with a token;
+    stop the server afterwards. Yields (url, origin): the page's address and the server's host:port."""
     port, token = free_port(), secrets.token_urlsafe(24)
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [sys.executable, "-m", "voila", NOTEBOOK, "--no-browser", f"--port={port}",
+        [sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}",
          "--Voila.ip=127.0.0.1", f"--token={token}"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=root, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -104,6 +105,13 @@ def voila_url(chromium):
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def voila_url(chromium):
+    """The explorer page served by Voila: (url, origin), see serve_voila."""
+    with serve_voila(NOTEBOOK) as served:
+        yield served
 
 
 def expected_line(**changes):
@@ -568,5 +576,179 @@ def test_the_explorer_in_jupyterlab_for_screen_readers(chromium, lab_url):
             print("JupyterLab's own serious and critical axe findings:",
                   [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
             assert found == theirs, [v for v in found if v not in theirs]
+        finally:
+            browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 12's date box, on its real model, in Voila: the keyboard, bad input, axe
+# ---------------------------------------------------------------------------------------------
+
+#: The page of the date box: notebook 12's model trained as there (2,000 pairs, 2 epochs; a few
+#: seconds), then its date box. Written to a scratch folder by the test, not stored under tests/,
+#: where the suite's nbval would run it as a notebook of its own.
+DATES_MODEL_CELL = """\
+from rnn_helpers import seq2seq as s2s
+from rnn_helpers.seq2seq import dates, pretrain
+
+train_pairs = dates.make_date_pairs(10_000, 1_000, held_out=0.1, seed=0)[0][:2_000]   # notebook 12's
+src_vocab, tgt_vocab = pretrain.dates_vocabularies()
+model = s2s.init_model(src_vocab, tgt_vocab, 32, cell="gru", bidirectional=True, attention="additive", seed=0)
+model, _ = s2s.train(model, train_pairs, epochs=2, batch_size=32, learning_rate=2e-2, clip_norm=5.0, seed=0)"""
+DATES_BOX_CELL = """\
+from rnn_helpers.widgets import attention_widget
+
+attention_widget(lambda text: s2s.attention_map(model, text))"""
+
+
+@pytest.fixture(scope="module")
+def dates_box():
+    """The date box built here, on a model trained here by the page's own cell (same data, same
+    seeds, the same model): what the page must show for any text."""
+    from rnn_helpers.widgets import attention_widget
+    namespace = {}
+    exec(DATES_MODEL_CELL, namespace)     # noqa: S102  the page's cell, this file's own text
+    s2s, model = namespace["s2s"], namespace["model"]
+    return attention_widget(lambda text: s2s.attention_map(model, text))
+
+
+@pytest.fixture(scope="module")
+def dates_url(chromium):
+    """The date box's page served by Voila: (url, origin), see serve_voila."""
+    import nbformat
+    with tempfile.TemporaryDirectory() as work:
+        page = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# Notebook 12's date box"),
+            nbformat.v4.new_code_cell(DATES_MODEL_CELL), nbformat.v4.new_code_cell(DATES_BOX_CELL)])
+        page.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(page, pathlib.Path(work) / "dates.ipynb")
+        with serve_voila("dates.ipynb", root=work) as served:
+            yield served
+
+
+#: How an element looks where a focus indicator would show (outline, border, shadow)
+LOOK = """(e) => { const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.borderColor, s.boxShadow].join(' | '); }"""
+
+
+def line_text(page):
+    return page.locator(".rnn-live-text").inner_text().strip()
+
+
+def type_date(page, text):
+    """Replace what the focused date box holds with `text` and press Enter (how the box takes it)."""
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    if text:
+        page.keyboard.insert_text(text)    # as typed, without waiting a key press per character
+    page.keyboard.press("Enter")
+
+
+def wait_for_line(page, expected):
+    """Wait until the translation line reads `expected`, then return the picture's alt text."""
+    try:
+        page.wait_for_function(
+            "(want) => { const line = document.querySelector('.rnn-live-text');"
+            "            return line && line.innerText.trim() === want; }",
+            arg=expected, timeout=UPDATE_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001  say what the line showed instead
+        pytest.fail(f"the line never read {expected!r}; it reads {line_text(page)!r}")
+    return page.locator(".rnn-live-picture").get_attribute("alt")
+
+
+def test_the_date_box_from_the_keyboard_with_bad_input_and_axe(chromium, dates_url, dates_box):
+    from playwright.sync_api import sync_playwright
+
+    from rnn_helpers.seq2seq import dates
+    from rnn_helpers.widgets.attention import MAX_TYPED
+
+    url, origin = dates_url
+    local = dates_box
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 720})
+        try:
+            page = browser.new_page()
+            page_errors, requested = [], []
+            page.on("pageerror", lambda err: page_errors.append(str(err)))
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("websocket", lambda socket: requested.append(socket.url))
+            page.goto(url, wait_until="commit")
+            page.locator(".rnn-live-picture").wait_for(timeout=PAGE_TIMEOUT_MS)
+
+            # the first date, as the model trained here translates it; a named box, a live line
+            assert wait_for_line(page, local.state.text) == local.alt
+            box = page.get_by_role("combobox", name="date", exact=True)
+            assert box.count() == 1, "no combobox named 'date'"
+            line = page.locator(".rnn-live-text")
+            assert line.get_attribute("aria-live") == "polite" and line.get_attribute("role") == "status"
+            assert "rnn_helpers" not in page.locator("body").inner_text(), "the page shows code"
+
+            # the keyboard alone: Tab from the page's heading reaches the box, which shows its focus
+            page.locator("h1").first.click()
+            blurred = box.evaluate(LOOK)
+            for _ in range(15):
+                page.keyboard.press("Tab")
+                if box.evaluate("(e) => e === document.activeElement"):
+                    break
+            else:
+                pytest.fail("Tab never reached the date box")
+            assert box.evaluate(LOOK) != blurred, f"no visible focus: {blurred}"
+
+            def typed(text, expect_translation):
+                """Type `text`; the line and the alt text must be the ones the local box gives."""
+                local.set(date=text)
+                before = page.locator(".rnn-live-picture").get_attribute("src")
+                type_date(page, text)
+                alt = wait_for_line(page, local.state.text)
+                assert alt == local.alt, (alt, local.alt)
+                assert (local.state.weights is not None) == expect_translation, local.state.text
+                assert box.input_value() == text, "the box and the picture disagree"
+                assert page.locator(".rnn-live-picture").get_attribute("src") != before, "not redrawn"
+                return alt
+
+            # a date in a format not among the examples, which this model reads right
+            alt = typed("March 3, 1981", True)
+            assert alt.startswith("Heat map of attention weights for input 'March 3, 1981', translated "
+                                  "as '1981-03-03'"), alt
+
+            # bad input: a message on the line and in the alt text, then the kernel still translates
+            bad = ["25 June 2009 \u00a7",                              # a character the model lacks
+                   "",                                                 # an empty box
+                   "25 June 2009, " * 5,                               # longer than the model takes
+                   "x" * (MAX_TYPED + 300)]                           # a paste far too long
+            assert len(bad[2].strip()) > dates.MAX_SOURCE_LEN
+            for text in bad:
+                typed(text, False)
+                assert line_text(page).startswith("no translation:"), line_text(page)
+                assert page.locator(".rnn-live-picture").get_attribute("alt").startswith("No heat map")
+                typed("6/25/09", True)
+            assert "\u00a7" in local.compute(type(local.state.settings)(bad[0])).message
+
+            # a burst: three dates, each with Enter, without waiting; the last one stays
+            for text in ("25.06.2009", "SATURDAY 31 DECEMBER 2044", "Jun 25, 2009"):
+                type_date(page, text)
+            local.set(date="Jun 25, 2009")
+            assert wait_for_line(page, local.state.text) == local.alt
+            page.wait_for_timeout(1500)       # nothing stale may arrive after the last update
+            assert line_text(page) == local.state.text and box.input_value() == "Jun 25, 2009"
+            assert page.locator(".rnn-live-picture").get_attribute("alt") == local.alt
+
+            # axe: nothing serious in the box; elsewhere on the page only JupyterLab's own
+            assert page.locator(".rnn-attention").count() == 1
+            assert not serious(axe_violations(page, "{include: [['.rnn-attention']]}"))
+            found = serious(axe_violations(page))
+            theirs = [(rule, impact, nodes) for rule, impact, nodes in found
+                      if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN)
+                             for node in nodes)]
+            print("Voila's own serious and critical axe findings:",
+                  [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
+            assert found == theirs, [v for v in found if v not in theirs]
+
+            assert not re.search(r"Traceback|Error", page.locator("body").inner_text()), \
+                "the page shows an error"
+            assert not page_errors, page_errors
+            assert not outside(requested, origin), f"requests left {origin}: {outside(requested, origin)}"
         finally:
             browser.close()

@@ -43,6 +43,7 @@ def test_shows_the_translation_and_the_weights_of_the_box(widget):
     out, ins, weights = stand_in("Thursday, June 25, 2009")
     assert np.array_equal(widget.state.weights, weights) and widget.state.in_chars == tuple(ins)
     assert widget.box.description == "date"          # the box's accessible name (its <label for>)
+    assert "rnn-attention" in widget._dom_classes      # how a page (and the browser test) finds it
     png = widget.png
     widget.set(date="tue 3 mar 1981")
     assert widget.state.translation == "1981-03-03" and widget.png != png
@@ -134,3 +135,23 @@ def test_set_names_its_control(widget):
         widget.set(day="6/25/09")
     with pytest.raises(TypeError, match="date must be a str"):
         widget.set(date=20090625)
+
+
+def test_a_message_in_the_picture_is_dark_enough_to_read(widget):
+    from matplotlib.colors import to_hex
+    from test_plots import contrast
+    widget.box.value = "25 June 2009 #1"
+    (message,) = widget.artists.ax.texts
+    assert " ".join(message.get_text().split("\n")) == widget.state.text
+    # WCAG 1.4.3: 4.5:1 for text, in a picture too
+    assert contrast(to_hex(message.get_color())) >= 4.5, message.get_color()
+
+
+@pytest.mark.parametrize("typed", ["$\\frac{$", "$\\sqrt$ and $^^$"])
+def test_dollar_signs_in_a_message_are_not_read_as_mathtext(typed):
+    def echoing(text):       # a model whose message quotes what was typed
+        raise ValueError(f"cannot read {text}")
+    widget = w.attention_widget(echoing, "6/25/09")
+    widget.box.value = typed
+    assert widget.state.message == f"cannot read {typed}" and widget.png.startswith(b"\x89PNG")
+    assert html.escape(typed, quote=False) in widget.text.value
