@@ -116,6 +116,7 @@ def test_the_attention_map_has_a_row_per_output_character_summing_to_one():
     (lambda m: beam_search(m, "a!"), ValueError, "source holds '!'"),
     (lambda m: sequence_log_prob(m, "ab", "xq"), ValueError, "target holds 'q'"),
     (lambda m: attention_map(m, ["ab"]), TypeError, "source must be a str"),
+    (lambda m: attention_map(m, "ab?"), ValueError, "source holds '\\?' at position 2"),
     (lambda m: exact_match(m, [("ab",)]), TypeError, r"pairs\[0\] must be a \(source, target\) pair"),
 ])
 def test_bad_input_is_named(call, error, message):

@@ -204,6 +204,7 @@ def attention_map(model, source):
                          "build it with attention='additive' or 'dot'.")
     if not isinstance(source, str):
         raise TypeError(f"source must be a str, got {type(source).__name__}.")
+    encode_text(source, model.src_vocab, "source")      # its messages name source, not sources[0]
     (output,), (weights,) = greedy_decode(model, [source], return_weights=True)
     chars = list(output) + (["<end>"] if weights.shape[0] > len(output) else [])
     return chars, list(source), weights
