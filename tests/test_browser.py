@@ -203,11 +203,7 @@ def test_sliders_retrain_and_redraw_in_a_real_browser(chromium, voila_url):
             profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 720})      # a projector's
         try:
-            page = browser.new_page()
-            page_errors, requested = [], []
-            page.on("pageerror", lambda err: page_errors.append(str(err)))
-            page.on("request", lambda request: requested.append(request.url))
-            page.on("websocket", lambda socket: requested.append(socket.url))
+            page, page_errors, requested = watched_page(browser)
             page.goto(url, wait_until="commit")
             picture = page.locator(".rnn-explorer-picture")
             picture.wait_for(timeout=PAGE_TIMEOUT_MS)
@@ -478,6 +474,30 @@ JUPYTERLAB_OWN = [("aria-allowed-attr", "jp-button"), ("aria-allowed-attr", ".vo
                   ("image-alt", ".jp-RenderedImage > img")]
 
 
+def assert_only_their_own_serious_findings(page, course_selector, whose):
+    """axe on the page: no serious or critical finding inside the course's widget (course_selector);
+    elsewhere only findings JUPYTERLAB_OWN lists as JupyterLab's or Voila's own, which are printed
+    (whose: "JupyterLab's own", "Voila's own")."""
+    assert not serious(axe_violations(page, f"{{include: [['{course_selector}']]}}"))
+    found = serious(axe_violations(page))
+    theirs = [(rule, impact, nodes) for rule, impact, nodes in found
+              if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN) for node in nodes)]
+    print(f"{whose} serious and critical axe findings:",
+          [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
+    assert found == theirs, [v for v in found if v not in theirs]
+
+
+def watched_page(browser):
+    """A new page of browser that records its errors and every URL it requests (HTTP and
+    websocket). Returns (page, page_errors, requested): the two lists fill as the page runs."""
+    page = browser.new_page()
+    page_errors, requested = [], []
+    page.on("pageerror", lambda err: page_errors.append(str(err)))
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("websocket", lambda socket: requested.append(socket.url))
+    return page, page_errors, requested
+
+
 @pytest.fixture(scope="module")
 def lab_url(chromium):
     """JupyterLab on 127.0.0.1 with a token, serving a scratch copy of notebook 6 (JupyterLab
@@ -568,14 +588,7 @@ def test_the_explorer_in_jupyterlab_for_screen_readers(chromium, lab_url):
             assert handle.get_attribute("aria-valuetext") == "6"
 
             # axe: nothing serious in the course's widget; elsewhere only JupyterLab's own
-            assert not serious(axe_violations(page, "{include: [['.rnn-explorer']]}"))
-            found = serious(axe_violations(page))
-            theirs = [(rule, impact, nodes) for rule, impact, nodes in found
-                      if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN)
-                             for node in nodes)]
-            print("JupyterLab's own serious and critical axe findings:",
-                  [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
-            assert found == theirs, [v for v in found if v not in theirs]
+            assert_only_their_own_serious_findings(page, ".rnn-explorer", "JupyterLab's own")
         finally:
             browser.close()
 
@@ -669,11 +682,7 @@ def test_the_date_box_from_the_keyboard_with_bad_input_and_axe(chromium, dates_u
             profile, executable_path=chromium, headless=True, args=conftest.CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 720})
         try:
-            page = browser.new_page()
-            page_errors, requested = [], []
-            page.on("pageerror", lambda err: page_errors.append(str(err)))
-            page.on("request", lambda request: requested.append(request.url))
-            page.on("websocket", lambda socket: requested.append(socket.url))
+            page, page_errors, requested = watched_page(browser)
             page.goto(url, wait_until="commit")
             page.locator(".rnn-live-picture").wait_for(timeout=PAGE_TIMEOUT_MS)
 
@@ -737,14 +746,7 @@ def test_the_date_box_from_the_keyboard_with_bad_input_and_axe(chromium, dates_u
 
             # axe: nothing serious in the box; elsewhere on the page only JupyterLab's own
             assert page.locator(".rnn-attention").count() == 1
-            assert not serious(axe_violations(page, "{include: [['.rnn-attention']]}"))
-            found = serious(axe_violations(page))
-            theirs = [(rule, impact, nodes) for rule, impact, nodes in found
-                      if all(any(rule == r and part in node for r, part in JUPYTERLAB_OWN)
-                             for node in nodes)]
-            print("Voila's own serious and critical axe findings:",
-                  [(rule, impact, len(nodes)) for rule, impact, nodes in theirs])
-            assert found == theirs, [v for v in found if v not in theirs]
+            assert_only_their_own_serious_findings(page, ".rnn-attention", "Voila's own")
 
             assert not re.search(r"Traceback|Error", page.locator("body").inner_text()), \
                 "the page shows an error"
