@@ -70,6 +70,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop_server(server):
+    """Stop a server process started by a fixture: terminate, then kill if it has not ended in 20 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 @contextlib.contextmanager
 def serve_voila(notebook, root=ROOT):
     """Serve `notebook` (a path from the directory `root`) with Voila on 127.0.0.1 with a token;
@@ -98,12 +108,7 @@ def serve_voila(notebook, root=ROOT):
                 time.sleep(0.3)
         yield f"http://127.0.0.1:{port}/?token={token}", f"127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
         log.close()
 
 
@@ -498,6 +503,7 @@ def watched_page(browser):
     return page, page_errors, requested
 
 
+
 @pytest.fixture(scope="module")
 def lab_url(chromium):
     """JupyterLab on 127.0.0.1 with a token, serving a scratch copy of notebook 6 (JupyterLab
@@ -531,12 +537,7 @@ def lab_url(chromium):
                     time.sleep(0.3)
             yield f"http://127.0.0.1:{port}/lab/tree/06_explorer.ipynb?token={token}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)
 
 
 def test_the_explorer_in_jupyterlab_for_screen_readers(chromium, lab_url):
