@@ -26,7 +26,8 @@ from ..losses import mse_unchecked
 __all__ = ["draw_params", "check_params", "check_state_params", "check_data", "check_state",
            "check_step", "check_cache", "check_backward_args", "steps_to_walk", "steps_back", "run_forward",
            "output_forward", "output_backward", "sum_steps_back", "record_output", "held_state_loss",
-           "GatedCell", "gated_state_gradients", "MODULE_API", "vectorised_functions"]
+           "GatedCell", "gated_state_gradients", "MODULE_API", "vectorised_functions",
+           "h_state_sequence"]
 
 #: The public functions of each gated cell's module, the vanilla RNN module's names.
 MODULE_API = ["init_params", "check_inputs", "step_forward", "step_backward", "forward", "backward",
@@ -362,3 +363,84 @@ def vectorised_functions(namespace):
         check_inputs=late("check_inputs"), predict=lambda params, X: namespace["forward"](params, X)[0],
         loss_and_grads=late("loss_and_grads"), loss_and_grads_loop=late("loss_and_grads_loop"),
         truncated_loss=late("truncated_loss"), state_gradients=late("_state_gradients"))
+
+
+def h_state_sequence(namespace):
+    """The sequence functions of a gated cell module whose only state is h (both GRUs), written once.
+
+    namespace: the module's globals(), read each time a function runs (so that a test's monkeypatch
+    of the module's steps is seen): step_forward and step_backward (checked, what the loop version
+    calls), _step_forward and _step_backward (unchecked), check_inputs, _STACKED (the step arrays
+    forward stacks, (T, N, H) each), FORWARD_CACHE_KEYS, PARAM_NAMES, BLOCKS and NAME.
+    Returns a SimpleNamespace of forward, backward, loss_and_grads, loss_and_grads_loop,
+    truncated_loss and state_gradients, with the arguments, results and errors that the module's
+    functions of those names document.
+    """
+    ns = namespace
+
+    def _forward(params, X, h0=None):
+        (h,), stacked = run_forward(ns["_step_forward"], params, X, (h0,), ns["_STACKED"])
+        return output_forward(h[-1], params), {"h": h, **stacked, "X": X, "params": params}
+
+    def _step_cache(cache, t):
+        """The cache step_forward made at step t (1 .. T), as views into forward's stacked arrays."""
+        return {**{name: cache[name][t - 1] for name in ns["_STACKED"]},
+                "x_t": cache["X"][:, t - 1], "h_prev": cache["h"][t - 1]}
+
+    def _backward(dY_hat, cache, k):
+        """dh alone flows back, through k steps (1 .. T)."""
+        grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
+        steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
+        return sum_steps_back(ns["_step_backward"], (dh_T,), steps, cache["params"], k, grads)
+
+    def forward(params, X, h0=None):
+        X = ns["check_inputs"](params, X)
+        h0 = None if h0 is None else check_state("h0", h0, X.shape[0], params["W_h"].shape[1])
+        return _forward(params, X, h0)
+
+    def backward(dY_hat, cache, truncate=None):
+        dY_hat, k = check_backward_args(dY_hat, cache, ns["FORWARD_CACHE_KEYS"], ns["NAME"], truncate)
+        return _backward(dY_hat, cache, k)
+
+    def loss_and_grads(params, X, Y, truncate=None):
+        X, Y = ns["check_inputs"](params, X, Y)
+        k = steps_to_walk(truncate, X.shape[1])
+        Y_hat, cache = _forward(params, X)
+        return mse_unchecked(Y_hat, Y), _backward((Y_hat - Y) / Y.shape[0], cache, k)
+
+    def loss_and_grads_loop(params, X, Y, truncate=None):
+        """One record and one step at a time, through the checked steps: the readable reference."""
+        X, Y = ns["check_inputs"](params, X, Y)
+        N, T, _ = X.shape
+        k = steps_to_walk(truncate, T)
+        loss, grads = 0.0, {name: np.zeros_like(value) for name, value in params.items()}
+        for n in range(N):
+            h_t, steps = np.zeros((1, params["W_h"].shape[1])), []   # every record starts at h_0 = 0
+            for t in range(1, T + 1):
+                h_t, step = ns["step_forward"](X[n:n + 1, t - 1], h_t, params)
+                steps.append(step)                                    # steps[t - 1]: step t's cache
+            record_loss, dh = record_output(h_t, Y[n], N, params, grads)   # y_hat = V h_T + c
+            loss += record_loss
+            for t in range(T, T - k, -1):
+                dh, step_grads = ns["step_backward"](dh, steps[t - 1], params)
+                for name, g in step_grads.items():
+                    grads[name] += g
+        return loss, grads
+
+    def truncated_loss(params, X, Y, truncate, state_params=None):
+        X, Y = ns["check_inputs"](params, X, Y)
+        k = steps_to_walk(truncate, X.shape[1])
+        check_state_params(state_params, params, ns["PARAM_NAMES"], len(ns["BLOCKS"]), ns["NAME"])
+        return held_state_loss(_forward, ("h",), params, state_params, X, Y, k)
+
+    def state_gradients(params, X, Y, state):
+        X, Y = ns["check_inputs"](params, X, Y)
+        dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
+        for t, (dh,), _ in gated_state_gradients(_forward, _step_cache, ns["_step_backward"], 1, params,
+                                                 X, Y):
+            dS[t - 1] = dh
+        return dS
+
+    return SimpleNamespace(forward=forward, backward=backward, loss_and_grads=loss_and_grads,
+                           loss_and_grads_loop=loss_and_grads_loop, truncated_loss=truncated_loss,
+                           state_gradients=state_gradients)

@@ -38,12 +38,9 @@ the argument checks, the output layer and the loops over time are shared with th
 import numpy as np
 
 from .._checks import NO_TARGETS
-from ._gates import (check_backward_args, check_cache, check_data, check_params, check_state,
-                     check_state_params, check_step, draw_params, held_state_loss, output_backward,
-                     output_forward, record_output, run_forward, steps_to_walk, sum_steps_back,
-                     GatedCell, MODULE_API, gated_state_gradients, vectorised_functions)
+from ._gates import (MODULE_API, GatedCell, check_cache, check_data, check_params, check_state,
+                     check_step, draw_params, h_state_sequence, vectorised_functions)
 from ..activations import sigmoid_unchecked as sigmoid
-from ..losses import mse_unchecked
 
 __all__ = list(MODULE_API)
 
@@ -149,23 +146,7 @@ def forward(params, X, h0=None):
         "r", "z", "n", "hn": (T, N, H), entry t - 1 from step t;
         "X": (N, T, D) and "params", as checked.
     """
-    X = check_inputs(params, X)
-    h0 = None if h0 is None else check_state("h0", h0, X.shape[0], params["W_h"].shape[1])
-    return _forward(params, X, h0)
-
-
-def _forward(params, X, h0=None):
-    """forward without argument checks; h0 None means zeros."""
-    (h,), stacked = run_forward(_step_forward, params, X, (h0,), _STACKED)
-    cache = {"h": h, **stacked, "X": X, "params": params}
-    return output_forward(h[-1], params), cache
-
-
-def _step_cache(cache, t):
-    """The cache step_forward made at step t (1 .. T), as views into forward's stacked arrays."""
-    step = {name: cache[name][t - 1] for name in _STACKED}
-    step.update(x_t=cache["X"][:, t - 1], h_prev=cache["h"][t - 1])
-    return step
+    return _SEQUENCE.forward(params, X, h0)
 
 
 def backward(dY_hat, cache, truncate=None):
@@ -176,15 +157,7 @@ def backward(dY_hat, cache, truncate=None):
     "b_x" (3H,), "b_h" (3H,), "V" (O, H), "c" (O,).
     A cache that forward did not make is a TypeError.
     """
-    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
-    return _backward(dY_hat, cache, k)
-
-
-def _backward(dY_hat, cache, k):
-    """backward without argument checks: dh alone flows back, through k steps (1 .. T)."""
-    grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
-    steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
-    return sum_steps_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
+    return _SEQUENCE.backward(dY_hat, cache, truncate)
 
 
 def loss_and_grads(params, X, Y, truncate=None):
@@ -195,10 +168,7 @@ def loss_and_grads(params, X, Y, truncate=None):
     Returns (loss, grads): loss a float, and grads a dict with exactly the keys and shapes of params,
     "W_x" (3H, D), "W_h" (3H, H), "b_x" (3H,), "b_h" (3H,), "V" (O, H), "c" (O,).
     """
-    X, Y = check_inputs(params, X, Y)
-    k = steps_to_walk(truncate, X.shape[1])
-    Y_hat, cache = _forward(params, X)
-    return mse_unchecked(Y_hat, Y), _backward((Y_hat - Y) / Y.shape[0], cache, k)
+    return _SEQUENCE.loss_and_grads(params, X, Y, truncate)
 
 
 def loss_and_grads_loop(params, X, Y, truncate=None):
@@ -206,26 +176,10 @@ def loss_and_grads_loop(params, X, Y, truncate=None):
 
     Each record goes forward through step_forward, carrying h_t, then back through step_backward,
     carrying dh, as a batch of one; the vectorised code is tested against it. Arguments, return
-    value and errors are those of loss_and_grads.
+    value and errors are those of loss_and_grads. (Written once for both GRUs, with the other
+    sequence functions: rnn_helpers.cells._gates.h_state_sequence.)
     """
-    X, Y = check_inputs(params, X, Y)
-    N, T, _ = X.shape
-    k = steps_to_walk(truncate, T)
-    h_0 = np.zeros((1, params["W_h"].shape[1]))        # the starting state of every record
-    loss, grads = 0.0, {name: np.zeros_like(value) for name, value in params.items()}
-    for n in range(N):
-        h_t = h_0
-        steps = []                                     # steps[t - 1] = the cache of step t
-        for t in range(1, T + 1):
-            h_t, step = step_forward(X[n:n + 1, t - 1], h_t, params)
-            steps.append(step)
-        record_loss, dh = record_output(h_t, Y[n], N, params, grads)   # y_hat = V h_T + c
-        loss += record_loss
-        for t in range(T, T - k, -1):
-            dh, step_grads = step_backward(dh, steps[t - 1], params)
-            for name, g in step_grads.items():
-                grads[name] += g
-    return loss, grads
+    return _SEQUENCE.loss_and_grads_loop(params, X, Y, truncate)
 
 
 def truncated_loss(params, X, Y, truncate, state_params=None):
@@ -237,10 +191,7 @@ def truncated_loss(params, X, Y, truncate, state_params=None):
     params, state_params: dicts from init_params, of the same shapes.  X: (N, T, D).  Y: (N, O).
     truncate: None, or any k >= T, gives the full loss. Returns a float.
     """
-    X, Y = check_inputs(params, X, Y)
-    k = steps_to_walk(truncate, X.shape[1])
-    check_state_params(state_params, params, PARAM_NAMES, len(BLOCKS), NAME)
-    return held_state_loss(_forward, ("h",), params, state_params, X, Y, k)
+    return _SEQUENCE.truncated_loss(params, X, Y, truncate, state_params)
 
 
 def _check_params(params, name="params"):
@@ -250,14 +201,11 @@ def _check_params(params, name="params"):
 
 def _state_gradients(params, X, Y, state):
     """What reaches h_t at every step t, (T, N, H) (state is "h", the GRU's only state)."""
-    X, Y = check_inputs(params, X, Y)
-    dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
-    for t, (dh,), _ in gated_state_gradients(_forward, _step_cache, _step_backward, 1, params, X, Y):
-        dS[t - 1] = dh
-    return dS
+    return _SEQUENCE.state_gradients(params, X, Y, state)
 
 
 #: The GRU as a cell of the protocol of rnn_helpers.cells (state h), and its vectorised sequence
 #: functions, which rnn_helpers.cells registers.
+_SEQUENCE = h_state_sequence(globals())     # forward .. state gradients, shared by the GRUs
 CELL = GatedCell(("h",), init_params, _step_forward, _step_backward)
 SEQUENCE = vectorised_functions(globals())

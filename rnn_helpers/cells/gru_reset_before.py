@@ -60,19 +60,16 @@ One step of the chain rule, given dh_t:
     dx_t = da W_x
 
 The argument checks, the output layer and the loops over time are rnn_helpers.cells._gates',
-shared with both other gated cells.
+shared with both other gated cells; the sequence functions (forward to truncated_loss) are written
+once for both GRUs there (h_state_sequence).
 """
 
 import numpy as np
 
 from .._checks import NO_TARGETS
 from ..activations import sigmoid_unchecked as sigmoid
-from ..losses import mse_unchecked
-from ._gates import (MODULE_API, GatedCell, check_backward_args, check_cache, check_data,
-                     check_params, check_state, check_state_params, check_step, draw_params,
-                     gated_state_gradients, held_state_loss, output_backward, output_forward,
-                     record_output, run_forward, steps_to_walk, sum_steps_back,
-                     vectorised_functions)
+from ._gates import (MODULE_API, GatedCell, check_cache, check_data, check_params, check_state,
+                     check_step, draw_params, h_state_sequence, vectorised_functions)
 
 __all__ = list(MODULE_API)
 
@@ -183,21 +180,7 @@ def forward(params, X, h0=None):
         "X": (N, T, D) and "params", as checked.
     Raises TypeError/ValueError naming a bad argument.
     """
-    X = check_inputs(params, X)
-    h0 = None if h0 is None else check_state("h0", h0, X.shape[0], params["W_h"].shape[1])
-    return _forward(params, X, h0)
-
-
-def _forward(params, X, h0=None):
-    """forward without argument checks; h0 None means zeros."""
-    (h,), stacked = run_forward(_step_forward, params, X, (h0,), _STACKED)
-    return output_forward(h[-1], params), {"h": h, **stacked, "X": X, "params": params}
-
-
-def _step_cache(cache, t):
-    """The cache step_forward made at step t (1 .. T), as views into forward's stacked arrays."""
-    return {**{name: cache[name][t - 1] for name in _STACKED},
-            "x_t": cache["X"][:, t - 1], "h_prev": cache["h"][t - 1]}
+    return _SEQUENCE.forward(params, X, h0)
 
 
 def backward(dY_hat, cache, truncate=None):
@@ -207,15 +190,7 @@ def backward(dY_hat, cache, truncate=None):
     Returns grads, a dict with the keys and shapes of params. A cache that forward did not make is
     a TypeError.
     """
-    dY_hat, k = check_backward_args(dY_hat, cache, FORWARD_CACHE_KEYS, NAME, truncate)
-    return _backward(dY_hat, cache, k)
-
-
-def _backward(dY_hat, cache, k):
-    """backward without argument checks: dh alone flows back, through k steps (1 .. T)."""
-    grads, dh_T = output_backward(dY_hat, cache["h"][-1], cache["params"])
-    steps = [_step_cache(cache, t) for t in range(1, cache["X"].shape[1] + 1)]
-    return sum_steps_back(_step_backward, (dh_T,), steps, cache["params"], k, grads)
+    return _SEQUENCE.backward(dY_hat, cache, truncate)
 
 
 def loss_and_grads(params, X, Y, truncate=None):
@@ -226,54 +201,30 @@ def loss_and_grads(params, X, Y, truncate=None):
     Returns (loss, grads): loss a float, grads a dict with exactly the keys and shapes of params.
     Raises TypeError/ValueError naming a bad argument.
     """
-    X, Y = check_inputs(params, X, Y)
-    k = steps_to_walk(truncate, X.shape[1])
-    Y_hat, cache = _forward(params, X)
-    return mse_unchecked(Y_hat, Y), _backward((Y_hat - Y) / Y.shape[0], cache, k)
+    return _SEQUENCE.loss_and_grads(params, X, Y, truncate)
 
 
 def loss_and_grads_loop(params, X, Y, truncate=None):
     """loss_and_grads computed one record and one step at a time, through step_forward and
     step_backward: the readable reference the vectorised code is tested against. Arguments, return
     value and errors are those of loss_and_grads."""
-    X, Y = check_inputs(params, X, Y)
-    N, T, _ = X.shape
-    k = steps_to_walk(truncate, T)
-    loss, grads = 0.0, {name: np.zeros_like(value) for name, value in params.items()}
-    for i in range(N):
-        h_t, steps = np.zeros((1, params["W_h"].shape[1])), []
-        for t in range(1, T + 1):
-            h_t, step = step_forward(X[i:i + 1, t - 1], h_t, params)
-            steps.append(step)
-        record_loss, dh = record_output(h_t, Y[i], N, params, grads)
-        loss += record_loss
-        for t in range(T, T - k, -1):
-            dh, step_grads = step_backward(dh, steps[t - 1], params)
-            for name, g in step_grads.items():
-                grads[name] += g
-    return loss, grads
+    return _SEQUENCE.loss_and_grads_loop(params, X, Y, truncate)
 
 
 def truncated_loss(params, X, Y, truncate, state_params=None):
     """The objective whose exact gradient loss_and_grads(..., truncate=k) returns: h_{T-k} computed
     with state_params (default params) and held fixed. Arguments as rnn_helpers.gru.truncated_loss.
     Returns a float."""
-    X, Y = check_inputs(params, X, Y)
-    k = steps_to_walk(truncate, X.shape[1])
-    check_state_params(state_params, params, PARAM_NAMES, len(BLOCKS), NAME)
-    return held_state_loss(_forward, ("h",), params, state_params, X, Y, k)
+    return _SEQUENCE.truncated_loss(params, X, Y, truncate, state_params)
 
 
 def _state_gradients(params, X, Y, state):
     """What reaches h_t at every step t, (T, N, H) (state is "h", the cell's only state)."""
-    X, Y = check_inputs(params, X, Y)
-    dS = np.empty((X.shape[1], X.shape[0], params["W_h"].shape[1]))
-    for t, (dh,), _ in gated_state_gradients(_forward, _step_cache, _step_backward, 1, params, X, Y):
-        dS[t - 1] = dh
-    return dS
+    return _SEQUENCE.state_gradients(params, X, Y, state)
 
 
 #: The reset-before GRU as a cell of the protocol of rnn_helpers.cells (state h), and its
 #: vectorised sequence functions, which rnn_helpers.cells registers as "gru_before".
+_SEQUENCE = h_state_sequence(globals())     # forward .. state gradients, shared by the GRUs
 CELL = GatedCell(("h",), init_params, _step_forward, _step_backward)
 SEQUENCE = vectorised_functions(globals())
